@@ -1,0 +1,184 @@
+"""The `newsetl` command line: ingest, parse, query."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from dataclasses import asdict
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.settings import load_settings
+
+app = typer.Typer(help="newsetl: ingest Chinese news into a DuckDB warehouse.", no_args_is_help=True)
+err = Console(stderr=True)
+out = Console()
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    return str(value)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders (recursive) or globs; default: the bundled samples.")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")] = None,
+    batch_size: Annotated[int | None, typer.Option(help="Documents per task run.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+) -> None:
+    """Run the ingest_news flow locally and print what it did."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.ingest import add_progress_listener, ingest_news
+
+    with Progress(
+        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    ) as progress:  # fmt: skip
+        bar = progress.add_task("ingest", total=None)
+        remove = add_progress_listener(lambda done, total: progress.update(bar, completed=done, total=total or None))
+        try:
+            summary: dict[str, Any] = ingest_news(paths=paths or None, db_path=db, batch_size=batch_size)
+        finally:
+            remove()
+    if as_json:
+        out.print_json(json.dumps(summary, ensure_ascii=False))
+    else:
+        _print_summary(summary)
+    internal = sum(n for k, n in summary["rejects"].items() if k.startswith("internal"))
+    if internal:
+        err.print(f"[red]{internal} input(s) hit an internal error (a bug in newsetl); they are stored in rejects[/red]")
+        raise typer.Exit(3)
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    counts = summary["counts"]
+    table = Table(title=f"run {summary['run_id']} -> {summary['db_path']}", show_header=False)
+    for key in ("inputs", "loaded", "unchanged", "rejected"):
+        table.add_row(key, str(counts.get(key, 0)))
+    for kind, n in sorted(summary["facts"].items()):
+        table.add_row(f"facts: {kind}", str(n))
+    for reason, n in sorted(summary["rejects"].items()):
+        table.add_row(f"rejected: {reason}", str(n))
+    for stage, seconds in summary["seconds"].items():
+        table.add_row(f"seconds: {stage}", f"{seconds:.2f}")
+    out.print(table)
+
+
+@app.command()
+def parse(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders or globs to parse (nothing is loaded).")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per input (JSON line per JSONL line).")] = False,
+) -> None:
+    """Run decode, HTML, normalize and extract on inputs and print the article and its facts."""
+    from tasks.files import discover_inputs, read_refs
+    from tasks.transforms.pipeline import process_documents
+
+    for ref in discover_inputs(paths):
+        docs, rejects = read_refs([ref])
+        articles, more = process_documents(docs)
+        records = [_article_record(a) for a in articles] + [
+            {"id": _jsonl_id(r.source_uri) if "#L" in r.source_uri else None, "source_uri": r.source_uri,
+             "rejected": True, "stage": r.stage, "reason": r.reason}
+            for r in rejects + more
+        ]  # fmt: skip
+        records.sort(key=lambda rec: _line_number(rec["source_uri"]))  # output lines follow input lines
+        for record in records:
+            if as_json:
+                sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+            elif record.get("rejected"):
+                err.print(f"[yellow]rejected[/yellow] {record['source_uri']}: {record['stage']}: {record['reason']}")
+            else:
+                _print_article(record)
+
+
+def _line_number(source_uri: str) -> int:
+    _, sep, line = source_uri.rpartition("#L")
+    return int(line) if sep and line.isdigit() else 0
+
+
+def _jsonl_id(source_uri: str) -> str | None:
+    """The `id` of the JSONL line a source URI points at, so outputs line up with inputs."""
+    from tasks.transforms.inputs import record_id
+
+    path, _, line = source_uri.rpartition("#L")
+    try:
+        with open(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if number == int(line):
+                    return record_id(raw)
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _print_article(record: dict[str, Any]) -> None:
+    out.rule(record["source_uri"])
+    for key in ("title", "url", "published_at", "language", "script_original", "encoding_detected"):
+        out.print(f"[bold]{key}[/bold]: {record.get(key)}")
+    out.print(record["body"])
+    facts = record["facts"]
+    for kind in ("byline", "roles", "metrics", "quotes", "events", "dates", "mentions"):
+        value = facts.get(kind)
+        if not value:
+            continue
+        out.print(f"[bold]{kind}[/bold]:")
+        for item in value if isinstance(value, list) else [value]:
+            out.print("  " + json.dumps(item, ensure_ascii=False, default=_json_default))
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
+    db: Annotated[str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+) -> None:
+    """Run SQL on the warehouse opened read-only and print the result."""
+    import duckdb
+
+    from warehouse.connection import connect
+
+    db_path = db or load_settings().db_path
+    try:
+        with connect(db_path, read_only=True) as conn:
+            cursor = conn.execute(sql)
+            columns = [d[0] for d in cursor.description or []]
+            rows = cursor.fetchall()
+    except (duckdb.Error, FileNotFoundError) as exc:
+        err.print(f"[red]query failed:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if fmt is Format.json:
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=_json_default, indent=2) + "\n")
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+
+
+if __name__ == "__main__":
+    app()

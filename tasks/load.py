@@ -1,0 +1,37 @@
+"""Prefect tasks that write the warehouse: prepare it, load a batch, close a run."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.transforms.models import Article, Reject
+from tasks.transforms.rows import reject_row, to_rows
+from warehouse import repository
+from warehouse.connection import connect
+from warehouse.migrate import migrate
+
+
+@task(name="prepare_warehouse", cache_policy=NO_CACHE)
+def prepare_warehouse(db_path: str, run_id: str, flow_run_id: str | None) -> list[int]:
+    """Apply migrations and record the run as started; returns the migrations applied."""
+    with connect(db_path) as conn:
+        applied = migrate(conn)
+        repository.start_run(conn, run_id, flow_run_id)
+    return applied
+
+
+@task(name="load_batch", cache_policy=NO_CACHE)
+def load_batch(db_path: str, run_id: str, articles: list[Article], rejects: list[Reject]) -> dict[str, int]:
+    """Upsert a batch's articles with their facts in one transaction, and store its rejects."""
+    with connect(db_path) as conn:
+        result = repository.upsert_articles(conn, [to_rows(a) for a in articles], run_id)
+        repository.upsert_rejects(conn, [reject_row(r) for r in rejects], run_id)
+    return {"loaded": result.loaded, "unchanged": result.unchanged, "rejected": len(rejects)}
+
+
+@task(name="finish_run", cache_policy=NO_CACHE)
+def finish_run(db_path: str, run_id: str, status: str, counts: dict[str, int], error: str | None = None) -> None:
+    """Record the run's end, status and counts."""
+    with connect(db_path) as conn:
+        repository.finish_run(conn, run_id, status, counts, error)

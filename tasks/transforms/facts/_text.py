@@ -1,0 +1,42 @@
+"""Character classes and span helpers shared by the extractors."""
+
+from __future__ import annotations
+
+import re
+
+HAN = "\u4e00-\u9fff"
+# Characters that always end a phrase (both full- and half-width forms, since upstream text may keep either).
+PHRASE_BREAKS = frozenset("，。；;：:！？!?、（）()“”‘’\"《》【】[]\n\t 　—-–…,")
+SENTENCE_ENDS = frozenset("。！？!?\n")
+CLAUSE_BREAKS = frozenset("，。；;：:！？!?\n,")
+
+
+def is_han(ch: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    """Return [start, end) of the sentence holding `pos`; the end includes its terminator."""
+    start = pos
+    while start > 0 and text[start - 1] not in SENTENCE_ENDS:
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in SENTENCE_ENDS:
+        end += 1
+    if end < len(text) and text[end] != "\n":
+        end += 1
+    return start, end
+
+
+def clause_start(text: str, pos: int, floor: int = 0) -> int:
+    """Return the index just after the last clause break before `pos` (not before `floor`)."""
+    i = pos
+    while i > floor and text[i - 1] not in CLAUSE_BREAKS:
+        i -= 1
+    return i
+
+
+def alternation(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:
+    """Regex alternation of literal words, longest first so the longest wins."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))

@@ -1,0 +1,1 @@
+"""Lexicons as data: gazetteer, surnames, title words, organization suffixes."""

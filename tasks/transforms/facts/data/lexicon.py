@@ -1,0 +1,85 @@
+"""Generic word lists: surnames, title words, organization suffixes, verbs that end a name or start a clause."""
+
+from __future__ import annotations
+
+# The common single-character surnames (Ministry of Public Security counts cover ~99% of people with ~400 of them).
+SURNAMES_SINGLE: frozenset[str] = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季"
+    "裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
+    "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练"
+    "廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
+    "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+)
+SURNAMES_DOUBLE: frozenset[str] = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 夏侯 长孙 宇文 司徒 端木 独孤 南宫 西门 轩辕 呼延".split()
+)
+
+# Title words, longest first when matched. A leading 副/常务副 is handled by the matcher.
+TITLES: tuple[str, ...] = tuple(
+    sorted(
+        """
+        党组书记 党委书记 党工委书记 纪委书记 省委书记 市委书记 县委书记 区委书记 书记 党组成员 常委
+        省长 市长 区长 县长 镇长 乡长 州长 主席 总理 部长 厅长 局长 处长 科长 司长 署长 主任 秘书长 委员
+        董事长 董事 总经理 经理 总裁 首席执行官 首席投资官 首席技术官 首席经济学家 创始人 合伙人 负责人 高管
+        院长 校长 所长 会长 理事长 社长 行长 馆长 站长 台长 团长 队长 总监 主编 总编辑 总工程师 发言人 新闻发言人
+        教授 研究员 院士 专家 分析师 工程师 记者 见习记者 特约记者 大使 巡视员 调研员 法官 检察官 律师 医生 警官 民警
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)
+# Modifiers that may precede a title inside one chain element (轮值主席, 常务副市长).
+TITLE_MODIFIERS: tuple[str, ...] = ("常务副", "执行副", "副", "常务", "执行", "轮值", "名誉", "高级", "首席", "第一")
+# Titles that are jobs rather than posts in an organization: they do not make a role chain inherit an org.
+PROFESSIONS: frozenset[str] = frozenset("教授 研究员 院士 专家 分析师 工程师 律师 医生 记者 见习记者 特约记者".split())
+
+# Organization suffixes, longest first when matched.
+ORG_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        """
+        人民政府 政府 委员会 党委 党组 市委 省委 县委 区委 州委 工委 管委会 常委会 人大 政协 纪委 监委
+        局 部 厅 署 办公室 办公厅 联席会议 会议 公司 集团 银行 大学 学院 商学院 研究院 研究所 研究中心 中心
+        协会 学会 商会 基金会 联合会 委员会 法院 检察院 医院 日报社 报社 通讯社 新华社 电视台 出版社 交易所
+        事务所 实验室 工作站 俱乐部 联盟 理事会 总局 分局 支队 大队 派出所
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)
+# Words ending in a suffix that are not organizations (大局 "overall situation", 内部 "inside").
+NOT_ORG_WORDS: frozenset[str] = frozenset(
+    """
+    大局 格局 布局 结局 全局 开局 局部 全部 内部 外部 干部 部分 部署 部门 东部 西部 南部 北部 中部 头部 底部 局面
+    中心 重心 核心 信心 决心 爱心 用心 开心 中心城区 会议室 以人民为中心 工作会议 这次会议 此次会议
+    """.split()
+)
+
+# Words that end a person name when they follow it.
+NAME_FOLLOWERS: tuple[str, ...] = tuple(
+    sorted(
+        """
+        表示 指出 强调 认为 介绍 说 称 谈到 透露 坦言 告诉 在 主持 出席 参加 会见 看望 调研 带领 率 率领 致辞 讲话
+        发言 宣布 回答 对 向 与 和 及 同 等 也 还 则 又 都 就 已 曾 将 是 为 的 接受 作 做 从 到 通过 一行 同志 先生 女士
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)
+# Reporting verbs that introduce a quote.
+SPEECH_VERBS: tuple[str, ...] = ("表示", "指出", "强调", "认为", "介绍", "坦言", "透露", "告诉记者", "说", "称")
+
+# Verbs after which an organization or event name may start (they are never its first characters).
+CLAUSE_VERBS: tuple[str, ...] = tuple(
+    sorted(
+        """
+        实施 建设 推动 推进 发挥 加快 深入 围绕 服务 聚焦 设立 打造 获批 支持 指导 主办 举办 承办 协办 联合 发布 召开
+        成立 组织 开展 参加 出席 来自 位于 担任 通过 根据 按照 依托 联系 吸引 面向 探索 建立 健全 完善 促进 强化
+        拥有 成为 入选 筹建 包括 针对 没有 作为 带领 现任 赶到 前往 违反 损害 缓解 购买 展望 达到 突破 考上 提供 进入 加入 离开 当 去 到 的 等 前 后 而 还 也 据 由 在 和 与 及 对 向 从 把 将 被 为 是 了 让 使 给 跟 同 于 以 之 其 各 至
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)

@@ -1,0 +1,53 @@
+"""Find place names (countries, provinces, prefecture-level cities) and give their canonical full names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..models import Mention
+from ._text import alternation
+from .data.places import AMBIGUOUS_SHORT, CITIES, COUNTRIES, PROVINCES
+
+
+@dataclass(frozen=True)
+class Place:
+    """One gazetteer entry: canonical name, level and the province it belongs to (for cities)."""
+
+    name: str
+    level: str
+    province: str | None = None
+
+
+@lru_cache(maxsize=1)
+def place_index() -> dict[str, Place]:
+    """Every surface form (full and short) mapped to its place; built once."""
+    index: dict[str, Place] = {}
+    for full, shorts in PROVINCES:
+        place = Place(full, "province")
+        index[full] = place
+        for short in shorts:
+            index[short] = place
+    for full, province in CITIES:
+        place = Place(full, "city", province)
+        index.setdefault(full, place)
+        if full.endswith("市") and len(full) > 2 and full[:-1] not in AMBIGUOUS_SHORT:
+            index.setdefault(full[:-1], place)
+    for name in COUNTRIES:
+        index[name] = Place("中国" if name == "中华人民共和国" else name, "country")
+    return index
+
+
+@lru_cache(maxsize=1)
+def _place_re() -> re.Pattern[str]:
+    return re.compile(alternation(list(place_index())))
+
+
+def find_places(text: str) -> tuple[Mention, ...]:
+    """Location mentions; `name` is the full official name (柳州 -> 柳州市, 广西 -> 广西壮族自治区)."""
+    index = place_index()
+    return tuple(
+        Mention("location", index[m.group(0)].name, m.group(0), m.start(), m.end(), index[m.group(0)].level)
+        for m in _place_re().finditer(text)
+    )

@@ -1,0 +1,185 @@
+"""Data handed between stages: frozen dataclasses, no behaviour beyond small helpers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class RejectedInput(Exception):
+    """An input that a stage cannot turn into an article; the flow stores it in `rejects`."""
+
+    def __init__(self, stage: str, reason: str, source_uri: str = "") -> None:
+        super().__init__(f"{source_uri or '<input>'}: {stage}: {reason}")
+        self.stage = stage
+        self.reason = reason
+        self.source_uri = source_uri
+
+
+class DecodeError(RejectedInput):
+    """Bytes that no plausible text encoding explains."""
+
+    def __init__(self, reason: str, source_uri: str = "") -> None:
+        super().__init__("decode", reason, source_uri)
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """Bytes of one input plus what its source says about it (nothing here is trusted yet)."""
+
+    source_uri: str  # file path, URL, or `path#L<n>` for a JSONL line
+    payload: bytes
+    media_type: str  # "text" | "html" | "json"
+    size: int = 0
+    mtime: str | None = None  # ISO-8601 UTC of the file, when read from disk
+    url: str | None = None
+    title: str | None = None
+    published_at: str | None = None
+    declared_charset: str | None = None  # from HTTP header / JSON field; verified against the bytes
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """Text decoded from bytes, with how it was decoded."""
+
+    text: str
+    encoding: str  # Python codec name actually used, e.g. "utf-8", "gb18030", "big5hkscs"
+    confidence: float  # 0..1
+    method: str  # "bom" | "declared" | "utf-8" | "detected"
+    repair: str | None = None  # e.g. "utf-8 read as gbk", when mojibake was undone
+
+
+@dataclass(frozen=True)
+class Page:
+    """Main text and metadata pulled out of an HTML page."""
+
+    text: str  # paragraphs separated by "\n"
+    title: str | None = None
+    published_at: str | None = None  # ISO date or datetime string
+    author: str | None = None
+    url: str | None = None  # canonical / og:url when the page states one
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """Normalized text plus a map back to the raw text it came from."""
+
+    text: str
+    raw: str
+    # offsets[i] is the index in `raw` of normalized char i; offsets[len(text)] == len(raw).
+    offsets: tuple[int, ...]
+    script_original: str  # "hant" | "hans" | "mixed" | "other"
+    ruby_stripped: int = 0
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a [start, end) span of the normalized text to the raw text."""
+        if start >= end:
+            pos = self.offsets[start]
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+@dataclass(frozen=True)
+class Byline:
+    agency: str | None
+    bureau: str | None
+    reporter: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # "person" | "organization" | "location"
+    name: str  # canonical name (e.g. the bare 市 resolved to 柳州市)
+    surface: str  # exactly text[start:end]
+    start: int
+    end: int
+    level: str | None = None  # administrative level of a location: country/province/city/county
+
+
+@dataclass(frozen=True)
+class Role:
+    person: str
+    title: str
+    organization: str | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Metric:
+    subject: str | None
+    measure: str | None
+    value: float
+    unit: str | None
+    period: str | None
+    start: int
+    end: int
+    kind: str = "count"  # "count" | "share" | "growth" | "amount"
+
+
+@dataclass(frozen=True)
+class Quote:
+    speaker: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DateMention:
+    surface: str
+    iso: str  # YYYY-MM-DD (or YYYY-MM / YYYY when that is all the text says)
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    event_date: str | None
+    location: str | None
+    organizers: tuple[str, ...]
+    guided_by: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Facts:
+    byline: Byline | None = None
+    mentions: tuple[Mention, ...] = ()
+    roles: tuple[Role, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    events: tuple[Event, ...] = ()
+    dates: tuple[DateMention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input after every stage: what the warehouse loads."""
+
+    source_uri: str
+    url: str | None
+    title: str | None
+    published_at: str | None
+    language: str
+    script_original: str
+    encoding_detected: str
+    encoding_confidence: float
+    body_raw: str
+    body: str
+    content_sha256: str
+    facts: Facts = field(default_factory=Facts)
+    offsets: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reject:
+    """An input that ended as rejected, with the stage and the reason."""
+
+    source_uri: str
+    stage: str
+    reason: str
+    payload: bytes

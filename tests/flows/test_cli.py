@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+from tests.conftest import SEED
+
+runner = CliRunner()
+
+
+def test_ingest_then_query_json(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    result = runner.invoke(app, ["ingest", str(SEED), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "loaded" in result.output
+    result = runner.invoke(app, ["query", "SELECT person, title FROM roles ORDER BY person, title", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {"person": "张壮", "title": "市长"} in rows
+
+
+def test_query_csv_and_bad_sql(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    runner.invoke(app, ["ingest", str(SEED), "--db", str(db)])
+    result = runner.invoke(app, ["query", "SELECT reporter FROM articles", "--db", str(db), "--format", "csv"])
+    assert result.output.splitlines() == ["reporter", "张莉"]
+    result = runner.invoke(app, ["query", "SELECT * FROM no_such_table", "--db", str(db)])
+    assert result.exit_code == 1
+
+
+def test_query_is_read_only(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    runner.invoke(app, ["ingest", str(SEED), "--db", str(db)])
+    result = runner.invoke(app, ["query", "DELETE FROM articles", "--db", str(db)])
+    assert result.exit_code == 1
+
+
+def test_parse_jsonl_gives_one_line_per_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    text = SEED.read_text("utf-8")
+    lines = [{"id": "a1", "text": text}, {"id": "a2", "text": "短"}, {"id": "a3", "text": text.split("\n")[1]}]
+    source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["parse", str(source), "--json"])
+    assert result.exit_code == 0, result.output
+    out = [json.loads(line) for line in result.output.splitlines()]
+    assert [o["id"] for o in out] == ["a1", "a2", "a3"]
+    by_id = {o["id"]: o for o in out}
+    assert by_id["a2"]["rejected"] is True
+    assert by_id["a1"]["facts"]["byline"]["reporter"] == "张莉"

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tasks.transforms.models import Article, Byline, Event, Facts, Mention, Metric, Quote, Reject, Role
+from tasks.transforms.rows import reject_row, to_rows
+from warehouse import repository
+from warehouse.connection import connect
+from warehouse.migrate import migrate
+
+BODY = "柳州市市长张壮表示，有效专利3185件。"
+
+
+def _article(source: str = "a.txt", body: str = BODY) -> Article:
+    facts = Facts(
+        byline=Byline("中国日报社", "广西记者站", "张莉", 0, 2),
+        mentions=(Mention("person", "张壮", "张壮", 5, 7), Mention("location", "柳州市", "柳州市", 0, 3, "city")),
+        roles=(Role("张壮", "市长", "柳州市人民政府", 3, 7),),
+        metrics=(Metric(None, "有效专利", 3185.0, "件", None, 12, 19),),
+        quotes=(Quote("张壮", "有效专利3185件。", 10, 20),),
+        events=(Event("启动仪式", "2025-04-20", "柳州", ("甲",), ("乙", "丙"), 0, 4),),
+    )
+    return Article(
+        source_uri=source, url=None, title="t", published_at="2025-04-20", language="zh",
+        script_original="hans", encoding_detected="utf-8", encoding_confidence=1.0, body_raw=body, body=body,
+        content_sha256=hashlib.sha256(body.encode()).hexdigest(), facts=facts, offsets=tuple(range(len(body) + 1)),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def conn(tmp_path: Path):
+    with connect(tmp_path / "w.duckdb") as c:
+        migrate(c)
+        repository.start_run(c, "run1", None)
+        yield c
+
+
+def _counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    return {k: v for k, v in repository.table_counts(conn).items() if k != "schema_migrations"}
+
+
+def test_reingest_adds_nothing(conn) -> None:
+    first = repository.upsert_articles(conn, [to_rows(_article())], "run1")
+    before = _counts(conn)
+    second = repository.upsert_articles(conn, [to_rows(_article())], "run2")
+    assert (first.loaded, first.unchanged) == (1, 0)
+    assert (second.loaded, second.unchanged) == (0, 1)
+    assert _counts(conn) == before
+    assert before["roles"] == 1 and before["metrics"] == 1 and before["events"] == 1
+
+
+def test_changed_content_replaces_facts(conn) -> None:
+    repository.upsert_articles(conn, [to_rows(_article())], "run1")
+    edited = _article(body=BODY + "补充。")
+    edited = replace(edited, facts=replace(edited.facts, roles=()))
+    result = repository.upsert_articles(conn, [to_rows(edited)], "run2")
+    assert result.loaded == 1
+    assert conn.execute("SELECT count(*), max(body) FROM articles").fetchone() == (1, BODY + "补充。")
+    assert conn.execute("SELECT count(*) FROM roles").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM metrics").fetchone() == (1,)
+
+
+def test_failed_batch_writes_nothing_and_keeps_committed_rows(conn) -> None:
+    repository.upsert_articles(conn, [to_rows(_article("ok.txt"))], "run1")
+    good = to_rows(_article("new.txt"))
+    bad = to_rows(_article("bad.txt"))
+    bad.metrics[0] = (*bad.metrics[0][:3], None, *bad.metrics[0][4:])  # value NULL violates NOT NULL
+    with pytest.raises(duckdb.ConstraintException):
+        repository.upsert_articles(conn, [good, bad], "run2")
+    assert conn.execute("SELECT list(source_uri) FROM articles").fetchone() == (["ok.txt"],)
+    assert conn.execute("SELECT count(*) FROM metrics").fetchone() == (1,)
+
+
+def test_raw_spans_point_into_body_raw(conn) -> None:
+    repository.upsert_articles(conn, [to_rows(_article())], "run1")
+    row = conn.execute(
+        "SELECT substr(a.body_raw, r.raw_start_pos + 1, r.raw_end_pos - r.raw_start_pos) "
+        "FROM roles r JOIN articles a USING (article_id)"
+    ).fetchone()
+    assert row == ("市长张壮",)
+
+
+def test_same_reject_twice_is_one_row(conn) -> None:
+    reject = Reject("junk.bin", "decode", "binary data", b"\x00\x01")
+    repository.upsert_rejects(conn, [reject_row(reject)], "run1")
+    repository.upsert_rejects(conn, [reject_row(reject)], "run2")
+    assert conn.execute("SELECT count(*), max(run_id), max(reason) FROM rejects").fetchone() == (1, "run2", "binary data")
+
+
+def test_finish_run_records_counts(conn) -> None:
+    repository.finish_run(conn, "run1", "completed", {"inputs": 3, "loaded": 2, "unchanged": 0, "rejected": 1})
+    row = conn.execute("SELECT status, n_inputs, n_loaded, n_rejected, finished_at IS NOT NULL FROM runs").fetchone()
+    assert row == ("completed", 3, 2, 1, True)
+
+
+def test_read_only_connection_cannot_write(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with connect(db) as c:
+        migrate(c)
+    with connect(db, read_only=True) as ro, pytest.raises(duckdb.Error):
+        ro.execute("DELETE FROM articles")

@@ -1,0 +1,167 @@
+"""Idempotent writes and the reads the CLI needs; every statement is parameterized."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import duckdb
+
+
+class RowsLike(Protocol):
+    article: dict[str, Any]
+    entities: list[tuple[Any, ...]]
+    mentions: list[tuple[Any, ...]]
+    roles: list[tuple[Any, ...]]
+    metrics: list[tuple[Any, ...]]
+    quotes: list[tuple[Any, ...]]
+    events: list[tuple[Any, ...]]
+    dates: list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    loaded: int
+    unchanged: int
+
+
+_ARTICLE_COLUMNS = (
+    "article_id", "source_uri", "url", "title", "published_at", "agency", "bureau", "reporter", "language",
+    "script_original", "encoding_detected", "encoding_confidence", "body_raw", "body", "content_sha256",
+    "pipeline_version", "run_id", "ingested_at",
+)  # fmt: skip
+_UPSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))}) "
+    "ON CONFLICT (article_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS if c != "article_id")
+)
+_FACT_INSERTS = {
+    "mentions": "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "roles": "INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "metrics": "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "quotes": "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "events": "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "dates": "INSERT INTO dates VALUES (?, ?, ?, ?, ?, ?, ?)",
+}
+
+
+def utc_now() -> datetime:
+    """Naive UTC now, the convention of every *_at column."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def start_run(conn: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None) -> None:
+    """Record a run as started (idempotent for a retried flow run)."""
+    conn.execute(
+        "INSERT INTO runs (run_id, flow_run_id, started_at, status) VALUES (?, ?, ?, 'running') "
+        "ON CONFLICT (run_id) DO UPDATE SET status = 'running', finished_at = NULL",
+        [run_id, flow_run_id, utc_now()],
+    )
+
+
+def finish_run(
+    conn: duckdb.DuckDBPyConnection,
+    run_id: str,
+    status: str,
+    counts: dict[str, int],
+    error: str | None = None,
+) -> None:
+    """Record a run's end and counts."""
+    conn.execute(
+        "UPDATE runs SET finished_at = ?, status = ?, n_inputs = ?, n_loaded = ?, n_unchanged = ?, "
+        "n_rejected = ?, error = ? WHERE run_id = ?",
+        [
+            utc_now(),
+            status,
+            counts.get("inputs", 0),
+            counts.get("loaded", 0),
+            counts.get("unchanged", 0),
+            counts.get("rejected", 0),
+            error,
+            run_id,
+        ],
+    )
+
+
+def _stored_versions(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+    if not article_ids:
+        return {}
+    rows = conn.execute(
+        "SELECT article_id, content_sha256, pipeline_version FROM articles WHERE list_contains(?, article_id)",
+        [list(article_ids)],
+    ).fetchall()
+    return {aid: (sha, ver) for aid, sha, ver in rows}
+
+
+def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], run_id: str) -> LoadResult:
+    """Load a batch of articles with their facts in one transaction; unchanged content is skipped."""
+    stored = _stored_versions(conn, [rows.article["article_id"] for rows in batch])
+    seen: set[str] = set()
+    fresh = []
+    unchanged = 0
+    for rows in batch:
+        aid = rows.article["article_id"]
+        version = (rows.article["content_sha256"], rows.article["pipeline_version"])
+        # The same article twice in one batch (same URL from two files) is loaded once: the first wins.
+        if stored.get(aid) == version or aid in seen:
+            unchanged += 1
+            continue
+        seen.add(aid)
+        fresh.append(rows)
+    if not fresh:
+        return LoadResult(0, unchanged)
+    now = utc_now()
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        ids = [rows.article["article_id"] for rows in fresh]
+        for table in _FACT_INSERTS:
+            conn.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
+        conn.executemany(
+            _UPSERT_ARTICLE,
+            [[{**rows.article, "run_id": run_id, "ingested_at": now}[c] for c in _ARTICLE_COLUMNS] for rows in fresh],
+        )
+        entities = {e[0]: e for rows in fresh for e in rows.entities}
+        if entities:
+            conn.executemany(
+                "INSERT INTO entities (entity_id, kind, name, level) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                list(entities.values()),
+            )
+        for table, sql in _FACT_INSERTS.items():
+            values = [v for rows in fresh for v in getattr(rows, table)]
+            if values:
+                conn.executemany(sql, values)
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+    return LoadResult(len(fresh), unchanged)
+
+
+def upsert_rejects(
+    conn: duckdb.DuckDBPyConnection, rejects: Sequence[tuple[str, str, str, bytes, str]], run_id: str
+) -> int:
+    """Store rejected inputs (source_uri, stage, reason, payload, payload_sha256); the same input twice is one row."""
+    if not rejects:
+        return 0
+    now = utc_now()
+    conn.executemany(
+        "INSERT INTO rejects (run_id, source_uri, stage, reason, payload, payload_sha256, rejected_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_uri, payload_sha256) DO UPDATE SET "
+        "run_id = excluded.run_id, stage = excluded.stage, reason = excluded.reason, rejected_at = excluded.rejected_at",
+        [(run_id, uri, stage, reason, payload, sha, now) for uri, stage, reason, payload, sha in rejects],
+    )
+    return len(rejects)
+
+
+def table_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of every base table."""
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY table_name"
+        ).fetchall()
+    ]
+    # Table names come from the catalog, not from user input, so quoting them is enough here.
+    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # type: ignore[index]

@@ -1,0 +1,15 @@
+-- Articles mentioning each entity (search by name or kind).
+CREATE OR REPLACE VIEW entity_mentions AS
+SELECT
+    e.kind,
+    e.name,
+    e.level,
+    m.surface,
+    m.article_id,
+    a.title,
+    a.published_at,
+    m.start_pos,
+    m.end_pos
+FROM mentions AS m
+JOIN entities AS e USING (entity_id)
+JOIN articles AS a USING (article_id);

@@ -1,0 +1,16 @@
+-- Who holds which title, at which organization, and in how many articles it was seen.
+CREATE OR REPLACE VIEW people_titles AS
+WITH role_rows AS (
+    SELECT r.person, r.title, r.organization, r.article_id, a.published_at
+    FROM roles AS r
+    JOIN articles AS a USING (article_id)
+)
+SELECT
+    person,
+    title,
+    organization,
+    count(DISTINCT article_id) AS n_articles,
+    min(published_at) AS first_seen_at,
+    max(published_at) AS last_seen_at
+FROM role_rows
+GROUP BY person, title, organization;
