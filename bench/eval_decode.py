@@ -41,7 +41,9 @@ def blank_declarations(payload: bytes) -> bytes:
     return _DECLARATION.sub(lambda found: b" " * len(found.group(0)), payload)
 
 
-def judge(data: Path, row: dict[str, str], repeat: int = 1, ignore_declared: bool = False) -> tuple[bool, str, float]:
+def judge(
+    data: Path, row: dict[str, str], repeat: int = 1, ignore_declared: bool = False
+) -> tuple[bool, str, float]:
     """Decode one manifest file; (correct, what happened, seconds per decode)."""
     payload = (data / row["file"]).read_bytes()
     if ignore_declared:
@@ -86,7 +88,9 @@ def main() -> None:
         print(f"{folder:<50} {sum(results):>5} / {len(results):<5} {sum(results) / len(results):.3f}")
     everything = [ok for results in per_folder.values() for ok in results]
     print(f"{'all':<50} {sum(everything):>5} / {len(everything):<5} {sum(everything) / len(everything):.3f}")
-    print(f"\n{len(rows) / total_seconds:.0f} files/s, {total_bytes / total_seconds / 1e6:.1f} MB/s ({args.repeat} runs each)")
+    print(
+        f"\n{len(rows) / total_seconds:.0f} files/s, {total_bytes / total_seconds / 1e6:.1f} MB/s ({args.repeat} runs each)"
+    )
 
 
 if __name__ == "__main__":

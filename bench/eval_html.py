@@ -88,7 +88,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 
-    encodings = {(r["set"], r["id"]): r["actual_encoding"] for r in csv.DictReader(open(args.gold / "manifest.csv"))}
+    encodings = {
+        (r["set"], r["id"]): r["actual_encoding"] for r in csv.DictReader(open(args.gold / "manifest.csv"))
+    }
     rows = [json.loads(line) for line in open(args.gold / "gold_unified.jsonl", encoding="utf-8")]
     results, seconds = [], 0.0
     for row in rows:
@@ -107,7 +109,9 @@ def main() -> None:
             result["include_total"] = len(row.get("must_include") or [])
             result["exclude_leaks"] = sum(s in page.text for s in row.get("must_exclude") or [])
         if row.get("title"):
-            result.update(title_gold=row["title"], title=page.title, title_ok=title_ok(page.title, row["title"]))
+            result.update(
+                title_gold=row["title"], title=page.title, title_ok=title_ok(page.title, row["title"])
+            )
         gold_day = (normalize_date(row["date"]) or "")[:10] if row.get("date") else ""
         if gold_day:
             result.update(date_gold=gold_day, date=page.published_at)
@@ -120,7 +124,9 @@ def main() -> None:
     summary = summarize(results, seconds)
     print_table(results, summary)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"summary": summary, "pages": results}, ensure_ascii=False, indent=1) + "\n")
+    args.out.write_text(
+        json.dumps({"summary": summary, "pages": results}, ensure_ascii=False, indent=1) + "\n"
+    )
 
 
 def summarize(results: list[dict], seconds: float) -> dict:

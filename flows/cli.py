@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -22,7 +22,7 @@ err = Console(stderr=True)
 out = Console()
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -40,8 +40,13 @@ def _json_default(value: Any) -> Any:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders (recursive) or globs; default: the bundled samples.")] = None,
-    db: Annotated[str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")] = None,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders (recursive) or globs; default: the bundled samples."),
+    ] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+    ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Documents per task run.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
 ) -> None:
@@ -55,7 +60,9 @@ def ingest(
         console=err, transient=True, disable=not err.is_terminal,
     ) as progress:  # fmt: skip
         bar = progress.add_task("ingest", total=None)
-        remove = add_progress_listener(lambda done, total: progress.update(bar, completed=done, total=total or None))
+        remove = add_progress_listener(
+            lambda done, total: progress.update(bar, completed=done, total=total or None)
+        )
         try:
             summary: dict[str, Any] = ingest_news(paths=paths or None, db_path=db, batch_size=batch_size)
         finally:
@@ -66,7 +73,9 @@ def ingest(
         _print_summary(summary)
     internal = sum(n for k, n in summary["rejects"].items() if k.startswith("internal"))
     if internal:
-        err.print(f"[red]{internal} input(s) hit an internal error (a bug in newsetl); they are stored in rejects[/red]")
+        err.print(
+            f"[red]{internal} input(s) hit an internal error (a bug in newsetl); they are stored in rejects[/red]"
+        )
         raise typer.Exit(3)
 
 
@@ -87,26 +96,36 @@ def _print_summary(summary: dict[str, Any]) -> None:
 @app.command()
 def parse(
     paths: Annotated[list[str], typer.Argument(help="Files, folders or globs to parse (nothing is loaded).")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per input (JSON line per JSONL line).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per input (JSON line per JSONL line).")
+    ] = False,
 ) -> None:
     """Run decode, HTML, normalize and extract on inputs and print the article and its facts."""
     from tasks.files import discover_inputs, read_refs
+    from tasks.transforms.inputs import record_id
     from tasks.transforms.pipeline import process_documents
 
     for ref in discover_inputs(paths):
         docs, rejects = read_refs([ref])
         articles, more = process_documents(docs)
-        records = [_article_record(a) for a in articles] + [
-            {"id": _jsonl_id(r.source_uri) if "#L" in r.source_uri else None, "source_uri": r.source_uri,
+        # JSONL inputs of {"id", "text"} get their id back so output lines match input lines.
+        ids = {d.source_uri: d.doc_id for d in docs} | {r.source_uri: record_id(r.payload) for r in rejects}
+        records = [_article_record(a, ids.get(a.source_uri)) for a in articles] + [
+            {"id": ids.get(r.source_uri), "source_uri": r.source_uri,
              "rejected": True, "stage": r.stage, "reason": r.reason}
             for r in rejects + more
         ]  # fmt: skip
+        if not any(r["source_uri"].rpartition("#L")[1] for r in records):
+            for record in records:
+                record.pop("id", None)
         records.sort(key=lambda rec: _line_number(rec["source_uri"]))  # output lines follow input lines
         for record in records:
             if as_json:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
             elif record.get("rejected"):
-                err.print(f"[yellow]rejected[/yellow] {record['source_uri']}: {record['stage']}: {record['reason']}")
+                err.print(
+                    f"[yellow]rejected[/yellow] {record['source_uri']}: {record['stage']}: {record['reason']}"
+                )
             else:
                 _print_article(record)
 
@@ -114,21 +133,6 @@ def parse(
 def _line_number(source_uri: str) -> int:
     _, sep, line = source_uri.rpartition("#L")
     return int(line) if sep and line.isdigit() else 0
-
-
-def _jsonl_id(source_uri: str) -> str | None:
-    """The `id` of the JSONL line a source URI points at, so outputs line up with inputs."""
-    from tasks.transforms.inputs import record_id
-
-    path, _, line = source_uri.rpartition("#L")
-    try:
-        with open(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if number == int(line):
-                    return record_id(raw)
-    except (OSError, ValueError):
-        return None
-    return None
 
 
 def _print_article(record: dict[str, Any]) -> None:
@@ -149,7 +153,9 @@ def _print_article(record: dict[str, Any]) -> None:
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
-    db: Annotated[str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")] = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
     """Run SQL on the warehouse opened read-only and print the result."""
@@ -182,3 +188,10 @@ def query(
 
 if __name__ == "__main__":
     app()
+
+
+def _article_record(article: Any, doc_id: str | None) -> dict[str, Any]:
+    record = {"id": doc_id, **asdict(article)}
+    record.pop("offsets", None)
+    record.pop("body_raw", None)
+    return record

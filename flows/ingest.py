@@ -91,7 +91,9 @@ def ingest_news(
     prepare_warehouse(db, summary.run_id, flow_run_id)
     logger.info("run %s: ingesting %s into %s (batches of %d)", summary.run_id, inputs, db, size)
 
-    refs = list(discover_inputs(inputs))  # refs are tiny (paths and line ranges); the documents are read per batch
+    refs = list(
+        discover_inputs(inputs)
+    )  # refs are tiny (paths and line ranges); the documents are read per batch
     total = sum(_weight(r) for r in refs)
     done = 0
     status, error = "completed", None

@@ -77,7 +77,9 @@ def read_ref(ref: InputRef) -> tuple[list[RawDocument], list[Reject]]:
     path = Path(ref.path)
     try:
         if not path.is_file():
-            raise RejectedInput("read", "no such file" if not path.exists() else "not a regular file", ref.path)
+            raise RejectedInput(
+                "read", "no such file" if not path.exists() else "not a regular file", ref.path
+            )
         size = path.stat().st_size
         if ref.line_start:
             return _read_jsonl_slice(path, ref)

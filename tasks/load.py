@@ -31,7 +31,9 @@ def load_batch(db_path: str, run_id: str, articles: list[Article], rejects: list
 
 
 @task(name="finish_run", cache_policy=NO_CACHE)
-def finish_run(db_path: str, run_id: str, status: str, counts: dict[str, int], error: str | None = None) -> None:
+def finish_run(
+    db_path: str, run_id: str, status: str, counts: dict[str, int], error: str | None = None
+) -> None:
     """Record the run's end, status and counts."""
     with connect(db_path) as conn:
         repository.finish_run(conn, run_id, status, counts, error)

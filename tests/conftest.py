@@ -15,4 +15,6 @@ SAMPLES = REPO_ROOT / "samples"
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 SEED = FIXTURES / "seed" / "china_daily_2025-04-20_liuzhou_ip_week.txt"
 
-needs_shared = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is not beside this checkout")
+needs_shared = pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason="../shared/data is not beside this checkout"
+)

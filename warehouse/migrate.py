@@ -63,7 +63,10 @@ def migrate(conn: duckdb.DuckDBPyConnection, migrations: list[Migration] | None 
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,"
         " applied_at TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC'))"
     )
-    applied = {v: (n, h) for v, n, h in conn.execute("SELECT version, name, sha256 FROM schema_migrations").fetchall()}
+    applied = {
+        v: (n, h)
+        for v, n, h in conn.execute("SELECT version, name, sha256 FROM schema_migrations").fetchall()
+    }
     done: list[int] = []
     for migration in migrations:
         if migration.version in applied:

@@ -85,7 +85,9 @@ def finish_run(
     )
 
 
-def _stored_versions(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+def _stored_versions(
+    conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
+) -> dict[str, tuple[str, str]]:
     if not article_ids:
         return {}
     rows = conn.execute(
@@ -120,7 +122,10 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
             conn.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
         conn.executemany(
             _UPSERT_ARTICLE,
-            [[{**rows.article, "run_id": run_id, "ingested_at": now}[c] for c in _ARTICLE_COLUMNS] for rows in fresh],
+            [
+                [{**rows.article, "run_id": run_id, "ingested_at": now}[c] for c in _ARTICLE_COLUMNS]
+                for rows in fresh
+            ],
         )
         entities = {e[0]: e for rows in fresh for e in rows.entities}
         if entities:

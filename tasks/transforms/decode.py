@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -39,8 +40,12 @@ _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_SNIFF_BYTES = 4096  # where HTML5 also stops looking for <meta charset> (its prescan reads 1024; feeds put it later)
-_DETECT_BYTES = 65536  # detection on a prefix keeps big pages fast; the whole payload is then decoded strictly
+_SNIFF_BYTES = (
+    4096  # where HTML5 also stops looking for <meta charset> (its prescan reads 1024; feeds put it later)
+)
+_DETECT_BYTES = (
+    65536  # detection on a prefix keeps big pages fast; the whole payload is then decoded strictly
+)
 _STATS_CHARS = 20000  # enough characters to score a decoding
 
 _CHINESE = ("gb18030", "big5hkscs")
@@ -173,7 +178,9 @@ def _decode_whole(payload: bytes, codec: str, source_uri: str) -> tuple[str, flo
         text = payload.decode(codec, errors="replace")
     errors = text.count("\ufffd")
     if errors > max(1, len(payload) // 2000):
-        raise DecodeError(f"{errors} byte sequences invalid in {codec}, the best-fitting encoding", source_uri)
+        raise DecodeError(
+            f"{errors} byte sequences invalid in {codec}, the best-fitting encoding", source_uri
+        )
     return text, 0.9
 
 
@@ -184,12 +191,22 @@ def _confidence(score: float, letters: int) -> float:
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
-    """UTF-16 text whose BOM was stripped: NULs sit at every other byte."""
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) / 2
-    if max(even, odd) < 0.3 * half or min(even, odd) > 0.05 * half:
-        return None
-    return "utf-16-be" if even > odd else "utf-16-le"
+    """The UTF-16 codec that reads NUL-bearing bytes as clean text (a BOM-less UTF-16 file), if one does."""
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = _decode_prefix(sample[: len(sample) // 2 * 2], codec)
+        if text:
+            stats = _char_stats(text)
+            # Binary read as UTF-16 scatters over every script (or hits lone surrogates and fails): demand
+            # that nearly all chars be printable ASCII or CJK.
+            cjk = stats.han + stats.kana + stats.hangul + stats.punct
+            ascii_printable = sum(ch.isprintable() or ch in "\t\n\r" for ch in text if ch.isascii())
+            if (
+                not stats.bad
+                and ascii_printable + cjk >= 0.95 * len(text)
+                and (stats.han < 10 or stats.zh_score >= 0.2)
+            ):
+                return codec
+    return None
 
 
 def _reject_binary(sample: bytes, source_uri: str) -> None:
@@ -197,7 +214,9 @@ def _reject_binary(sample: bytes, source_uri: str) -> None:
         raise DecodeError(f"{nuls} NUL bytes in the first {len(sample)}: binary data, not text", source_uri)
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls > 0.01 * len(sample):  # real text may carry a stray control char, not 1 in 100
-        raise DecodeError(f"{controls} control bytes in the first {len(sample)}: binary data, not text", source_uri)
+        raise DecodeError(
+            f"{controls} control bytes in the first {len(sample)}: binary data, not text", source_uri
+        )
 
 
 def _is_euc_tw(sample: bytes) -> bool:
@@ -246,15 +265,18 @@ def _detect(sample: bytes, source_uri: str) -> tuple[str, float]:
     raise DecodeError("no encoding decodes these bytes into plausible text", source_uri)
 
 
-def _looks_cjk(sample: bytes) -> bool:
-    """Some double-byte CJK codec turns the bytes into plausible CJK text."""
+def _best_cjk(sample: bytes) -> tuple[float, str] | None:
+    """The double-byte CJK codec (Chinese, Japanese or Korean) that reads the bytes most plausibly."""
+    best = None
     for codec in (*_CHINESE, *_JAPANESE, *_KOREAN):
         text = _decode_prefix(sample, codec)
         if text is not None:
             stats = _char_stats(text)
-            if stats.han + stats.kana + stats.hangul >= 10 and _score(stats, codec) >= _ZH_MIN_SCORE:
-                return True
-    return False
+            if stats.han + stats.kana + stats.hangul >= 10 and (
+                best is None or _score(stats, codec) > best[0]
+            ):
+                best = (_score(stats, codec), codec)
+    return best
 
 
 def _verify_declared(sample: bytes, codec: str) -> float | None:
@@ -269,44 +291,71 @@ def _verify_declared(sample: bytes, codec: str) -> float | None:
         return None
     if stats.nonascii and _decode_prefix(sample, "utf-8") is not None:
         return None  # valid UTF-8 with non-ASCII chars: a page re-saved as UTF-8 that kept its old <meta>
-    own = _score(stats, codec)
-    chinese = _chinese_candidates(sample)
-    if chinese and chinese[0][1] != codec and chinese[0][0] >= _ZH_MIN_SCORE and chinese[0][0] > own + 0.2:
-        return None  # e.g. Big5 bytes declared gb2312, or GBK bytes declared iso-8859-1
-    if codec not in (*_CHINESE, *_JAPANESE, *_KOREAN) and _looks_cjk(sample):
-        return None  # GBK, Big5, EUC-JP... pages mislabelled iso-8859-1 (a common server default)
-    if codec in _CHINESE and stats.han >= 20 and own < 0.2:
-        return None  # Han chars, but not Chinese ones: Japanese/Korean bytes or another codec
+    if not stats.nonascii:
+        return 0.99
+    is_cjk = codec in (*_CHINESE, *_JAPANESE, *_KOREAN)
+    own = _score(stats, codec) if is_cjk else 0.0  # a single-byte codec reads anything; CJK bytes outrank it
+    best = _best_cjk(sample)
+    if best and best[1] != codec and best[0] >= _ZH_MIN_SCORE and best[0] > own + 0.2:
+        return None  # e.g. Big5 declared gb2312, EUC-KR declared euc-jp, GBK declared iso-8859-1
+    if is_cjk and stats.han + stats.kana + stats.hangul >= 20 and own < 0.2:
+        return None  # CJK chars, but implausible ones: a wrong codec that happens to decode
     return _confidence(max(own, 0.8), stats.han + stats.nonascii)
 
 
-def _latin1_repair(text: str) -> str | None:
+def _redecode_utf8(text: str, encode: Callable[[str], bytes]) -> tuple[str, int] | None:
+    """Text's bytes under a wrong codec, read again as UTF-8; with the count of chars lost for good."""
     try:
-        fixed = text.translate(_CP1252_TO_LATIN1).encode("latin-1").decode("utf-8")
+        data = encode(text)
     except UnicodeError:
         return None
-    return fixed if fixed != text else None
+    try:
+        return data.decode("utf-8"), 0
+    except UnicodeDecodeError:
+        pass
+    if "\ufffd" not in text:
+        return None  # nothing was lost, so the bytes should have been clean UTF-8
+    # The first decode replaced bytes it could not map: recover the rest, the lost chars stay U+FFFD.
+    fixed = data.decode("utf-8", errors="replace")
+    return fixed, fixed.count("\ufffd")
+
+
+def _to_latin1(text: str) -> bytes:
+    return text.translate(_CP1252_TO_LATIN1).replace("\ufffd", "").encode("latin-1")
+
+
+def _to_gb18030(text: str) -> bytes:
+    return text.replace("\ufffd", "").encode("gb18030")
 
 
 def repair_mojibake(text: str) -> tuple[str, str | None]:
     """Undo UTF-8 that was decoded as cp1252/Latin-1 or as GBK; return the text and what was repaired."""
     if _LATIN1_MOJIBAKE.search(text):
         # Strict UTF-8 over the re-encoded chars is the evidence: real Latin-1 text is almost never valid UTF-8.
-        fixed = _latin1_repair(text)
-        if fixed is not None and _char_stats(fixed).bad_share == 0:
-            return fixed, "utf-8 read as cp1252"
+        found = _redecode_utf8(text, _to_latin1)
+        if (
+            found
+            and _char_stats(found[0]).bad <= found[1]
+            and found[1] <= 0.25 * _char_stats(found[0]).nonascii
+        ):
+            return found[0], "utf-8 read as cp1252" + (" (lossy)" if found[1] else "")
     stats = _char_stats(text)
     if stats.han < 2 or stats.zh_score >= 0.5:
         return text, None
-    try:
-        fixed = text.encode("gb18030").decode("utf-8")
-    except UnicodeError:
+    found = _redecode_utf8(text, _to_gb18030)
+    if not found:
         return text, None
+    fixed, lost = found
     fixed_stats = _char_stats(fixed)
     before = _score(stats, "gb18030")
     after = max(_score(fixed_stats, codec) for codec in ("utf-8", "euc_jp", "euc_kr"))
-    if fixed_stats.nonascii >= 2 and fixed_stats.bad == 0 and after >= before + 0.3:
-        return fixed, "utf-8 read as gbk"
+    # Only a clearly better reading counts: a rare-but-real Hanzi text re-encodes to invalid UTF-8 anyway.
+    if (
+        fixed_stats.nonascii >= 2
+        and fixed_stats.bad <= lost <= 0.25 * fixed_stats.nonascii
+        and after >= before + 0.3
+    ):
+        return fixed, "utf-8 read as gbk" + (" (lossy)" if lost else "")
     return text, None
 
 
@@ -369,5 +418,7 @@ def decode_bytes(payload: bytes, declared_charset: str | None = None, source_uri
     codec, confidence = _detect(sample, source_uri)
     text, quality = _decode_whole(payload, codec, source_uri)
     if _char_stats(text).bad_share > 0.2:
-        raise DecodeError(f"decoded as {codec}, over 20% of the characters are unassigned or private-use", source_uri)
+        raise DecodeError(
+            f"decoded as {codec}, over 20% of the characters are unassigned or private-use", source_uri
+        )
     return _finish(text, codec, round(confidence * quality, 3), "detected")

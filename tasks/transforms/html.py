@@ -227,11 +227,15 @@ _BYLINES = (
     re.compile(rf"作者\s*[：:／/|]\s*({_HAN}{{2,12}})"),
     # A name after 记者 must end at a delimiter, so prose like "记者通过电子邮件联系" is not a name;
     # "记者 X 摄" credits a photo, not the story.
-    re.compile(rf"(?:^|[\s（(【\[]|社|报|电)记者\s*[：:]?\s*({_HAN}{{2,4}})(?=[\s）)】\]、，,。；]|报道|$)(?!\s*摄)"),
+    re.compile(
+        rf"(?:^|[\s（(【\[]|社|报|电)记者\s*[：:]?\s*({_HAN}{{2,4}})(?=[\s）)】\]、，,。；]|报道|$)(?!\s*摄)"
+    ),
     re.compile(rf"(?:^|[\s（(【\[])文\s*[／/|]\s*({_HAN}{{2,4}})"),
 )
 # Words that follow 记者 in prose ("记者获悉") and must not be read as a name.
-_NOT_NAME = re.compile(r"^(获悉|了解|从|在|近日|日前|采访|来到|走访|看到|发现|注意到|调查|观察|探访|随机|实地|通过|责任|编辑|来源)")
+_NOT_NAME = re.compile(
+    r"^(获悉|了解|从|在|近日|日前|采访|来到|走访|看到|发现|注意到|调查|观察|探访|随机|实地|通过|责任|编辑|来源)"
+)
 # Meta `author` often names the site (`网易`, `新华网`) or is a template placeholder.
 _ORG_NAME = re.compile(r"(网|网易|新闻|日报|晚报|报社|电视台|客户端|频道)$|@|,")
 _NAME_TAIL = re.compile(r"(报道|摄影?|发自.*|采写|通讯员.*|编辑.*)$")

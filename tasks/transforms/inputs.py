@@ -7,7 +7,14 @@ from typing import Any
 
 from tasks.transforms.models import RawDocument, RejectedInput
 
-SUPPORTED_SUFFIXES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".json": "json", ".jsonl": "jsonl"}
+SUPPORTED_SUFFIXES = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+}
 _HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<p>", b"<div")
 
 
@@ -38,7 +45,11 @@ def document_from_record(record: Any, source_uri: str) -> RawDocument:
         raise RejectedInput("read", f"expected a JSON object, got {type(record).__name__}", source_uri)
     try:
         html, text = _as_str(record, "html"), _as_str(record, "text")
-        url, title, published = _as_str(record, "url"), _as_str(record, "title"), _as_str(record, "published_at")
+        url, title, published = (
+            _as_str(record, "url"),
+            _as_str(record, "title"),
+            _as_str(record, "published_at"),
+        )
     except RejectedInput as exc:
         raise RejectedInput("read", exc.reason, source_uri) from None
     body = html if html else text
@@ -54,6 +65,7 @@ def document_from_record(record: Any, source_uri: str) -> RawDocument:
         title=title,
         published_at=published,
         declared_charset="utf-8",
+        doc_id=None if record.get("id") is None else str(record["id"]),
     )
 
 

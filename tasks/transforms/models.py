@@ -35,6 +35,7 @@ class RawDocument:
     title: str | None = None
     published_at: str | None = None
     declared_charset: str | None = None  # from HTTP header / JSON field; verified against the bytes
+    doc_id: str | None = None  # the `id` field of a JSON record, when it has one
 
 
 @dataclass(frozen=True)

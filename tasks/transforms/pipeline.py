@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 import re
+from datetime import UTC, datetime
 
 from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
@@ -52,7 +52,9 @@ def process_document(doc: RawDocument) -> Article:
         if title is None:
             title, body_raw = _title_from_text(body_raw)
     if len(body_raw.strip()) < MIN_BODY_CHARS:
-        raise RejectedInput("normalize", f"text too short to be an article ({len(body_raw.strip())} chars)", doc.source_uri)
+        raise RejectedInput(
+            "normalize", f"text too short to be an article ({len(body_raw.strip())} chars)", doc.source_uri
+        )
     published_at = normalize_published(published_at)
     norm = normalize_text(body_raw)
     facts = extract_facts(norm.text, published_at=published_at)
@@ -83,11 +85,17 @@ def process_documents(docs: list[RawDocument]) -> tuple[list[Article], list[Reje
         except RejectedInput as exc:
             rejects.append(Reject(doc.source_uri, exc.stage, exc.reason, doc.payload))
         except Exception as exc:  # noqa: BLE001 - a bug on one input must not lose the batch; it is stored with its type
-            rejects.append(Reject(doc.source_uri, "internal", f"internal error: {type(exc).__name__}: {exc}", doc.payload))
+            rejects.append(
+                Reject(
+                    doc.source_uri, "internal", f"internal error: {type(exc).__name__}: {exc}", doc.payload
+                )
+            )
     return articles, rejects
 
 
-_CN_DATE = re.compile(r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_CN_DATE = re.compile(
+    r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+)
 
 
 def normalize_published(value: str | None) -> str | None:

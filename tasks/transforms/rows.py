@@ -85,9 +85,23 @@ def to_rows(article: Article) -> ArticleRows:
         article=row,
         entities=list(entities.values()),
         mentions=mentions,
-        roles=[(aid, r.person, r.title, r.organization, r.start, r.end, *_raw(norm, r.start, r.end)) for r in facts.roles],
+        roles=[
+            (aid, r.person, r.title, r.organization, r.start, r.end, *_raw(norm, r.start, r.end))
+            for r in facts.roles
+        ],
         metrics=[
-            (aid, x.subject, x.measure, x.value, x.unit, x.period, x.kind, x.start, x.end, *_raw(norm, x.start, x.end))
+            (
+                aid,
+                x.subject,
+                x.measure,
+                x.value,
+                x.unit,
+                x.period,
+                x.kind,
+                x.start,
+                x.end,
+                *_raw(norm, x.start, x.end),
+            )
             for x in facts.metrics
         ],
         quotes=[(aid, q.speaker, q.text, q.start, q.end, *_raw(norm, q.start, q.end)) for q in facts.quotes],

@@ -16,7 +16,17 @@ def test_ingest_then_query_json(tmp_path: Path) -> None:
     result = runner.invoke(app, ["ingest", str(SEED), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "loaded" in result.output
-    result = runner.invoke(app, ["query", "SELECT person, title FROM roles ORDER BY person, title", "--db", str(db), "--format", "json"])
+    result = runner.invoke(
+        app,
+        [
+            "query",
+            "SELECT person, title FROM roles ORDER BY person, title",
+            "--db",
+            str(db),
+            "--format",
+            "json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert {"person": "张壮", "title": "市长"} in rows
@@ -25,7 +35,9 @@ def test_ingest_then_query_json(tmp_path: Path) -> None:
 def test_query_csv_and_bad_sql(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     runner.invoke(app, ["ingest", str(SEED), "--db", str(db)])
-    result = runner.invoke(app, ["query", "SELECT reporter FROM articles", "--db", str(db), "--format", "csv"])
+    result = runner.invoke(
+        app, ["query", "SELECT reporter FROM articles", "--db", str(db), "--format", "csv"]
+    )
     assert result.output.splitlines() == ["reporter", "张莉"]
     result = runner.invoke(app, ["query", "SELECT * FROM no_such_table", "--db", str(db)])
     assert result.exit_code == 1
@@ -41,7 +53,11 @@ def test_query_is_read_only(tmp_path: Path) -> None:
 def test_parse_jsonl_gives_one_line_per_line(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     text = SEED.read_text("utf-8")
-    lines = [{"id": "a1", "text": text}, {"id": "a2", "text": "短"}, {"id": "a3", "text": text.split("\n")[1]}]
+    lines = [
+        {"id": "a1", "text": text},
+        {"id": "a2", "text": "短"},
+        {"id": "a3", "text": text.split("\n")[1]},
+    ]
     source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["parse", str(source), "--json"])
     assert result.exit_code == 0, result.output

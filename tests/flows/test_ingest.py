@@ -21,7 +21,11 @@ def corpus(tmp_path: Path) -> Path:
     (folder / "junk.txt").write_bytes(bytes(range(256)) * 8)
     (folder / "empty.html").write_bytes(b"<html><body><nav>home</nav></body></html>")
     with (folder / "bad.jsonl").open("w", encoding="utf-8") as handle:
-        handle.write('{"url": "https://example.cn/1", "title": "标题", "text": "' + SEED.read_text("utf-8")[:300].replace("\n", " ") + '"}\n')
+        handle.write(
+            '{"url": "https://example.cn/1", "title": "标题", "text": "'
+            + SEED.read_text("utf-8")[:300].replace("\n", " ")
+            + '"}\n'
+        )
         handle.write("{not json\n")
         handle.write('{"url": "https://example.cn/3"}\n')
     return folder
@@ -29,7 +33,9 @@ def corpus(tmp_path: Path) -> Path:
 
 def _rows(db: Path) -> dict[str, int]:
     with connect(db, read_only=True) as conn:
-        return {k: v for k, v in repository.table_counts(conn).items() if k not in ("runs", "schema_migrations")}
+        return {
+            k: v for k, v in repository.table_counts(conn).items() if k not in ("runs", "schema_migrations")
+        }
 
 
 def test_ingest_loads_rejects_and_is_idempotent(corpus: Path, tmp_path: Path) -> None:
@@ -64,7 +70,9 @@ def test_seed_facts_reach_the_warehouse(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     ingest_news(paths=[str(SEED)], db_path=str(db))
     with connect(db, read_only=True) as conn:
-        article = conn.execute("SELECT agency, bureau, reporter, script_original, body FROM articles").fetchone()
+        article = conn.execute(
+            "SELECT agency, bureau, reporter, script_original, body FROM articles"
+        ).fetchone()
         assert article[:4] == ("中国日报社", "广西记者站", "张莉", "hant")
         assert "国家知识产权局" in article[4] and "柳州螺蛳粉" in article[4]
         titles = set(conn.execute("SELECT title, organization FROM roles WHERE person = '张壮'").fetchall())

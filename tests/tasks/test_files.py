@@ -41,7 +41,9 @@ def test_glob_and_duplicates(tree: Path) -> None:
     ],
     ids=["missing", "unsupported-type", "empty-jsonl", "invalid-json", "json-not-object"],
 )
-def test_unreadable_inputs_are_rejected_with_a_reason(tmp_path: Path, name: str, content: bytes | None, reason: str) -> None:
+def test_unreadable_inputs_are_rejected_with_a_reason(
+    tmp_path: Path, name: str, content: bytes | None, reason: str
+) -> None:
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)

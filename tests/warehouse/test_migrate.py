@@ -24,7 +24,9 @@ CONTRACT = {
 
 
 def _columns(conn, table: str) -> set[str]:
-    rows = conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()
+    rows = conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    ).fetchall()
     return {r[0] for r in rows}
 
 
@@ -35,7 +37,9 @@ def test_migrate_from_empty_creates_the_contract(tmp_path: Path) -> None:
         for table, columns in CONTRACT.items():
             missing = columns - _columns(conn, table)
             assert not missing, f"{table} lacks {missing}"
-        views = {r[0] for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        views = {
+            r[0] for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        }
         assert {"people_titles", "article_facts", "entity_mentions"} <= views
 
 

@@ -19,7 +19,10 @@ BODY = "柳州市市长张壮表示，有效专利3185件。"
 def _article(source: str = "a.txt", body: str = BODY) -> Article:
     facts = Facts(
         byline=Byline("中国日报社", "广西记者站", "张莉", 0, 2),
-        mentions=(Mention("person", "张壮", "张壮", 5, 7), Mention("location", "柳州市", "柳州市", 0, 3, "city")),
+        mentions=(
+            Mention("person", "张壮", "张壮", 5, 7),
+            Mention("location", "柳州市", "柳州市", 0, 3, "city"),
+        ),
         roles=(Role("张壮", "市长", "柳州市人民政府", 3, 7),),
         metrics=(Metric(None, "有效专利", 3185.0, "件", None, 12, 19),),
         quotes=(Quote("张壮", "有效专利3185件。", 10, 20),),
@@ -89,12 +92,20 @@ def test_same_reject_twice_is_one_row(conn) -> None:
     reject = Reject("junk.bin", "decode", "binary data", b"\x00\x01")
     repository.upsert_rejects(conn, [reject_row(reject)], "run1")
     repository.upsert_rejects(conn, [reject_row(reject)], "run2")
-    assert conn.execute("SELECT count(*), max(run_id), max(reason) FROM rejects").fetchone() == (1, "run2", "binary data")
+    assert conn.execute("SELECT count(*), max(run_id), max(reason) FROM rejects").fetchone() == (
+        1,
+        "run2",
+        "binary data",
+    )
 
 
 def test_finish_run_records_counts(conn) -> None:
-    repository.finish_run(conn, "run1", "completed", {"inputs": 3, "loaded": 2, "unchanged": 0, "rejected": 1})
-    row = conn.execute("SELECT status, n_inputs, n_loaded, n_rejected, finished_at IS NOT NULL FROM runs").fetchone()
+    repository.finish_run(
+        conn, "run1", "completed", {"inputs": 3, "loaded": 2, "unchanged": 0, "rejected": 1}
+    )
+    row = conn.execute(
+        "SELECT status, n_inputs, n_loaded, n_rejected, finished_at IS NOT NULL FROM runs"
+    ).fetchone()
     assert row == ("completed", 3, 2, 1, True)
 
 

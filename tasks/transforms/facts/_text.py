@@ -6,7 +6,7 @@ import re
 
 HAN = "\u4e00-\u9fff"
 # Characters that always end a phrase (both full- and half-width forms, since upstream text may keep either).
-PHRASE_BREAKS = frozenset("，。；;：:！？!?、（）()“”‘’\"《》【】[]\n\t 　—-–…,")
+PHRASE_BREAKS = frozenset('，。；;：:！？!?、（）()“”‘’"《》【】[]\n\t 　—-–…,')
 SENTENCE_ENDS = frozenset("。！？!?\n")
 CLAUSE_BREAKS = frozenset("，。；;：:！？!?\n,")
 

@@ -17,7 +17,12 @@ _REL_OFFSET = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "前年": -2
 # Order matters: longer forms claim their characters first.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ymd", re.compile(_Y + _M + _D)),
-    ("iso", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)")),
+    (
+        "iso",
+        re.compile(
+            r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?!\d)"
+        ),
+    ),
     ("range", re.compile(f"(?:{_Y}|{_REL})?" + r"(?P<m1>1[0-2]|0?[1-9])[-—–~至到](?P<m2>1[0-2]|0?[1-9])月")),
     ("quarter", re.compile(f"(?:{_Y}|{_REL})?" + r"(?:第)?(?P<q>[一二三四1-4])季度")),
     ("half", re.compile(f"(?:{_Y}|{_REL})?" + r"(?P<h>[上下])半年")),

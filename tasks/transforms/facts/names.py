@@ -12,6 +12,13 @@ _FOLLOWER_RE = re.compile(f"(?:{alternation(NAME_FOLLOWERS)}|{alternation(TITLES
 FOREIGN_NAME_RE = re.compile(f"[{HAN}]{{1,6}}(?:[·•][{HAN}]{{1,8}})*[·•]")
 
 
+# Characters that almost never occur in a Chinese given name but often follow a surname-like character in prose
+# (向记者, 成了, 强调, 贺信中): a candidate containing one is not a name.
+NOT_GIVEN_NAME_CHARS = frozenset(
+    "的了是着过们这那哪个届首次记者年月日时说调示指于与及和或而并等其之所被把将向从对中独摄名称该此每"
+)
+
+
 def _surname_len(text: str, pos: int) -> int:
     if text[pos : pos + 2] in SURNAMES_DOUBLE:
         return 2
@@ -40,7 +47,8 @@ def read_name(text: str, pos: int) -> int | None:
         return None
     for given in (1, 2):
         end = pos + s + given
-        if end > len(text) or not all(is_han(c) for c in text[pos + s : end]):
+        given_chars = text[pos + s : end]
+        if end > len(text) or not all(is_han(c) and c not in NOT_GIVEN_NAME_CHARS for c in given_chars):
             return None
         if is_name_end(text, end):
             return end

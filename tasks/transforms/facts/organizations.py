@@ -18,7 +18,9 @@ _TITLE_AT_RE = re.compile(alternation(TITLES))
 # Words that may open an organization name when no place name does.
 _ANCHOR_RE = re.compile(r"国家|中国|中共|中华|全国|国务院|自治区|省|市")
 # Generic organs after a bare level character: 市委, 市人民政府, 省政府, 区党委.
-BARE_LEVEL_RE = re.compile(r"^[省市区县州](?:委|人民政府|政府|人大|政协|党委|纪委|监委|委员会|[^\s]{1,8}(?:局|厅|委|办))")
+BARE_LEVEL_RE = re.compile(
+    r"^[省市区县州](?:委|人民政府|政府|人大|政协|党委|纪委|监委|委员会|[^\s]{1,8}(?:局|厅|委|办))"
+)
 LEVEL_OF_BARE = {"省": "province", "市": "city", "区": "province", "县": "county", "州": "city"}
 
 
@@ -72,7 +74,9 @@ def find_organizations(text: str, places: Sequence[Mention]) -> tuple[Mention, .
         if o.start not in longest or o.end > longest[o.start].end:
             longest[o.start] = o
     kept = sorted(longest.values(), key=lambda o: o.start)
-    return tuple(o for o in kept if not any(k is not o and k.start <= o.start and o.end <= k.end for k in kept))
+    return tuple(
+        o for o in kept if not any(k is not o and k.start <= o.start and o.end <= k.end for k in kept)
+    )
 
 
 def resolve_bare_level(org: str, pos: int, places: Sequence[Mention]) -> str:

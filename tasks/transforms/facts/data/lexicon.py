@@ -32,9 +32,22 @@ TITLES: tuple[str, ...] = tuple(
     )
 )
 # Modifiers that may precede a title inside one chain element (轮值主席, 常务副市长).
-TITLE_MODIFIERS: tuple[str, ...] = ("常务副", "执行副", "副", "常务", "执行", "轮值", "名誉", "高级", "首席", "第一")
+TITLE_MODIFIERS: tuple[str, ...] = (
+    "常务副",
+    "执行副",
+    "副",
+    "常务",
+    "执行",
+    "轮值",
+    "名誉",
+    "高级",
+    "首席",
+    "第一",
+)
 # Titles that are jobs rather than posts in an organization: they do not make a role chain inherit an org.
-PROFESSIONS: frozenset[str] = frozenset("教授 研究员 院士 专家 分析师 工程师 律师 医生 记者 见习记者 特约记者".split())
+PROFESSIONS: frozenset[str] = frozenset(
+    "教授 研究员 院士 专家 分析师 工程师 律师 医生 记者 见习记者 特约记者".split()
+)
 
 # Organization suffixes, longest first when matched.
 ORG_SUFFIXES: tuple[str, ...] = tuple(
@@ -62,14 +75,25 @@ NAME_FOLLOWERS: tuple[str, ...] = tuple(
     sorted(
         """
         表示 指出 强调 认为 介绍 说 称 谈到 透露 坦言 告诉 在 主持 出席 参加 会见 看望 调研 带领 率 率领 致辞 讲话
-        发言 宣布 回答 对 向 与 和 及 同 等 也 还 则 又 都 就 已 曾 将 是 为 的 接受 作 做 从 到 通过 一行 同志 先生 女士
+        发言 宣布 回答 对 向 与 和 及 同 等 也 还 则 又 都 就 已 曾 将 是 为 的 接受 作 做 从 到 通过 一行 同志 先生 女士 不 没 未
         """.split(),
         key=len,
         reverse=True,
     )
 )
 # Reporting verbs that introduce a quote.
-SPEECH_VERBS: tuple[str, ...] = ("表示", "指出", "强调", "认为", "介绍", "坦言", "透露", "告诉记者", "说", "称")
+SPEECH_VERBS: tuple[str, ...] = (
+    "表示",
+    "指出",
+    "强调",
+    "认为",
+    "介绍",
+    "坦言",
+    "透露",
+    "告诉记者",
+    "说",
+    "称",
+)
 
 # Verbs after which an organization or event name may start (they are never its first characters).
 CLAUSE_VERBS: tuple[str, ...] = tuple(

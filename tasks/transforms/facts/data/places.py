@@ -91,4 +91,15 @@ def _city_full(name: str) -> str:
 CITIES: tuple[tuple[str, str], ...] = tuple(
     (_city_full(n), prov) for prov, names in _CITIES_BY_PROVINCE.items() for n in names.split()
 )
-COUNTRIES: tuple[str, ...] = ("中国", "中华人民共和国", "美国", "日本", "韩国", "俄罗斯", "英国", "法国", "德国", "印度")
+COUNTRIES: tuple[str, ...] = (
+    "中国",
+    "中华人民共和国",
+    "美国",
+    "日本",
+    "韩国",
+    "俄罗斯",
+    "英国",
+    "法国",
+    "德国",
+    "印度",
+)
