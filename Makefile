@@ -25,6 +25,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy flows tasks warehouse
 
 bench: setup
 	$(BIN)/python bench/eval_decode.py

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -37,7 +37,9 @@ class RunSummary:
     counts: Counter[str] = field(default_factory=Counter)
     facts: Counter[str] = field(default_factory=Counter)
     rejects: Counter[str] = field(default_factory=Counter)  # "stage: reason" -> n
-    seconds: Counter[str] = field(default_factory=Counter)  # stage -> wall seconds
+    seconds: defaultdict[str, float] = field(
+        default_factory=lambda: defaultdict(float)
+    )  # stage -> wall seconds
 
     def as_dict(self) -> dict[str, object]:
         """Plain-JSON form."""

@@ -11,14 +11,24 @@ import duckdb
 
 
 class RowsLike(Protocol):
-    article: dict[str, Any]
-    entities: list[tuple[Any, ...]]
-    mentions: list[tuple[Any, ...]]
-    roles: list[tuple[Any, ...]]
-    metrics: list[tuple[Any, ...]]
-    quotes: list[tuple[Any, ...]]
-    events: list[tuple[Any, ...]]
-    dates: list[tuple[Any, ...]]
+    """One article's rows for every table (tasks.transforms.rows.ArticleRows; warehouse does not import tasks)."""
+
+    @property
+    def article(self) -> dict[str, Any]: ...
+    @property
+    def entities(self) -> list[tuple[Any, ...]]: ...
+    @property
+    def mentions(self) -> list[tuple[Any, ...]]: ...
+    @property
+    def roles(self) -> list[tuple[Any, ...]]: ...
+    @property
+    def metrics(self) -> list[tuple[Any, ...]]: ...
+    @property
+    def quotes(self) -> list[tuple[Any, ...]]: ...
+    @property
+    def events(self) -> list[tuple[Any, ...]]: ...
+    @property
+    def dates(self) -> list[tuple[Any, ...]]: ...
 
 
 @dataclass(frozen=True)
@@ -32,19 +42,22 @@ _ARTICLE_COLUMNS = (
     "script_original", "encoding_detected", "encoding_confidence", "body_raw", "body", "content_sha256",
     "pipeline_version", "run_id", "ingested_at",
 )  # fmt: skip
-_UPSERT_ARTICLE = (
-    f"INSERT INTO articles ({', '.join(_ARTICLE_COLUMNS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLUMNS))}) "
-    "ON CONFLICT (article_id) DO UPDATE SET "
-    + ", ".join(f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS if c != "article_id")
+_ON_CONFLICT_UPDATE = "ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(
+    f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS if c != "article_id"
 )
-_FACT_INSERTS = {
-    "mentions": "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "roles": "INSERT INTO roles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    "metrics": "INSERT INTO metrics VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "quotes": "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "events": "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    "dates": "INSERT INTO dates VALUES (?, ?, ?, ?, ?, ?, ?)",
-}
+_FACT_TABLES = ("mentions", "roles", "metrics", "quotes", "events", "dates")
+
+
+def _insert_columns(
+    conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]], suffix: str = ""
+) -> None:
+    """Insert many rows as one statement of column lists: DuckDB's executemany costs ~0.2 ms a row, this ~1 µs."""
+    if not rows:
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    # unnest() of several lists in one SELECT zips them row by row; the table name is one of ours, never input.
+    select = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
+    conn.execute(f"INSERT INTO {table} SELECT {select} {suffix}", columns)
 
 
 def utc_now() -> datetime:
@@ -118,25 +131,17 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
     conn.execute("BEGIN TRANSACTION")
     try:
         ids = [rows.article["article_id"] for rows in fresh]
-        for table in _FACT_INSERTS:
+        for table in _FACT_TABLES:
             conn.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
-        conn.executemany(
-            _UPSERT_ARTICLE,
-            [
-                [{**rows.article, "run_id": run_id, "ingested_at": now}[c] for c in _ARTICLE_COLUMNS]
-                for rows in fresh
-            ],
-        )
+        article_rows = [
+            [{**rows.article, "run_id": run_id, "ingested_at": now}[c] for c in _ARTICLE_COLUMNS]
+            for rows in fresh
+        ]
+        _insert_columns(conn, f"articles ({', '.join(_ARTICLE_COLUMNS)})", article_rows, _ON_CONFLICT_UPDATE)
         entities = {e[0]: e for rows in fresh for e in rows.entities}
-        if entities:
-            conn.executemany(
-                "INSERT INTO entities (entity_id, kind, name, level) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                list(entities.values()),
-            )
-        for table, sql in _FACT_INSERTS.items():
-            values = [v for rows in fresh for v in getattr(rows, table)]
-            if values:
-                conn.executemany(sql, values)
+        _insert_columns(conn, "entities", list(entities.values()), "ON CONFLICT DO NOTHING")
+        for table in _FACT_TABLES:
+            _insert_columns(conn, table, [v for rows in fresh for v in getattr(rows, table)])
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")

@@ -402,12 +402,12 @@ def decode_bytes(payload: bytes, declared_charset: str | None = None, source_uri
     _reject_binary(sample, source_uri)
 
     label = declared_charset or sniff_declared_charset(payload)
-    codec = _canonical_codec(label) if label else None
-    if codec and not codec.startswith(("utf-16", "utf-32")):  # an 8-bit page cannot be UTF-16 (WHATWG)
-        confidence = _verify_declared(sample, codec)
+    declared = _canonical_codec(label) if label else None
+    if declared and not declared.startswith(("utf-16", "utf-32")):  # an 8-bit page cannot be UTF-16 (WHATWG)
+        confidence = _verify_declared(sample, declared)
         if confidence is not None:
-            text, quality = _decode_whole(payload, codec, source_uri)
-            return _finish(text, codec, confidence * quality, "declared")
+            text, quality = _decode_whole(payload, declared, source_uri)
+            return _finish(text, declared, confidence * quality, "declared")
 
     if (hz := _decode_hz(payload)) is not None:
         return _finish(hz, "hz", 0.9, "detected")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import difflib
-import re
 from pathlib import Path
 
 import pytest
 
+from bench.eval_decode import FAMILIES, blank_declarations
 from tasks.transforms.decode import decode_bytes, repair_mojibake, sniff_declared_charset
 from tasks.transforms.models import DecodedText, DecodeError
 
@@ -21,24 +21,8 @@ needs_shared = pytest.mark.skipif(
     not (DATA / "manifest.csv").exists(), reason="../shared/data absent (a user's clone)"
 )
 
-# Codecs that count as right for a label: its family, since gb18030 and big5hkscs are supersets.
-FAMILIES = {
-    "gb2312": {"gb2312", "gbk", "gb18030"},
-    "gbk": {"gbk", "gb18030"},
-    "gb18030": {"gb18030"},
-    "big5": {"big5", "cp950", "big5hkscs"},
-    "big5hkscs": {"big5hkscs"},
-    "utf-8": {"utf-8", "utf-8-sig"},
-    "utf-8-sig": {"utf-8-sig"},
-    "hz": {"hz"},
-    # EUC-TW (CNS 11643) has no Python codec: decode_bytes rejects it, so both EUC-TW files count as misses.
-    "euc-tw": {"euc-tw"},
-    "euc-jp": {"euc_jp"},
-    "shift_jis": {"shift_jis", "cp932"},
-    "euc-kr": {"euc_kr", "cp949"},
-}
+# EUC-TW (CNS 11643) has no Python codec: decode_bytes rejects it, so both EUC-TW files count as misses.
 CHINESE_CODECS = {"gb2312", "gbk", "gb18030", "big5", "cp950", "big5hkscs", "hz"}
-_DECLARATION = re.compile(rb"""(encoding|charset)\s*=\s*["']?[A-Za-z0-9._:-]+""", re.IGNORECASE)
 
 
 def _manifest() -> list[dict[str, str]]:
@@ -48,16 +32,11 @@ def _manifest() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _blank_declarations(payload: bytes) -> bytes:
-    """Same-length blanking of `encoding=`/`charset=` so that only detection is measured."""
-    return _DECLARATION.sub(lambda found: b" " * len(found.group(0)), payload)
-
-
 def _judge(row: dict[str, str], blank: bool) -> tuple[bool, str]:
     """Decode one manifest file: right when the text equals the gold UTF-8, else when the codec is in the label's family."""
     payload = (DATA / row["file"]).read_bytes()
     try:
-        decoded = decode_bytes(_blank_declarations(payload) if blank else payload, source_uri=row["file"])
+        decoded = decode_bytes(blank_declarations(payload) if blank else payload, source_uri=row["file"])
     except DecodeError as err:
         return False, f"rejected: {err.reason}"
     if row["gold_utf8"]:

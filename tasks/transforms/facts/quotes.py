@@ -57,10 +57,10 @@ def extract_quotes(text: str, known_people: Iterable[str] = ()) -> tuple[Quote, 
     # “...”X说。 : the quote comes first.
     for m in re.finditer(r"“([^“”]{4,})”", text):
         pos = m.end()
-        end = read_name(text, pos)
-        if end is None and not any(text.startswith(k, pos) for k in known):
+        name_end = read_name(text, pos)
+        if name_end is None and not any(text.startswith(k, pos) for k in known):
             continue
-        name = next((k for k in known if text.startswith(k, pos)), text[pos:end] if end else "")
+        name = next((k for k in known if text.startswith(k, pos)), text[pos:name_end] if name_end else "")
         after = re.match(f"{_INSERT}(?:{alternation(SPEECH_VERBS)})[。，]", text[pos + len(name) :])
         if after:
             quotes.append(Quote(name, m.group(1), m.start(), pos + len(name) + after.end()))
