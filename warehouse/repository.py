@@ -104,7 +104,7 @@ def _stored_versions(
     if not article_ids:
         return {}
     rows = conn.execute(
-        "SELECT article_id, content_sha256, pipeline_version FROM articles WHERE list_contains(?, article_id)",
+        "SELECT article_id, content_sha256, pipeline_version FROM articles WHERE article_id IN (SELECT unnest(?))",
         [list(article_ids)],
     ).fetchall()
     return {aid: (sha, ver) for aid, sha, ver in rows}
@@ -130,9 +130,10 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
     now = utc_now()
     conn.execute("BEGIN TRANSACTION")
     try:
-        ids = [rows.article["article_id"] for rows in fresh]
-        for table in _FACT_TABLES:
-            conn.execute(f"DELETE FROM {table} WHERE list_contains(?, article_id)", [ids])
+        # Only articles already stored have facts to replace; new ones skip the deletes.
+        replaced = [rows.article["article_id"] for rows in fresh if rows.article["article_id"] in stored]
+        for table in _FACT_TABLES if replaced else ():
+            conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [replaced])
         article_rows = [
             [{**rows.article, "run_id": run_id, "ingested_at": now}[c] for c in _ARTICLE_COLUMNS]
             for rows in fresh
