@@ -42,10 +42,24 @@ def _json_default(value: Any) -> Any:
 def ingest(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Files, folders (recursive) or globs; default: the bundled samples."),
+        typer.Argument(
+            help="Files, folders (recursive), globs or http(s) URLs; default: the bundled samples."
+        ),
     ] = None,
     db: Annotated[
         str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+    ] = None,
+    feed: Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL (repeatable).")] = None,
+    sitemap: Annotated[
+        list[str] | None,
+        typer.Option("--sitemap", help="Sitemap or sitemap index URL, .xml or .xml.gz (repeatable)."),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="A source configured in config/sources.toml.")
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="Host/IP/CIDR exempt from the private-address guard (repeatable)."),
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Documents per task run.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
@@ -64,7 +78,10 @@ def ingest(
             lambda done, total: progress.update(bar, completed=done, total=total or None)
         )
         try:
-            summary: dict[str, Any] = ingest_news(paths=paths or None, db_path=db, batch_size=batch_size)
+            summary: dict[str, Any] = ingest_news(
+                paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
+                sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
+            )  # fmt: skip
         finally:
             remove()
     if as_json:

@@ -1,4 +1,4 @@
-"""The ingest_news flow: read inputs in batches, transform them, load DuckDB, record the run."""
+"""The ingest_news flow: read or fetch inputs in batches, transform them, load DuckDB, record the run."""
 
 from __future__ import annotations
 
@@ -7,16 +7,30 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from flows.settings import load_settings
+from flows.settings import Settings, Source, load_settings, load_sources
+from tasks.crawl import discover_web, fetch_batch, read_fetch_state
+from tasks.fetch import FetchPolicy
 from tasks.files import InputRef, discover_inputs
-from tasks.load import finish_run, load_batch, prepare_warehouse
+from tasks.load import finish_run, load_batch, prepare_warehouse, save_fetch_state
 from tasks.read import read_batch
 from tasks.transform import transform_batch
+from tasks.transforms.models import RawDocument, Reject
+from tasks.web import FetchState, WebSpec
+
+T = TypeVar("T")
+
+
+def opaque(value: T) -> T:
+    """Mark a task argument so Prefect does not walk its elements looking for upstream futures: for a batch of
+    1,000 articles that walk took 22 of 34 s (bench/bench_ingest.py)."""
+    return cast(T, quote(value))
+
 
 ProgressListener = Callable[[int, int], None]
 # In-process observers of progress (the CLI's progress bar); flow parameters must stay serializable for deployments.
@@ -41,6 +55,7 @@ class RunSummary:
     seconds: defaultdict[str, float] = field(
         default_factory=lambda: defaultdict(float)
     )  # stage -> wall seconds
+    samples: list[dict[str, Any]] = field(default_factory=list)  # a few facts, for the run's artifact
 
     def as_dict(self) -> dict[str, object]:
         """Plain-JSON form."""
@@ -51,6 +66,7 @@ class RunSummary:
             "facts": dict(self.facts),
             "rejects": dict(self.rejects),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "samples": self.samples,
         }
 
 
@@ -72,9 +88,118 @@ def batched_refs(refs: Iterable[InputRef], batch_size: int) -> Iterator[list[Inp
         yield batch
 
 
+def is_url(value: str) -> bool:
+    """True for http(s) URLs (fetched), False for paths and globs (read)."""
+    return value.lower().startswith(("http://", "https://"))
+
+
 def _short_reason(reason: str) -> str:
-    # Group rejects by the kind of reason, not by the per-file detail after the first colon.
+    # Group rejects by the kind of reason, not by the per-input detail after the first colon.
     return reason.split(":")[0][:80]
+
+
+def fetch_policy(
+    settings: Settings, allow_hosts: Iterable[str] = (), source: Source | None = None
+) -> FetchPolicy:
+    """The fetch policy from settings, extra allowed hosts and a source's politeness."""
+    interval = settings.min_interval_per_host
+    if source is not None and source.min_interval_per_host is not None:
+        interval = source.min_interval_per_host
+    return FetchPolicy(
+        user_agent=settings.user_agent,
+        connect_timeout=settings.connect_timeout,
+        total_timeout=settings.total_timeout,
+        max_bytes=settings.max_response_bytes,
+        max_redirects=settings.max_redirects,
+        allow_hosts=frozenset(settings.allow_hosts) | frozenset(allow_hosts),
+        retries=settings.retries,
+        min_interval_per_host=interval,
+        max_concurrency_per_host=settings.max_concurrency_per_host,
+        respect_robots=settings.respect_robots,
+    )
+
+
+class _Run:
+    """The steps one flow run repeats per batch, sharing its summary."""
+
+    def __init__(self, summary: RunSummary, db: str, total: int) -> None:
+        self.summary, self.db, self.total, self.done = summary, db, total, 0
+        self.logger = get_run_logger()
+
+    def _timed(self, stage: str, started: float) -> None:
+        self.summary.seconds[stage] += time.perf_counter() - started
+
+    def process(
+        self,
+        docs: list[RawDocument],
+        rejects: list[Reject],
+        states: list[FetchState] | None = None,
+        not_modified: int = 0,
+        weight: int | None = None,
+    ) -> None:
+        """Transform and load one batch, then count it."""
+        summary = self.summary
+        started = time.perf_counter()
+        articles, more = transform_batch(opaque(docs))
+        self._timed("transform", started)
+        rejects = rejects + more
+        started = time.perf_counter()
+        loaded = load_batch(self.db, summary.run_id, opaque(articles), opaque(rejects), opaque(states or []))
+        self._timed("load", started)
+        loaded["unchanged"] += not_modified
+        summary.counts["inputs"] += len(docs) + len(rejects) - len(more) + not_modified
+        summary.counts.update(loaded)
+        for article in articles:
+            f = article.facts
+            summary.facts.update(
+                mentions=len(f.mentions), roles=len(f.roles), metrics=len(f.metrics),
+                quotes=len(f.quotes), events=len(f.events), dates=len(f.dates), bylines=int(f.byline is not None),
+            )  # fmt: skip
+            if len(summary.samples) < 5:
+                summary.samples.extend(
+                    {"article": article.title or article.source_uri, "person": r.person, "title": r.title,
+                     "organization": r.organization}
+                    for r in f.roles[:2]
+                )  # fmt: skip
+        for reject in rejects:
+            summary.rejects[f"{reject.stage}: {_short_reason(reject.reason)}"] += 1
+        self.done += weight if weight is not None else len(docs) + len(rejects) - len(more) + not_modified
+        self.logger.info(
+            "batch: %d loaded, %d unchanged, %d rejected (%d/%s inputs)",
+            loaded["loaded"], loaded["unchanged"], loaded["rejected"], self.done, self.total or "?",
+        )  # fmt: skip
+        for listener in list(_progress_listeners):
+            listener(self.done, self.total)
+
+    def read_local(self, inputs: list[str], batch_size: int) -> None:
+        """Files, folders, globs and JSONL, batch by batch."""
+        for batch in batched_refs(discover_inputs(inputs), batch_size):
+            started = time.perf_counter()
+            docs, rejects = read_batch(opaque(batch))
+            self._timed("read", started)
+            self.process(docs, rejects, weight=sum(_weight(r) for r in batch))
+
+    def fetch_web(self, spec: WebSpec, policy: FetchPolicy, batch_size: int) -> None:
+        """Feeds, sitemaps and pages: discover article URLs, then fetch them batch by batch."""
+        started = time.perf_counter()
+        roots = [*spec.feeds, *spec.sitemaps, *spec.pages]
+        found = discover_web(spec, policy, read_fetch_state(self.db, roots))
+        self._timed("fetch", started)
+        self.total += len(found.targets) + len(found.docs)
+        page_urls = set(spec.pages)
+        page_states = [s for s in found.states if s[0] in page_urls]
+        root_states = [s for s in found.states if s[0] not in page_urls]
+        self.process(found.docs, found.rejects, page_states, not_modified=found.not_modified)
+        for start in range(0, len(found.targets), batch_size):
+            targets = found.targets[start : start + batch_size]
+            started = time.perf_counter()
+            states = read_fetch_state(self.db, [t.url for t in targets])
+            fetched = fetch_batch(opaque(targets), policy, states, spec.charset)
+            self._timed("fetch", started)
+            self.process(fetched.docs, fetched.rejects, fetched.states, not_modified=fetched.not_modified)
+        # Feeds and sitemaps are marked fetched only once every article they listed was processed, so a crash
+        # mid-run makes the next run read them in full again instead of getting a 304 and skipping the rest.
+        save_fetch_state(self.db, opaque(root_states))
 
 
 @flow(name="ingest_news")
@@ -82,56 +207,50 @@ def ingest_news(
     paths: list[str] | None = None,
     db_path: str | None = None,
     batch_size: int | None = None,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    source: str | None = None,
+    allow_hosts: list[str] | None = None,
 ) -> dict[str, object]:
-    """Ingest article files, folders, globs or JSONL into the DuckDB warehouse; returns the run summary."""
+    """Ingest files, folders, globs, JSONL, URLs, feeds, sitemaps or a configured source into DuckDB."""
     logger = get_run_logger()
     settings = load_settings()
-    db = db_path or settings.db_path
+    configured = load_sources(settings.sources_file).get(source) if source else None
+    if source and configured is None:
+        known = ", ".join(sorted(load_sources(settings.sources_file))) or "none"
+        raise ValueError(f"unknown source {source!r} (configured: {known}; see {settings.sources_file})")
+    given = list(paths or []) + list(configured.paths if configured else ())
+    urls = [p for p in given if is_url(p)]
+    local = [p for p in given if not is_url(p)]
+    spec = WebSpec(
+        pages=tuple(urls) + (configured.pages if configured else ()),
+        feeds=tuple(feeds or ()) + (configured.feeds if configured else ()),
+        sitemaps=tuple(sitemaps or ()) + (configured.sitemaps if configured else ()),
+        charset=configured.charset if configured else None,
+        max_articles=configured.max_articles if configured else None,
+        allow_pattern=configured.allow_pattern if configured else None,
+    )
+    has_web = bool(spec.pages or spec.feeds or spec.sitemaps)
+    if not local and not has_web:
+        local = list(settings.default_paths)
+    db = db_path or (configured.db_path if configured and configured.db_path else settings.db_path)
     size = batch_size or settings.batch_size
-    inputs = list(paths) if paths else list(settings.default_paths)
     flow_run_id = flow_run.id
     summary = RunSummary(run_id=flow_run_id or uuid.uuid4().hex, db_path=db)
     prepare_warehouse(db, summary.run_id, flow_run_id)
-    logger.info("run %s: ingesting %s into %s (batches of %d)", summary.run_id, inputs, db, size)
+    logger.info(
+        "run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec if has_web else "", db, size
+    )
 
-    refs = list(
-        discover_inputs(inputs)
-    )  # refs are tiny (paths and line ranges); the documents are read per batch
-    total = sum(_weight(r) for r in refs)
-    done = 0
+    run = _Run(summary, db, total=0)
     status, error = "completed", None
     try:
-        for number, batch in enumerate(batched_refs(refs, size), start=1):
-            started = time.perf_counter()
-            docs, read_rejects = read_batch(quote(batch))
-            summary.seconds["read"] += time.perf_counter() - started
-            started = time.perf_counter()
-            # quote(): Prefect would otherwise walk every element of a batch's arguments looking for upstream futures
-            # (measured: 22 of 34 s for 1,000 articles went there; see bench/bench_ingest.py).
-            articles, rejects = transform_batch(quote(docs))
-            summary.seconds["transform"] += time.perf_counter() - started
-            rejects = read_rejects + rejects
-            started = time.perf_counter()
-            loaded = load_batch(db, summary.run_id, quote(articles), quote(rejects))
-            summary.seconds["load"] += time.perf_counter() - started
-
-            summary.counts["inputs"] += len(docs) + len(read_rejects)
-            summary.counts.update(loaded)
-            for article in articles:
-                f = article.facts
-                summary.facts.update(
-                    mentions=len(f.mentions), roles=len(f.roles), metrics=len(f.metrics),
-                    quotes=len(f.quotes), events=len(f.events), dates=len(f.dates), bylines=int(f.byline is not None),
-                )  # fmt: skip
-            for reject in rejects:
-                summary.rejects[f"{reject.stage}: {_short_reason(reject.reason)}"] += 1
-            done += sum(_weight(r) for r in batch)
-            logger.info(
-                "batch %d: %d loaded, %d unchanged, %d rejected (%d/%d inputs)",
-                number, loaded["loaded"], loaded["unchanged"], loaded["rejected"], done, total,
-            )  # fmt: skip
-            for listener in list(_progress_listeners):
-                listener(done, total)
+        if local:
+            refs = list(discover_inputs(local))  # tiny (paths and line ranges): counted for the progress bar
+            run.total = sum(_weight(r) for r in refs)
+            run.read_local(local, size)
+        if has_web:
+            run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -145,3 +264,6 @@ def ingest_news(
         summary.counts["unchanged"], summary.counts["rejected"],
     )  # fmt: skip
     return summary.as_dict()
+
+
+__all__ = ["add_progress_listener", "batched_refs", "fetch_policy", "ingest_news", "is_url"]

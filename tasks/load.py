@@ -7,6 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.transforms.models import Article, Reject
 from tasks.transforms.rows import reject_row, to_rows
+from tasks.web import FetchState
 from warehouse import repository
 from warehouse.connection import connect
 from warehouse.migrate import migrate
@@ -22,11 +23,19 @@ def prepare_warehouse(db_path: str, run_id: str, flow_run_id: str | None) -> lis
 
 
 @task(name="load_batch", cache_policy=NO_CACHE)
-def load_batch(db_path: str, run_id: str, articles: list[Article], rejects: list[Reject]) -> dict[str, int]:
-    """Upsert a batch's articles with their facts in one transaction, and store its rejects."""
+def load_batch(
+    db_path: str,
+    run_id: str,
+    articles: list[Article],
+    rejects: list[Reject],
+    fetch_states: list[FetchState] | None = None,
+) -> dict[str, int]:
+    """Upsert a batch's articles with their facts in one transaction, then its rejects and fetch states."""
     with connect(db_path) as conn:
         result = repository.upsert_articles(conn, [to_rows(a) for a in articles], run_id)
         repository.upsert_rejects(conn, [reject_row(r) for r in rejects], run_id)
+        # After the articles: a crash before this line makes the next run fetch again rather than skip (304).
+        repository.upsert_fetch_states(conn, fetch_states or [])
     return {"loaded": result.loaded, "unchanged": result.unchanged, "rejected": len(rejects)}
 
 
@@ -37,3 +46,10 @@ def finish_run(
     """Record the run's end, status and counts."""
     with connect(db_path) as conn:
         repository.finish_run(conn, run_id, status, counts, error)
+
+
+@task(name="save_fetch_state", cache_policy=NO_CACHE)
+def save_fetch_state(db_path: str, fetch_states: list[FetchState]) -> None:
+    """Record what fetching feeds and sitemaps returned (validators for the next run's conditional GET)."""
+    with connect(db_path) as conn:
+        repository.upsert_fetch_states(conn, fetch_states)

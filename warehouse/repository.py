@@ -166,6 +166,38 @@ def upsert_rejects(
     return len(rejects)
 
 
+def get_fetch_states(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+    """url -> (etag, last_modified) of URLs fetched before."""
+    if not urls:
+        return {}
+    rows = conn.execute(
+        "SELECT url, etag, last_modified FROM fetch_state WHERE url IN (SELECT unnest(?))", [list(urls)]
+    ).fetchall()
+    return {url: (etag, modified) for url, etag, modified in rows}
+
+
+def upsert_fetch_states(
+    conn: duckdb.DuckDBPyConnection,
+    states: Sequence[tuple[str, str | None, str | None, str | None, int | None, str | None]],
+) -> None:
+    """Record (url, final_url, etag, last_modified, status, error) of fetches; a failure keeps the old validators."""
+    if not states:
+        return
+    now = utc_now()
+    _insert_columns(
+        conn,
+        "fetch_state (url, final_url, etag, last_modified, status, last_error, fetched_at)",
+        [(*state, now) for state in {s[0]: s for s in states}.values()],
+        "ON CONFLICT (url) DO UPDATE SET fetched_at = excluded.fetched_at, status = excluded.status, "
+        "last_error = excluded.last_error, "
+        "final_url = coalesce(excluded.final_url, fetch_state.final_url), "
+        "etag = CASE WHEN excluded.last_error IS NULL AND excluded.status <> 304 THEN excluded.etag "
+        "ELSE fetch_state.etag END, "
+        "last_modified = CASE WHEN excluded.last_error IS NULL AND excluded.status <> 304 "
+        "THEN excluded.last_modified ELSE fetch_state.last_modified END",
+    )
+
+
 def table_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Row count of every base table."""
     tables = [

@@ -1,0 +1,507 @@
+"""Fetch URLs over HTTP(S) with a crawler's guards; the only module of the project that imports httpx.
+
+Every hop of a redirect chain is checked (scheme, SSRF guard, robots.txt), the body is read as a stream and
+decompressed here under a size cap, and transient failures are retried with backoff. Nothing here reads the
+environment: the flow builds the FetchPolicy.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+import socket
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+DEFAULT_USER_AGENT = "newsetl/0.1 (+https://github.com/newsetl/newsetl)"
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_ACCEPT = (
+    "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.8"
+)
+# NAT64 (RFC 6052) embeds an IPv4 address in the low 32 bits; it may reach an internal IPv4 host.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_BLOCK_LABELS = (
+    ("is_loopback", "loopback"),
+    ("is_link_local", "link-local"),
+    ("is_multicast", "multicast"),
+    ("is_unspecified", "unspecified"),
+    ("is_reserved", "reserved"),  # before private: Python counts 240.0.0.0/4 as private too
+    ("is_private", "private"),
+)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], list[str]]
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How politely and defensively to fetch; the flow builds it from settings."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 5.0
+    total_timeout: float = 30.0  # for each response (one hop), from the request to its last body byte
+    max_bytes: int = 10 * 2**20  # of the decompressed body
+    max_redirects: int = 5
+    allow_hosts: frozenset[str] = frozenset()  # host names, IPs or CIDR networks exempt from the SSRF guard
+    retries: int = 3  # attempts in all, the first included (3 = one try and two retries)
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    min_interval_per_host: float = 1.0
+    max_concurrency_per_host: int = 2
+    respect_robots: bool = True
+    proxy: str | None = None  # e.g. "http://proxy:3128"; the environment's proxy variables are ignored
+
+
+class FetchError(Exception):
+    """A URL that could not be fetched, with a reason a user can act on."""
+
+    def __init__(
+        self,
+        url: str,
+        reason: str,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
+        self.attempts = 1
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """One fetched URL: the decompressed body and the headers the next stages and the next run need."""
+
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int
+    content: bytes  # b"" when not_modified
+    content_type: str | None  # media type only, lower-cased: "text/html"
+    charset: str | None  # as the Content-Type header declares it (not verified)
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    elapsed: float  # seconds for the whole fetch, retries and waits included
+    attempts: int = 1
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """Every address (IPv4 and IPv6) a host name resolves to."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def blocked_reason(ip: IPAddress) -> str | None:
+    """Why an address must not be fetched from ('private', 'loopback', ...), or None for a public one."""
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None and (label := blocked_reason(embedded)):
+            return label
+    for attribute, label in _BLOCK_LABELS:
+        if getattr(ip, attribute):
+            return label
+    return None if ip.is_global else "not globally routable"
+
+
+def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
+    if not value:
+        return None, None
+    media, *params = value.split(";")
+    charset = None
+    for param in params:
+        key, _, val = param.partition("=")
+        if key.strip().lower() == "charset" and val.strip().strip("\"'"):
+            charset = val.strip().strip("\"'").lower()
+    return media.strip().lower() or None, charset
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP-date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class _BodyDecoder:
+    """Content-Encoding gzip/deflate decoded with a cap on the output, so a gzip bomb stops at max_bytes."""
+
+    def __init__(self, encoding: str, url: str, max_bytes: int) -> None:
+        self.url, self.max_bytes, self.encoding = url, max_bytes, encoding
+        self.out = bytearray()
+        self.started = False
+        if encoding in ("gzip", "x-gzip"):
+            self.wbits = 16 + zlib.MAX_WBITS
+        elif encoding == "deflate":
+            self.wbits = zlib.MAX_WBITS  # zlib-wrapped, as the RFC says; raw deflate is tried on error
+        elif encoding in ("", "identity"):
+            self.wbits = 0
+        else:
+            raise FetchError(url, f"unsupported Content-Encoding {encoding!r}")
+        self.inflater = zlib.decompressobj(self.wbits) if self.wbits else None
+
+    def _too_large(self) -> FetchError:
+        return FetchError(self.url, f"response too large (> {self.max_bytes} bytes)")
+
+    def feed(self, data: bytes) -> None:
+        if self.inflater is None:
+            self.out += data
+            if len(self.out) > self.max_bytes:
+                raise self._too_large()
+            return
+        while data:
+            room = self.max_bytes - len(self.out)
+            try:
+                piece = self.inflater.decompress(data, room + 1)
+            except zlib.error as exc:
+                if self.encoding == "deflate" and not self.started and self.wbits > 0:
+                    self.wbits = -zlib.MAX_WBITS  # servers that send raw deflate
+                    self.inflater = zlib.decompressobj(self.wbits)
+                    continue
+                raise FetchError(self.url, f"corrupt {self.encoding} body: {exc}") from None
+            self.started = True
+            if len(piece) > room:
+                raise self._too_large()
+            self.out += piece
+            data = b""
+            if self.inflater.eof and self.inflater.unused_data.startswith(b"\x1f\x8b"):
+                data = self.inflater.unused_data  # a further gzip member
+                self.inflater = zlib.decompressobj(self.wbits)
+
+    def finish(self) -> bytes:
+        if self.inflater is not None and self.started and not self.inflater.eof:
+            raise FetchError(self.url, f"truncated {self.encoding} body", retryable=True)
+        return bytes(self.out)
+
+
+class _HostGate:
+    """Per-host politeness: at most N requests at once and a minimum interval between request starts."""
+
+    def __init__(self, concurrency: int, interval: float) -> None:
+        self.semaphore = threading.BoundedSemaphore(max(1, concurrency))
+        self.interval = interval
+        self.lock = threading.Lock()
+        self.next_start = 0.0
+
+    def reserve(self, now: float) -> float:
+        """Seconds to wait before starting the next request, the slot being reserved."""
+        with self.lock:
+            start = max(now, self.next_start)
+            self.next_start = start + self.interval
+            return start - now
+
+
+class Fetcher:
+    """One HTTP client with redirects, retries, robots.txt, SSRF guard and per-host limits; a context manager."""
+
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        resolve: Resolver = resolve_host,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[float, float], float] = random.uniform,
+    ) -> None:
+        self.policy = policy or FetchPolicy()
+        self._sleep, self._resolve, self._clock, self._jitter = sleep, resolve, clock, jitter
+        self._allow_names = {h.lower().strip("[]") for h in self.policy.allow_hosts}
+        self._allow_nets: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for entry in self._allow_names:
+            try:
+                self._allow_nets.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                pass  # a host name, matched by name
+        self._client = httpx.Client(
+            follow_redirects=False,  # followed by hand so that every hop passes the guards
+            trust_env=False,
+            proxy=self.policy.proxy,
+            headers={
+                "User-Agent": self.policy.user_agent,
+                "Accept": _ACCEPT,
+                "Accept-Encoding": "gzip, deflate",  # only what _BodyDecoder can cap
+            },
+        )
+        self._lock = threading.Lock()
+        self._gates: dict[str, _HostGate] = {}
+        self._robots: dict[str, RobotFileParser | str] = {}  # parser, or the reason the host is disallowed
+        self._robots_locks: dict[str, threading.Lock] = {}
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    # -- guards ------------------------------------------------------------------------------------------------
+
+    def _is_allowed(self, host: str, ip: IPAddress) -> bool:
+        return host in self._allow_names or any(ip in net for net in self._allow_nets)
+
+    def check_url(self, url: str) -> tuple[httpx.URL, list[str]]:
+        """The parsed URL and its vetted addresses; FetchError for a bad scheme or a non-public address."""
+        try:
+            parsed = httpx.URL(url)
+        except (httpx.InvalidURL, TypeError) as exc:
+            raise FetchError(url, f"invalid URL: {exc}") from None
+        if parsed.scheme not in ("http", "https"):
+            raise FetchError(url, f"scheme {parsed.scheme!r} not allowed")
+        host = parsed.raw_host.decode("ascii").lower()
+        if not host:
+            raise FetchError(url, "no host in URL")
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        try:
+            addresses = self._resolve(host, port)
+        except (OSError, UnicodeError) as exc:
+            transient = isinstance(exc, socket.gaierror) and exc.errno == socket.EAI_AGAIN
+            raise FetchError(url, f"cannot resolve host {host!r}: {exc}", retryable=transient) from None
+        if not addresses:
+            raise FetchError(url, f"cannot resolve host {host!r}")
+        for address in addresses:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            if (label := blocked_reason(ip)) and not self._is_allowed(host, ip):
+                raise FetchError(url, f"blocked address {ip} ({label})")
+        return parsed, addresses
+
+    def _gate(self, host: str) -> _HostGate:
+        with self._lock:
+            if host not in self._gates:
+                self._gates[host] = _HostGate(
+                    self.policy.max_concurrency_per_host, self.policy.min_interval_per_host
+                )
+            return self._gates[host]
+
+    def _robots_for(self, parsed: httpx.URL) -> RobotFileParser | str:
+        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        with self._lock:
+            lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with lock:  # one robots.txt request per origin, however many threads ask
+            if origin not in self._robots:
+                self._robots[origin] = self._load_robots(origin, parsed.raw_host.decode("ascii").lower())
+            return self._robots[origin]
+
+    def _load_robots(self, origin: str, host: str) -> RobotFileParser | str:
+        parser = RobotFileParser(origin + "/robots.txt")
+        try:
+            result = self._with_retries(origin + "/robots.txt", None, None, check_robots=False)
+            lines = result.content.decode("utf-8", errors="replace").splitlines()
+        except FetchError as exc:
+            if exc.status is None or exc.status == 429 or exc.status >= 500:
+                # RFC 9309 2.3.1.4: an unreachable robots.txt (5xx, network error) means complete disallow;
+                # 429 counts as unreachable, as Google does.
+                return f"robots.txt unreachable ({exc.reason}): host treated as disallowed (RFC 9309)"
+            lines = []  # RFC 9309 2.3.1.3: an "unavailable" robots.txt (4xx) allows everything
+        parser.parse(lines)
+        parser.modified()  # can_fetch() answers False until the parser has a check time
+        delay = parser.crawl_delay(self.policy.user_agent)
+        if delay:
+            gate = self._gate(host)
+            gate.interval = max(gate.interval, min(float(delay), self.policy.backoff_max))
+        return parser
+
+    def _check_robots(self, url: str, parsed: httpx.URL, hop: int) -> None:
+        robots = self._robots_for(parsed)
+        where = f" (redirect to {parsed})" if hop else ""
+        if isinstance(robots, str):
+            raise FetchError(url, robots + where)
+        if not robots.can_fetch(self.policy.user_agent, str(parsed)):
+            raise FetchError(url, "disallowed by robots.txt" + where)
+
+    # -- one request ---------------------------------------------------------------------------------------------
+
+    def _send(
+        self, url: str, parsed: httpx.URL, addresses: list[str], headers: dict[str, str]
+    ) -> tuple[httpx.Response, bytes]:
+        """One request, pinned to a vetted address (so DNS cannot change between check and connect)."""
+        host = parsed.raw_host.decode("ascii")
+        gate = self._gate(host.lower())
+        with gate.semaphore:
+            if (wait := gate.reserve(self._clock())) > 0:
+                self._sleep(wait)
+            deadline = self._clock() + self.policy.total_timeout
+            timeout = httpx.Timeout(
+                self.policy.total_timeout, connect=min(self.policy.connect_timeout, self.policy.total_timeout)
+            )
+            extensions = {"sni_hostname": host} if parsed.scheme == "https" else {}
+            for index, address in enumerate(addresses):
+                request = self._client.build_request(
+                    "GET",
+                    parsed.copy_with(host=address.split("%", 1)[0]),
+                    headers={**headers, "Host": parsed.netloc.decode("ascii")},
+                    timeout=timeout,
+                    extensions=extensions,
+                )
+                try:
+                    response = self._client.send(request, stream=True)
+                except httpx.ConnectError:
+                    if index == len(addresses) - 1:
+                        raise
+                    continue  # the next address of the host, as a browser would
+                try:
+                    return response, self._read_body(url, response, deadline)
+                finally:
+                    response.close()
+        raise AssertionError("unreachable: addresses is never empty")
+
+    def _read_body(self, url: str, response: httpx.Response, deadline: float) -> bytes:
+        if not 200 <= response.status_code < 300:
+            return b""  # a redirect, 304 or error body is never used
+        encoding = response.headers.get("content-encoding", "").strip().lower()
+        decoder = _BodyDecoder(encoding, url, self.policy.max_bytes)
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.policy.max_bytes:
+            raise FetchError(url, f"response too large (> {self.policy.max_bytes} bytes)")
+        timeouts = response.request.extensions.get("timeout")
+        chunks = response.iter_raw()
+        while True:
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise FetchError(url, f"timeout after {self.policy.total_timeout:g}s", retryable=True)
+            if isinstance(timeouts, dict):
+                # httpcore reads this dict before every socket read: shrinking it makes the deadline hold
+                # even when the server stalls in the middle of the body.
+                timeouts["read"] = remaining
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return decoder.finish()
+            decoder.feed(chunk)
+
+    def _fetch_once(
+        self, url: str, etag: str | None, last_modified: str | None, check_robots: bool
+    ) -> FetchResult:
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        current = url
+        for hop in range(self.policy.max_redirects + 1):
+            parsed, addresses = self.check_url(current)
+            if check_robots and self.policy.respect_robots:
+                self._check_robots(url, parsed, hop)
+            try:
+                response, content = self._send(url, parsed, addresses, headers)
+            except httpx.TimeoutException as exc:
+                kind = "connect timeout" if isinstance(exc, httpx.ConnectTimeout) else "timeout"
+                limit = (
+                    self.policy.connect_timeout if kind == "connect timeout" else self.policy.total_timeout
+                )
+                raise FetchError(url, f"{kind} after {limit:g}s", retryable=True) from None
+            except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                raise FetchError(
+                    url, f"connection error: {exc or type(exc).__name__}", retryable=True
+                ) from None
+            except httpx.HTTPError as exc:
+                raise FetchError(url, f"HTTP client error: {exc or type(exc).__name__}") from None
+            status = response.status_code
+            if status in _REDIRECT_STATUSES:
+                location = response.headers.get("location")
+                if not location:
+                    raise FetchError(url, f"HTTP {status} redirect without a Location", status=status)
+                current = urljoin(current, location.strip())
+                continue
+            content_type, charset = _parse_content_type(response.headers.get("content-type"))
+            if status == 304 or 200 <= status < 300:
+                return FetchResult(
+                    url=url,
+                    final_url=current,
+                    status=status,
+                    content=b"" if status == 304 else content,
+                    content_type=content_type,
+                    charset=charset,
+                    etag=response.headers.get("etag") or (etag if status == 304 else None),
+                    last_modified=response.headers.get("last-modified")
+                    or (last_modified if status == 304 else None),
+                    not_modified=status == 304,
+                    elapsed=0.0,
+                )
+            retryable = status in (408, 429) or status >= 500
+            wait = _retry_after(response.headers.get("retry-after")) if retryable else None
+            raise FetchError(url, f"HTTP {status}", status=status, retryable=retryable, retry_after=wait)
+        raise FetchError(url, f"too many redirects (> {self.policy.max_redirects})")
+
+    def _with_retries(
+        self, url: str, etag: str | None, last_modified: str | None, check_robots: bool = True
+    ) -> FetchResult:
+        start = self._clock()
+        attempts = max(1, self.policy.retries)
+        for attempt in range(1, attempts + 1):
+            try:
+                result = self._fetch_once(url, etag, last_modified, check_robots)
+            except FetchError as exc:
+                exc.attempts = attempt
+                if not exc.retryable or attempt == attempts:
+                    raise
+                if exc.retry_after is not None:
+                    delay = min(exc.retry_after, self.policy.backoff_max)
+                else:  # exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff and Jitter")
+                    delay = self._jitter(
+                        0.0, min(self.policy.backoff_max, self.policy.backoff_base * 2 ** (attempt - 1))
+                    )
+                self._sleep(delay)
+                continue
+            return replace(result, elapsed=round(self._clock() - start, 3), attempts=attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def fetch(self, url: str, etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+        """GET a URL (conditionally when etag/last_modified are given); FetchError when it cannot be had."""
+        return self._with_retries(url, etag, last_modified)
+
+
+def fetch_many(
+    fetcher: Fetcher,
+    urls: Iterable[str],
+    states: dict[str, tuple[str | None, str | None]] | None = None,
+    max_workers: int = 8,
+) -> tuple[list[FetchResult], list[tuple[str, str]]]:
+    """Fetch URLs in threads (states: url -> (etag, last_modified)); results and (url, reason) failures in order."""
+    unique = list(dict.fromkeys(urls))
+    states = states or {}
+
+    def one(url: str) -> FetchResult | tuple[str, str]:
+        etag, last_modified = states.get(url, (None, None))
+        try:
+            return fetcher.fetch(url, etag=etag, last_modified=last_modified)
+        except FetchError as exc:
+            return url, exc.reason
+        except Exception as exc:  # noqa: BLE001 - a bug on one URL must not lose the batch; stored with its type
+            return url, f"internal error: {type(exc).__name__}: {exc}"
+
+    results: list[FetchResult] = []
+    failures: list[tuple[str, str]] = []
+    with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
+        for outcome in pool.map(one, unique):
+            if isinstance(outcome, FetchResult):
+                results.append(outcome)
+            else:
+                failures.append(outcome)
+    return results, failures
