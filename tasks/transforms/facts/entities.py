@@ -1,0 +1,167 @@
+"""Person, place and organization mentions from a lexicon (Aho-Corasick, leftmost-longest) plus a name model.
+
+The lexicon (data/ner_lexicon.tsv, generated from jieba's MIT dict.txt) holds tagged entity words and ordinary
+words; an ordinary word matched over a stretch keeps entity words from matching inside it. Stretches no word
+covers are read for surname + given-name chars scored by the name-char odds from jieba's HMM tables.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from ..models import Mention
+from .data.lexicon import ORG_SUFFIXES, SURNAMES_DOUBLE, SURNAMES_SINGLE, TITLES
+from .data.places import CITIES, COUNTRIES, PROVINCES
+
+LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
+KIND = {"PER": "person", "LOC": "location", "ORG": "organization"}
+# Given-name chars need at least this log-odds (nats) of being in a name; 1.0 is the floor kept in the file.
+MIN_GIVEN_ODDS = 1.5
+# Longest run of tokens merged into one organization (湖北省 + 人民 + 政府): longer runs are phrases.
+MAX_ORG_TOKENS = 5
+MAX_ORG_LEN = 20
+_ORG_SUFFIX_SET = frozenset(ORG_SUFFIXES)
+# One-character short names of countries and provinces: 中美 / 中日韩 / 京津 are several places, one char each.
+PLACE_ABBREVIATIONS = frozenset(
+    "中美日俄英法德意韩朝越印巴欧非亚澳加以伊埃墨港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川贵黔滇藏陕甘青宁新蒙"
+)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[ahocorasick.Automaton, dict[str, float], dict[str, float], dict[str, float]]:
+    """The automaton over every lexicon word and the B/M/E name-char odds; built once per process."""
+    auto = ahocorasick.Automaton()
+    odds: dict[str, dict[str, float]] = {"B": {}, "M": {}, "E": {}}
+    for line in LEXICON.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            continue
+        if line.startswith("#"):
+            state, ch, value = line[1:].split("\t")
+            odds[state][ch] = float(value)
+            continue
+        word, tag = line.split("\t")
+        auto.add_word(word, (tag, len(word)))
+    for full, shorts in PROVINCES:
+        for w in (full, *shorts):
+            auto.add_word(w, ("LOC", len(w)))
+    for full, _ in CITIES:
+        auto.add_word(full, ("LOC", len(full)))
+    for w in COUNTRIES:
+        auto.add_word(w, ("LOC", len(w)))
+    for w in TITLES:  # 市长 must not read as 市 + 长...
+        if len(w) > 1 and w not in auto:
+            auto.add_word(w, ("W", len(w)))
+    auto.make_automaton()
+    return auto, odds["B"], odds["M"], odds["E"]
+
+
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """Leftmost-longest lexicon words as (start, end, tag); a word led by a known name gives the name (邓小平理论)."""
+    auto = _tables()[0]
+    out = []
+    for end, (tag, n) in auto.iter_long(text):
+        start = end + 1 - n
+        if tag == "W" and n >= 4:
+            for k in (3, 2):
+                head = auto.get(text[start : start + k], None)
+                if head is not None and head[0] == "PER":
+                    out.append((start, start + k, "PER"))
+                    start += k
+                    break
+        if (
+            tag == "LOC"
+            and 2 <= end + 1 - start <= 3
+            and all(c in PLACE_ABBREVIATIONS for c in text[start : end + 1])
+        ):
+            out.extend((c, c + 1, "LOC") for c in range(start, end + 1))
+            continue
+        out.append((start, end + 1, tag))
+    return out
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _names_in_gap(
+    text: str, start: int, end: int, given_m: dict[str, float], given_e: dict[str, float]
+) -> list[int]:
+    """Spans (as flat start,end pairs) of surname+given names in text[start:end], where no lexicon word matched."""
+    found: list[int] = []
+    i = start
+    while i < end - 1:
+        s = 2 if text[i : i + 2] in SURNAMES_DOUBLE else (1 if text[i] in SURNAMES_SINGLE else 0)
+        rest = end - i - s
+        if not s or rest < 1:
+            i += 1
+            continue
+        g1 = text[i + s]
+        if (
+            rest >= 2
+            and given_m.get(g1, 0) >= MIN_GIVEN_ODDS
+            and given_e.get(text[i + s + 1], 0) >= MIN_GIVEN_ODDS
+        ):
+            n = s + 2
+        elif (
+            rest <= 2 and given_e.get(g1, 0) >= MIN_GIVEN_ODDS and (rest == 1 or not _is_han(text[i + s + 1]))
+        ):
+            n = s + 1
+        else:
+            i += 1
+            continue
+        found += [i, i + n]
+        i += n
+    return found
+
+
+def _merge_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A place or organization followed by adjacent words ending in an organization suffix is one organization."""
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(spans):
+        s, e, tag = spans[i]
+        if tag in ("LOC", "ORG"):
+            j, best = i, None
+            while j + 1 < len(spans) and j + 1 - i < MAX_ORG_TOKENS and spans[j + 1][0] == spans[j][1]:
+                j += 1
+                ns, ne, ntag = spans[j]
+                if ne - s > MAX_ORG_LEN or ntag == "PER":
+                    break
+                if ntag == "ORG" or text[ns:ne] in _ORG_SUFFIX_SET:
+                    best = j
+            if best is not None:
+                out.append((s, spans[best][1], "ORG"))
+                i = best + 1
+                continue
+        out.append((s, e, tag))
+        i += 1
+    return out
+
+
+def find_entities(text: str) -> tuple[Mention, ...]:
+    """Person, location and organization mentions in `text`, sorted by start; spans do not overlap."""
+    _, _, given_m, given_e = _tables()
+    tokens = _tokens(text)
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    for s, e, tag in (*tokens, (len(text), len(text), "END")):
+        if s > pos:  # a stretch no word covers: single chars, and OOV names
+            names = _names_in_gap(text, pos, s, given_m, given_e)
+            cursor = pos
+            for k in range(0, len(names), 2):
+                a, b = names[k], names[k + 1]
+                spans.extend((c, c + 1, "W") for c in range(cursor, a))
+                spans.append((a, b, "PER"))
+                cursor = b
+            spans.extend((c, c + 1, "W") for c in range(cursor, s))
+        if tag != "END":
+            spans.append((s, e, tag))
+        pos = e
+    return tuple(
+        Mention(KIND[tag], text[s:e], text[s:e], s, e)
+        for s, e, tag in _merge_orgs(text, spans)
+        if tag in KIND
+    )
