@@ -43,7 +43,9 @@ def build_corpus(path: Path, n: int) -> None:
     with path.open("w", encoding="utf-8") as handle:
         for i in range(n):
             text = bodies[i % len(bodies)] + f"\n（第{i}号）"
-            handle.write(json.dumps({"url": f"https://bench.invalid/{i}", "text": text}, ensure_ascii=False) + "\n")
+            handle.write(
+                json.dumps({"url": f"https://bench.invalid/{i}", "text": text}, ensure_ascii=False) + "\n"
+            )
 
 
 def run_once(corpus: Path, workdir: Path) -> tuple[int, float, float]:
@@ -59,7 +61,9 @@ def run_once(corpus: Path, workdir: Path) -> tuple[int, float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000, 4000])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
@@ -68,7 +72,9 @@ def main() -> None:
         # Baseline: a run whose only input is a missing file (one reject): Prefect start-up and warehouse set-up.
         base = [run_once(work / "missing.jsonl", work)[1] for _ in range(args.runs)]
         base_s = statistics.median(base)
-        print(f"{'articles':>8} {'flow s':>8} {'net s':>8} {'art/s':>8} {'peak RSS MiB':>13} {'RSS vs first':>13}")
+        print(
+            f"{'articles':>8} {'flow s':>8} {'net s':>8} {'art/s':>8} {'peak RSS MiB':>13} {'RSS vs first':>13}"
+        )
         print(f"{0:>8} {base_s:>8.2f} {'':>8} {'':>8} {'':>13} {'':>13}")
         first_rss = None
         for n in args.sizes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import sys
 from dataclasses import asdict
 from datetime import date, datetime
@@ -63,11 +64,26 @@ def ingest(
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Documents per task run.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+    prefect: Annotated[
+        bool | None,
+        typer.Option(
+            "--prefect/--no-prefect",
+            help="Run as a Prefect flow run (default: when PREFECT_API_URL points at a server). Without a "
+            "server, --prefect starts Prefect's temporary one (~10 s).",
+        ),
+    ] = None,
 ) -> None:
-    """Run the ingest_news flow locally and print what it did."""
+    """Run the ingest locally and print what it did."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from flows.ingest import add_progress_listener, ingest_news
+    from flows.ingest import add_progress_listener, ingest_news, run_ingest
+
+    orchestrate = _prefect_api_configured() if prefect is None else prefect
+    if not orchestrate:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s | %(levelname)-7s | %(name)s - %(message)s"
+        )
+    run = ingest_news if orchestrate else run_ingest
 
     with Progress(
         TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -78,7 +94,7 @@ def ingest(
             lambda done, total: progress.update(bar, completed=done, total=total or None)
         )
         try:
-            summary: dict[str, Any] = ingest_news(
+            summary: dict[str, Any] = run(
                 paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
                 sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
             )  # fmt: skip
@@ -94,6 +110,13 @@ def ingest(
             f"[red]{internal} input(s) hit an internal error (a bug in newsetl); they are stored in rejects[/red]"
         )
         raise typer.Exit(3)
+
+
+def _prefect_api_configured() -> bool:
+    """Whether runs should be recorded in a Prefect server: PREFECT_API_URL set (environment or profile)."""
+    from prefect.settings import get_current_settings
+
+    return bool(get_current_settings().api.url)
 
 
 def _print_summary(summary: dict[str, Any]) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
-from prefect import flow, get_run_logger
+from prefect import Task, flow, get_run_logger
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
@@ -23,15 +25,26 @@ from tasks.transform import transform_batch
 from tasks.transforms.models import RawDocument, Reject
 from tasks.web import FetchState, WebSpec
 
-T = TypeVar("T")
+
+def in_prefect_run() -> bool:
+    """True inside a Prefect flow run (orchestrated), False when run_ingest is called directly (local fast mode)."""
+    return FlowRunContext.get() is not None
 
 
-def opaque(value: T) -> T:
-    """Mark a task argument so Prefect does not walk its elements looking for upstream futures: for a batch of
-    1,000 articles that walk took 22 of 34 s (bench/bench_ingest.py)."""
-    return cast(T, quote(value))
+def call(task: Task[..., R], *args: Any) -> R:
+    """Run a task: as a Prefect task run inside a flow run, else as the plain function (no API needed)."""
+    if not in_prefect_run():
+        return task.fn(*args)
+    # quote(): Prefect would otherwise walk every element of a batch's arguments looking for upstream futures
+    # (measured: 22 of 34 s for 1,000 articles went there; see bench/bench_ingest.py).
+    return task(*(quote(a) for a in args))
 
 
+def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    return get_run_logger() if in_prefect_run() else logging.getLogger("newsetl")
+
+
+R = TypeVar("R")
 ProgressListener = Callable[[int, int], None]
 # In-process observers of progress (the CLI's progress bar); flow parameters must stay serializable for deployments.
 _progress_listeners: list[ProgressListener] = []
@@ -124,7 +137,7 @@ class _Run:
 
     def __init__(self, summary: RunSummary, db: str, total: int) -> None:
         self.summary, self.db, self.total, self.done = summary, db, total, 0
-        self.logger = get_run_logger()
+        self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
         self.summary.seconds[stage] += time.perf_counter() - started
@@ -140,11 +153,11 @@ class _Run:
         """Transform and load one batch, then count it."""
         summary = self.summary
         started = time.perf_counter()
-        articles, more = transform_batch(opaque(docs))
+        articles, more = call(transform_batch, docs)
         self._timed("transform", started)
         rejects = rejects + more
         started = time.perf_counter()
-        loaded = load_batch(self.db, summary.run_id, opaque(articles), opaque(rejects), opaque(states or []))
+        loaded = call(load_batch, self.db, summary.run_id, articles, rejects, states or [])
         self._timed("load", started)
         loaded["unchanged"] += not_modified
         summary.counts["inputs"] += len(docs) + len(rejects) - len(more) + not_modified
@@ -175,7 +188,7 @@ class _Run:
         """Files, folders, globs and JSONL, batch by batch."""
         for batch in batched_refs(discover_inputs(inputs), batch_size):
             started = time.perf_counter()
-            docs, rejects = read_batch(opaque(batch))
+            docs, rejects = call(read_batch, batch)
             self._timed("read", started)
             self.process(docs, rejects, weight=sum(_weight(r) for r in batch))
 
@@ -183,7 +196,7 @@ class _Run:
         """Feeds, sitemaps and pages: discover article URLs, then fetch them batch by batch."""
         started = time.perf_counter()
         roots = [*spec.feeds, *spec.sitemaps, *spec.pages]
-        found = discover_web(spec, policy, read_fetch_state(self.db, roots))
+        found = call(discover_web, spec, policy, call(read_fetch_state, self.db, roots))
         self._timed("fetch", started)
         self.total += len(found.targets) + len(found.docs)
         page_urls = set(spec.pages)
@@ -193,17 +206,16 @@ class _Run:
         for start in range(0, len(found.targets), batch_size):
             targets = found.targets[start : start + batch_size]
             started = time.perf_counter()
-            states = read_fetch_state(self.db, [t.url for t in targets])
-            fetched = fetch_batch(opaque(targets), policy, states, spec.charset)
+            states = call(read_fetch_state, self.db, [t.url for t in targets])
+            fetched = call(fetch_batch, targets, policy, states, spec.charset)
             self._timed("fetch", started)
             self.process(fetched.docs, fetched.rejects, fetched.states, not_modified=fetched.not_modified)
         # Feeds and sitemaps are marked fetched only once every article they listed was processed, so a crash
         # mid-run makes the next run read them in full again instead of getting a 304 and skipping the rest.
-        save_fetch_state(self.db, opaque(root_states))
+        call(save_fetch_state, self.db, root_states)
 
 
-@flow(name="ingest_news")
-def ingest_news(
+def run_ingest(
     paths: list[str] | None = None,
     db_path: str | None = None,
     batch_size: int | None = None,
@@ -212,8 +224,8 @@ def ingest_news(
     source: str | None = None,
     allow_hosts: list[str] | None = None,
 ) -> dict[str, object]:
-    """Ingest files, folders, globs, JSONL, URLs, feeds, sitemaps or a configured source into DuckDB."""
-    logger = get_run_logger()
+    """The ingest: orchestrated when called inside the ingest_news flow, plain Python otherwise."""
+    logger = _logger()
     settings = load_settings()
     configured = load_sources(settings.sources_file).get(source) if source else None
     if source and configured is None:
@@ -237,7 +249,7 @@ def ingest_news(
     size = batch_size or settings.batch_size
     flow_run_id = flow_run.id
     summary = RunSummary(run_id=flow_run_id or uuid.uuid4().hex, db_path=db)
-    prepare_warehouse(db, summary.run_id, flow_run_id)
+    call(prepare_warehouse, db, summary.run_id, flow_run_id)
     logger.info(
         "run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec if has_web else "", db, size
     )
@@ -257,7 +269,7 @@ def ingest_news(
     finally:
         for key in ("inputs", "loaded", "unchanged", "rejected"):
             summary.counts.setdefault(key, 0)
-        finish_run(db, summary.run_id, status, dict(summary.counts), error)
+        call(finish_run, db, summary.run_id, status, dict(summary.counts), error)
     logger.info(
         "run %s %s: %d inputs, %d loaded, %d unchanged, %d rejected",
         summary.run_id, status, summary.counts["inputs"], summary.counts["loaded"],
@@ -266,4 +278,18 @@ def ingest_news(
     return summary.as_dict()
 
 
-__all__ = ["add_progress_listener", "batched_refs", "fetch_policy", "ingest_news", "is_url"]
+@flow(name="ingest_news")
+def ingest_news(
+    paths: list[str] | None = None,
+    db_path: str | None = None,
+    batch_size: int | None = None,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    source: str | None = None,
+    allow_hosts: list[str] | None = None,
+) -> dict[str, object]:
+    """Ingest files, folders, globs, JSONL, URLs, feeds, sitemaps or a configured source into DuckDB."""
+    return run_ingest(paths, db_path, batch_size, feeds, sitemaps, source, allow_hosts)
+
+
+__all__ = ["add_progress_listener", "batched_refs", "fetch_policy", "ingest_news", "is_url", "run_ingest"]

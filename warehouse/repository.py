@@ -166,7 +166,9 @@ def upsert_rejects(
     return len(rejects)
 
 
-def get_fetch_states(conn: duckdb.DuckDBPyConnection, urls: Sequence[str]) -> dict[str, tuple[str | None, str | None]]:
+def get_fetch_states(
+    conn: duckdb.DuckDBPyConnection, urls: Sequence[str]
+) -> dict[str, tuple[str | None, str | None]]:
     """url -> (etag, last_modified) of URLs fetched before."""
     if not urls:
         return {}

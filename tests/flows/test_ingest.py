@@ -98,3 +98,14 @@ def test_default_paths_come_from_settings(tmp_path: Path, monkeypatch: pytest.Mo
     summary = ingest_news(db_path=str(tmp_path / "w.duckdb"))
     assert summary["counts"]["loaded"] == 1
     assert json.dumps(summary)  # the summary is plain JSON (it is also the flow's return value)
+
+
+def test_local_mode_runs_the_same_stages_without_prefect(tmp_path: Path) -> None:
+    from flows.ingest import run_ingest
+
+    db = tmp_path / "w.duckdb"
+    summary = run_ingest(paths=[str(SEED)], db_path=str(db))
+    assert summary["counts"]["loaded"] == 1
+    with connect(db, read_only=True) as conn:
+        assert conn.execute("SELECT status, flow_run_id FROM runs").fetchone() == ("completed", None)
+        assert conn.execute("SELECT count(*) FROM roles WHERE person = '张壮'").fetchone()[0] >= 2
