@@ -226,6 +226,84 @@ def query(
         out.print(table)
 
 
+@app.command()
+def stats(
+    db: Annotated[
+        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+    ] = None,
+    runs: Annotated[int, typer.Option(help="How many recent runs to show.")] = 10,
+) -> None:
+    """Last runs, rows per table and rejects by reason, from the warehouse (read-only)."""
+    import duckdb
+
+    from warehouse import repository
+    from warehouse.connection import connect
+
+    db_path = db or load_settings().db_path
+    try:
+        with connect(db_path, read_only=True) as conn:
+            recent = repository.recent_runs(conn, runs)
+            counts = repository.table_counts(conn)
+            rejects = repository.rejects_by_reason(conn)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        err.print(f"[red]cannot read {db_path}:[/red] {exc}")
+        raise typer.Exit(1) from None
+    table = Table(
+        "run", "started (UTC)", "s", "status", "inputs", "loaded", "unchanged", "rejected", title="Last runs"
+    )
+    for run_id, started, seconds, *rest in recent:
+        stamp = started.strftime("%m-%d %H:%M:%S") if started else ""
+        table.add_row(str(run_id)[:8], stamp, str(seconds), *("" if v is None else str(v) for v in rest))
+    out.print(table)
+    table = Table("table", "rows", title=f"Rows per table in {db_path}")
+    for name, n in counts.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    table = Table("stage", "reason", "inputs", "last seen (UTC)", title="Rejects by reason")
+    for row in rejects:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+
+
+@app.command()
+def serve(
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="Serve only these sources (default: all with a schedule)."),
+    ] = None,
+) -> None:
+    """Serve the scheduled ingest of every configured source from this machine (Prefect's serve; needs a server)."""
+    from prefect import serve as prefect_serve
+
+    from flows.ingest import ingest_news
+    from flows.settings import load_sources
+
+    settings = load_settings()
+    sources = load_sources(settings.sources_file)
+    chosen = [sources[name] for name in source] if source else [s for s in sources.values() if s.schedule]
+    missing = set(source or ()) - set(sources)
+    if missing or not chosen:
+        err.print(
+            f"[red]no source to serve[/red] (unknown: {sorted(missing)}; configured: {sorted(sources)})"
+        )
+        raise typer.Exit(1)
+    if not _prefect_api_configured():
+        err.print("[yellow]PREFECT_API_URL is not set: schedules live in a Prefect server; start one with "
+                  "`prefect server start` and `prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`[/yellow]")  # fmt: skip
+    deployments = [
+        ingest_news.to_deployment(
+            name=s.name,
+            cron=s.schedule,
+            parameters={"source": s.name},
+            description=f"newsetl ingest of source {s.name!r} (config/sources.toml)",
+            tags=["newsetl"],
+        )
+        for s in chosen
+    ]
+    out.print(f"serving {', '.join(s.name for s in chosen)}; Ctrl-C stops")
+    prefect_serve(*deployments)  # type: ignore[arg-type]
+
+
 if __name__ == "__main__":
     app()
 

@@ -15,7 +15,9 @@ from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
+from flows.artifacts import publish_summary
 from flows.settings import Settings, Source, load_settings, load_sources
+from flows.writer import single_writer
 from tasks.crawl import discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
 from tasks.files import InputRef, discover_inputs
@@ -247,21 +249,39 @@ def run_ingest(
         local = list(settings.default_paths)
     db = db_path or (configured.db_path if configured and configured.db_path else settings.db_path)
     size = batch_size or settings.batch_size
-    flow_run_id = flow_run.id
-    summary = RunSummary(run_id=flow_run_id or uuid.uuid4().hex, db_path=db)
-    call(prepare_warehouse, db, summary.run_id, flow_run_id)
+    summary = RunSummary(run_id=flow_run.id or uuid.uuid4().hex, db_path=db)
+    with single_writer(db):
+        _run_locked(summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured)
     logger.info(
-        "run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec if has_web else "", db, size
-    )
+        "run %s completed: %d inputs, %d loaded, %d unchanged, %d rejected",
+        summary.run_id, summary.counts["inputs"], summary.counts["loaded"],
+        summary.counts["unchanged"], summary.counts["rejected"],
+    )  # fmt: skip
+    return summary.as_dict()
 
+
+def _run_locked(
+    summary: RunSummary,
+    db: str,
+    size: int,
+    local: list[str],
+    spec: WebSpec | None,
+    settings: Settings,
+    allow_hosts: list[str] | None,
+    configured: Source | None,
+) -> None:
+    logger = _logger()
+    call(prepare_warehouse, db, summary.run_id, flow_run.id)
+    logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
     run = _Run(summary, db, total=0)
     status, error = "completed", None
+    started = time.perf_counter()
     try:
         if local:
             refs = list(discover_inputs(local))  # tiny (paths and line ranges): counted for the progress bar
             run.total = sum(_weight(r) for r in refs)
             run.read_local(local, size)
-        if has_web:
+        if spec is not None:
             run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
@@ -269,13 +289,10 @@ def run_ingest(
     finally:
         for key in ("inputs", "loaded", "unchanged", "rejected"):
             summary.counts.setdefault(key, 0)
+        summary.seconds["total"] = time.perf_counter() - started
         call(finish_run, db, summary.run_id, status, dict(summary.counts), error)
-    logger.info(
-        "run %s %s: %d inputs, %d loaded, %d unchanged, %d rejected",
-        summary.run_id, status, summary.counts["inputs"], summary.counts["loaded"],
-        summary.counts["unchanged"], summary.counts["rejected"],
-    )  # fmt: skip
-    return summary.as_dict()
+        if in_prefect_run():
+            publish_summary(summary.as_dict(), status)
 
 
 @flow(name="ingest_news")

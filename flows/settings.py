@@ -106,5 +106,10 @@ def load_sources(path: str | Path) -> dict[str, Source]:
         if "name" not in entry:
             raise ValueError(f"{path}: every [[sources]] entry needs a name")
         values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in entry.items()}
+        # A drop-folder source's relative paths are relative to the project, like default_paths.
+        values["paths"] = tuple(
+            p if Path(p).is_absolute() or "://" in p else str(PROJECT_ROOT / p)
+            for p in values.get("paths", ())
+        )
         sources[entry["name"]] = Source(**values)
     return sources

@@ -18,9 +18,9 @@ def read_fetch_state(db_path: str, urls: list[str]) -> dict[str, tuple[str | Non
         return repository.get_fetch_states(conn, urls)
 
 
-# Fetcher retries each request with backoff (429/5xx/connection errors); the task retries once more for anything
-# else that broke the network step as a whole.
-@task(name="discover_web", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+# No Prefect retries here: Fetcher retries each request itself (backoff with jitter for connection errors, 429 and
+# 5xx), and a task retry would fetch the whole batch again.
+@task(name="discover_web", cache_policy=NO_CACHE)
 def discover_web(
     spec: WebSpec, policy: FetchPolicy, states: dict[str, tuple[str | None, str | None]]
 ) -> WebBatch:
@@ -29,7 +29,7 @@ def discover_web(
         return discover(fetcher, spec, states)
 
 
-@task(name="fetch_batch", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+@task(name="fetch_batch", cache_policy=NO_CACHE)
 def fetch_batch(
     targets: list[WebTarget],
     policy: FetchPolicy,

@@ -1,8 +1,9 @@
 """Fetch URLs over HTTP(S) with a crawler's guards; the only module of the project that imports httpx.
 
-Every hop of a redirect chain is checked (scheme, SSRF guard, robots.txt), the body is read as a stream and
-decompressed here under a size cap, and transient failures are retried with backoff. Nothing here reads the
-environment: the flow builds the FetchPolicy.
+Every hop of a redirect chain is checked (scheme, SSRF guard, robots.txt); sockets connect only to the addresses
+the guard vetted (no second DNS lookup, so no DNS rebinding); the body is read as a stream and decompressed here
+under a size cap and a deadline; transient failures are retried with backoff. Nothing here reads the environment:
+the flow builds the FetchPolicy.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import random
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -18,9 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 from urllib.parse import urljoin
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 DEFAULT_USER_AGENT = "newsetl/0.1 (+https://github.com/newsetl/newsetl)"
@@ -60,6 +64,7 @@ class FetchPolicy:
     max_concurrency_per_host: int = 2
     respect_robots: bool = True
     proxy: str | None = None  # e.g. "http://proxy:3128"; the environment's proxy variables are ignored
+    ca_file: str | None = None  # extra CA bundle (PEM) to trust instead of the system's, e.g. a company CA
 
 
 class FetchError(Exception):
@@ -198,6 +203,68 @@ class _BodyDecoder:
         return bytes(self.out)
 
 
+def _arm_watchdog(response: httpx.Response, seconds: float, fired: threading.Event) -> threading.Timer | None:
+    """Shut the socket down when the deadline passes, so a body stalled mid-read cannot outlive it.
+
+    httpx's read timeout bounds each socket read, not the whole body: a server sending a byte every few
+    seconds would never trip it.
+    """
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is None:
+        return None
+
+    def cut() -> None:
+        fired.set()
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed
+
+    timer = threading.Timer(max(0.0, seconds), cut)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+class _PinnedBackend(httpcore.SyncBackend):
+    """Connects a host only to the addresses the SSRF guard vetted for it, never to a fresh DNS answer.
+
+    Resolving once to check and letting the client resolve again to connect would let DNS rebinding (a public
+    answer, then a private one) through. Pinning here, under the host name, keeps TLS SNI, certificate checks
+    and connection pooling per host name as usual.
+    """
+
+    def __init__(self, passthrough: set[tuple[str, int]]) -> None:
+        super().__init__()
+        self._pins: dict[tuple[str, int], tuple[str, ...]] = {}
+        self._passthrough = passthrough  # the proxy, which is ours to reach and not checked
+
+    def pin(self, host: str, port: int, addresses: list[str]) -> None:
+        self._pins[(host, port)] = tuple(address.split("%", 1)[0] for address in addresses)
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        if (host.lower(), port) in self._passthrough:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        addresses = self._pins.get((host.lower(), port))
+        if not addresses:
+            raise httpcore.ConnectError(f"{host}:{port} was not vetted by the SSRF guard")
+        for index, address in enumerate(addresses):
+            try:
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+            except httpcore.ConnectError:
+                if index == len(addresses) - 1:
+                    raise
+        raise AssertionError("unreachable: addresses is never empty")
+
+
 class _HostGate:
     """Per-host politeness: at most N requests at once and a minimum interval between request starts."""
 
@@ -236,10 +303,22 @@ class Fetcher:
                 self._allow_nets.append(ipaddress.ip_network(entry, strict=False))
             except ValueError:
                 pass  # a host name, matched by name
+        proxy = httpx.Proxy(self.policy.proxy) if self.policy.proxy else None
+        proxy_port = (proxy.url.port or (443 if proxy.url.scheme == "https" else 80)) if proxy else 0
+        passthrough = {(proxy.url.raw_host.decode("ascii").lower(), proxy_port)} if proxy else set()
+        self._backend = _PinnedBackend(passthrough)
+        transport = httpx.HTTPTransport(
+            proxy=proxy,
+            verify=ssl.create_default_context(cafile=self.policy.ca_file) if self.policy.ca_file else True,
+        )
+        # httpx does not expose httpcore's network_backend; the attribute is checked so an upgrade fails loudly.
+        if not isinstance(getattr(transport._pool, "_network_backend", None), httpcore.SyncBackend):
+            raise RuntimeError("httpcore internals changed: cannot pin vetted addresses")
+        transport._pool._network_backend = self._backend
         self._client = httpx.Client(
+            transport=transport,
             follow_redirects=False,  # followed by hand so that every hop passes the guards
             trust_env=False,
-            proxy=self.policy.proxy,
             headers={
                 "User-Agent": self.policy.user_agent,
                 "Accept": _ACCEPT,
@@ -289,6 +368,7 @@ class Fetcher:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             if (label := blocked_reason(ip)) and not self._is_allowed(host, ip):
                 raise FetchError(url, f"blocked address {ip} ({label})")
+        self._backend.pin(host, port, addresses)
         return parsed, addresses
 
     def _gate(self, host: str) -> _HostGate:
@@ -337,12 +417,9 @@ class Fetcher:
 
     # -- one request ---------------------------------------------------------------------------------------------
 
-    def _send(
-        self, url: str, parsed: httpx.URL, addresses: list[str], headers: dict[str, str]
-    ) -> tuple[httpx.Response, bytes]:
-        """One request, pinned to a vetted address (so DNS cannot change between check and connect)."""
-        host = parsed.raw_host.decode("ascii")
-        gate = self._gate(host.lower())
+    def _send(self, url: str, parsed: httpx.URL, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+        """One request under the host's concurrency and interval limits; the body read before the deadline."""
+        gate = self._gate(parsed.raw_host.decode("ascii").lower())
         with gate.semaphore:
             if (wait := gate.reserve(self._clock())) > 0:
                 self._sleep(wait)
@@ -350,50 +427,38 @@ class Fetcher:
             timeout = httpx.Timeout(
                 self.policy.total_timeout, connect=min(self.policy.connect_timeout, self.policy.total_timeout)
             )
-            extensions = {"sni_hostname": host} if parsed.scheme == "https" else {}
-            for index, address in enumerate(addresses):
-                request = self._client.build_request(
-                    "GET",
-                    parsed.copy_with(host=address.split("%", 1)[0]),
-                    headers={**headers, "Host": parsed.netloc.decode("ascii")},
-                    timeout=timeout,
-                    extensions=extensions,
-                )
-                try:
-                    response = self._client.send(request, stream=True)
-                except httpx.ConnectError:
-                    if index == len(addresses) - 1:
-                        raise
-                    continue  # the next address of the host, as a browser would
-                try:
-                    return response, self._read_body(url, response, deadline)
-                finally:
-                    response.close()
-        raise AssertionError("unreachable: addresses is never empty")
+            request = self._client.build_request("GET", parsed, headers=headers, timeout=timeout)
+            response = self._client.send(request, stream=True)
+            try:
+                return response, self._read_body(url, response, deadline)
+            finally:
+                response.close()
 
     def _read_body(self, url: str, response: httpx.Response, deadline: float) -> bytes:
         if not 200 <= response.status_code < 300:
             return b""  # a redirect, 304 or error body is never used
-        encoding = response.headers.get("content-encoding", "").strip().lower()
+        codings = [c.strip() for c in response.headers.get("content-encoding", "").lower().split(",")]
+        encoding = ", ".join(c for c in codings if c not in ("", "identity"))  # two real codings: refused
         decoder = _BodyDecoder(encoding, url, self.policy.max_bytes)
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.policy.max_bytes:
             raise FetchError(url, f"response too large (> {self.policy.max_bytes} bytes)")
-        timeouts = response.request.extensions.get("timeout")
-        chunks = response.iter_raw()
-        while True:
-            remaining = deadline - self._clock()
-            if remaining <= 0:
-                raise FetchError(url, f"timeout after {self.policy.total_timeout:g}s", retryable=True)
-            if isinstance(timeouts, dict):
-                # httpcore reads this dict before every socket read: shrinking it makes the deadline hold
-                # even when the server stalls in the middle of the body.
-                timeouts["read"] = remaining
-            try:
-                chunk = next(chunks)
-            except StopIteration:
-                return decoder.finish()
-            decoder.feed(chunk)
+        timed_out = threading.Event()
+        watchdog = _arm_watchdog(response, deadline - self._clock(), timed_out)
+        try:
+            for chunk in response.iter_raw():
+                if timed_out.is_set() or self._clock() > deadline:
+                    break
+                decoder.feed(chunk)
+        except (httpx.NetworkError, httpx.RemoteProtocolError):
+            if not timed_out.is_set():
+                raise
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+        if timed_out.is_set() or self._clock() > deadline:
+            raise FetchError(url, f"timeout after {self.policy.total_timeout:g}s", retryable=True)
+        return decoder.finish()
 
     def _fetch_once(
         self, url: str, etag: str | None, last_modified: str | None, check_robots: bool
@@ -405,11 +470,11 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         current = url
         for hop in range(self.policy.max_redirects + 1):
-            parsed, addresses = self.check_url(current)
+            parsed, _ = self.check_url(current)
             if check_robots and self.policy.respect_robots:
                 self._check_robots(url, parsed, hop)
             try:
-                response, content = self._send(url, parsed, addresses, headers)
+                response, content = self._send(url, parsed, headers)
             except httpx.TimeoutException as exc:
                 kind = "connect timeout" if isinstance(exc, httpx.ConnectTimeout) else "timeout"
                 limit = (
@@ -417,6 +482,8 @@ class Fetcher:
                 )
                 raise FetchError(url, f"{kind} after {limit:g}s", retryable=True) from None
             except (httpx.NetworkError, httpx.RemoteProtocolError) as exc:
+                if "CERTIFICATE_VERIFY_FAILED" in str(exc):  # a wrong certificate does not heal by waiting
+                    raise FetchError(url, f"TLS certificate not trusted: {exc}") from None
                 raise FetchError(
                     url, f"connection error: {exc or type(exc).__name__}", retryable=True
                 ) from None

@@ -210,3 +210,22 @@ def table_counts(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     ]
     # Table names come from the catalog, not from user input, so quoting them is enough here.
     return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # type: ignore[index]
+
+
+def recent_runs(conn: duckdb.DuckDBPyConnection, limit: int = 10) -> list[tuple[Any, ...]]:
+    """The last runs, newest first: (run_id, started_at, seconds, status, inputs, loaded, unchanged, rejected)."""
+    return conn.execute(
+        "SELECT run_id, started_at, round(epoch(finished_at) - epoch(started_at), 1), status, n_inputs, n_loaded, "
+        "n_unchanged, n_rejected FROM runs ORDER BY started_at DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+
+
+def rejects_by_reason(conn: duckdb.DuckDBPyConnection, limit: int = 20) -> list[tuple[Any, ...]]:
+    """Rejected inputs grouped by stage and reason (the reason's text before its first colon), most first."""
+    return conn.execute(
+        "WITH grouped AS (SELECT stage, split_part(reason, ':', 1) AS reason, rejected_at FROM rejects) "
+        "SELECT stage, reason, count(*) AS n, max(rejected_at) AS last_at FROM grouped "
+        "GROUP BY stage, reason ORDER BY n DESC, stage, reason LIMIT ?",
+        [limit],
+    ).fetchall()

@@ -1,16 +1,25 @@
-"""Main text and metadata of a Chinese news page: HTML text in, `Page` out (pure, lxml only)."""
+"""Main text of a Chinese news page, plus its metadata: HTML text in, `Page` out (pure, lxml only)."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import etree
 from lxml import html as lxml_html
 
+from tasks.transforms.html_metadata import (
+    canonical_url,
+    extract_author,
+    extract_date,
+    extract_title,
+    meta_map,
+    normalize_date,
+    visible_text,
+)
 from tasks.transforms.models import Page
+
+__all__ = ["extract_page", "normalize_date"]
 
 # Elements that never hold article prose; <rt>/<rp> are ruby readings, so `<ruby>漢<rt>hàn</rt></ruby>` -> `漢`.
 _ALWAYS_DROP = (
@@ -19,9 +28,11 @@ _ALWAYS_DROP = (
 )  # fmt: skip
 # Usually chrome, but some CMSs (ASP.NET pages wrapped in one <form>, <header> holding the lead) put the
 # article inside them, so these go only when they hold a minor share of the page's punctuation.
-_BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form")
+_BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form", "figcaption")
+# `caption`: image captions (BBC's `<p class="caption">`) describe a photo, and extractors' gold leaves them out.
 _BOILERPLATE_HINT = re.compile(
-    r"comment|share|recommend|related|sidebar|breadcrumb|copyright|footer|statement|disclaimer|\bnav|\bad[-_s]|advert|hot-?news",
+    r"comment|share|recommend|related|sidebar|breadcrumb|copyright|footer|statement|disclaimer|\bnav|\bad[-_s]|advert|hot-?news"
+    r"|caption",
     re.I,
 )
 _BLOCK_TAGS = frozenset(
@@ -39,7 +50,24 @@ _SEMANTIC_NAME = re.compile(
 )
 _WS = re.compile(r"\s+")
 _END_DOCUMENT = re.compile(r"</(?:html|body)\s*>", re.I)
-_HAN = r"[\u4e00-\u9fff·・]"
+# A 责任编辑 credit line (`【责任编辑:张樵苏】`, `(责编：牛镛、岳弘彬)`): page furniture, left out of human gold.
+_EDITOR_LINE = re.compile(
+    r"^.{0,30}(?:责任编辑|責任編輯|责编|責編)\s*[:：]|^[\[【（(]?\s*(?:编辑|編輯)\s*[:：]"
+)
+# Lines at the edges of the block that are page furniture, not article: a bare time stamp (`2019-09-08 11:42:03`,
+# `09/07`), a source or time label, a row of reader-action buttons (`举报`, `分享到`, `字号 超大 大 标准 小`,
+# `评论（191）`), a breadcrumb (`您所在的位置： 首页 > 快讯`), or a short share/QR/login prompt.
+_STAMP_LINE = re.compile(
+    r"^(?:[\d\s/:.\-年月日时分秒]|(?:来源|來源|发布时间|發布時間|时间|時間)\s*[:：]\s*\S{0,20})+$"
+)
+_ACTION_LINE = re.compile(
+    r"^(?:举报|舉報|分享到?|收藏|推荐|推薦|点赞|打印|关闭|返回顶部|纠错|关注|原创|文章问题|字号|超大|标准|大|中|小"
+    r"|我要跟帖|跟帖|评论|已输入|字|[\d\s()（）])+$"
+)
+_BREADCRUMB_LINE = re.compile(r"^(?:\S{0,6}位置\s*[:：]?\s*)?首页\s*(?:>|»|›|/|＞)")
+_PROMPT_LINE = re.compile(
+    r"扫一扫|扫码|二维码|关注该公众号|正文已结束|请先\s*登录|点击进入|感谢您的反馈|手机打开"
+)
 
 
 @dataclass(frozen=True)
@@ -59,15 +87,16 @@ def extract_page(html: str, url: str | None = None) -> Page:
         return Page(text="", url=url)
     if root is None:
         return Page(text="", url=url)
-    meta = _meta_map(root)
-    canonical = _canonical_url(root, meta) or url
-    title = _extract_title(root, meta)
-    published = _extract_date(root, meta, canonical)
+    meta = meta_map(root)
+    canonical = canonical_url(root, meta) or url
+    title = extract_title(root, meta)
+    published = extract_date(root, meta, canonical)
     _clean(root)
     body = _find_body(root)
     main = _choose_main(body) if body is not None else None
-    text = "\n".join(_paragraphs(main)) if main is not None else ""
-    author = _extract_author(text, _visible_text(body), meta)
+    lines = _paragraphs(main) if main is not None else []
+    author = extract_author("\n".join(lines), visible_text(body), meta)
+    text = "\n".join(_trim_edges([line for line in lines if not _EDITOR_LINE.match(line)], title))
     return Page(text=text, title=title, published_at=published, author=author, url=canonical)
 
 
@@ -80,183 +109,6 @@ def _parse(html: str) -> etree._Element | None:
     # include ending in `</html>`) before the article: the end tags are optional anyway, so drop them.
     data = _END_DOCUMENT.sub("", html).encode("utf-8", "replace")
     return lxml_html.document_fromstring(data, parser=parser)
-
-
-def _node_text(el: etree._Element) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
-
-
-def _meta_map(root: etree._Element) -> dict[str, str]:
-    """First non-empty `content` of each meta name/property/itemprop, keys lower-cased."""
-    found: dict[str, str] = {}
-    for el in root.iter("meta"):
-        content = (el.get("content") or "").strip()
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = (el.get(attr) or "").strip().lower()
-            if key and content and key not in found:
-                found[key] = content
-    return found
-
-
-def _canonical_url(root: etree._Element, meta: dict[str, str]) -> str | None:
-    for el in root.iter("link"):
-        if "canonical" in (el.get("rel") or "").lower().split() and (el.get("href") or "").startswith("http"):
-            return el.get("href", "").strip()
-    og = meta.get("og:url", "")
-    return og if og.startswith("http") else None
-
-
-# ---- title -------------------------------------------------------------------------------------------------
-# Site suffixes: `标题 - 新华网`, `标题_中国日报网`, `标题--时政--人民网`, `标题 | 澎湃新闻`.
-_TITLE_SEP = re.compile(r"\s*(?:\s[-–—|｜]\s|_|--|\|)\s*")
-
-
-# An unspaced `-新华网` / `_中国日报网` tail: strip only when it looks like a site or channel name.
-_SITE_TAIL = re.compile(r"\s*[-_|｜]+\s*[^-_|｜\s]{1,12}(?:网|网站|报|新闻|频道|社|客户端|在线)$")
-
-
-def _strip_site_suffix(title: str) -> str:
-    """Keep the first segment of a `headline <sep> section <sep> site` title unless it is too short to be one."""
-    title = _WS.sub(" ", title).strip()
-    while (stripped := _SITE_TAIL.sub("", title)) != title and len(stripped) >= 4:
-        title = stripped
-    parts = [p for p in _TITLE_SEP.split(title) if p.strip()]
-    if len(parts) > 1 and len(parts[0]) >= 4:
-        return parts[0].strip()
-    return title
-
-
-def _extract_title(root: etree._Element, meta: dict[str, str]) -> str | None:
-    title_el = root.find(".//title")
-    page_title = _node_text(title_el) if title_el is not None else ""
-    for h1 in root.iter("h1"):
-        text = _node_text(h1)
-        # An <h1> is often the site logo; trust it when the <title> confirms it.
-        if len(text) >= 4 and (not page_title or page_title.startswith(text) or page_title in text):
-            return text
-    for candidate in (meta.get("og:title"), meta.get("twitter:title"), page_title):
-        if candidate and candidate.strip():
-            return _strip_site_suffix(candidate)
-    return None
-
-
-# ---- date --------------------------------------------------------------------------------------------------
-_DATE_META = (
-    "article:published_time", "og:article:published_time", "og:published_time", "og:release_date",
-    "datepublished", "pubdate", "publishdate", "publish_date", "publishtime", "published_time",
-    "dc.date.issued", "dc.date", "sailthru.date", "release_date", "date",
-)  # fmt: skip
-_DATE_RE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:[T\s]*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?)?"
-)
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[-/]?(\d{2})[-/]?(\d{2})/")
-
-
-def normalize_date(value: str) -> str | None:
-    """Turn `2023年05月12日 10:20`, `2023-05-12T10:20:00+08:00` etc. into ISO `YYYY-MM-DD[THH:MM[:SS]]`."""
-    match = _DATE_RE.search(value or "")
-    return _iso_from_match(match) if match else None
-
-
-def _iso_from_match(match: re.Match[str]) -> str | None:
-    year, month, day = int(match["y"]), int(match["m"]), int(match["d"])
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    iso = f"{year:04d}-{month:02d}-{day:02d}"
-    if match["H"] is not None and int(match["H"]) < 24 and int(match["M"]) < 60:
-        iso += f"T{int(match['H']):02d}:{match['M']}"
-        if match["S"] is not None:
-            iso += f":{match['S']}"
-    return iso
-
-
-def _json_ld_dates(root: etree._Element) -> Iterator[str]:
-    for el in root.iter("script"):
-        if (el.get("type") or "").lower() != "application/ld+json" or not el.text:
-            continue
-        try:
-            data = json.loads(el.text)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                for key in ("datePublished", "dateCreated", "pubDate"):
-                    if isinstance(item.get(key), str):
-                        yield item[key]
-                stack.extend(v for v in item.values() if isinstance(v, dict | list))
-
-
-def _extract_date(root: etree._Element, meta: dict[str, str], url: str | None) -> str | None:
-    stated = [meta[k] for k in _DATE_META if k in meta]
-    stated += [el.get("datetime", "") for el in root.iter("time")]
-    stated += list(_json_ld_dates(root))
-    best = next((iso for iso in map(normalize_date, stated) if iso), None)
-    body = root.find("body")
-    page_dates = [] if body is None else _page_dates(body)
-    if best is None:
-        # A stamp with a time of day is a publication line; a bare date may be an event in the prose.
-        best = next((d for d in page_dates if "T" in d), page_dates[0] if page_dates else None)
-    elif "T" not in best:
-        # Meta often gives the day only; the byline on the same day adds the time.
-        best = next((d for d in page_dates if d.startswith(best) and "T" in d), best)
-    if best is None and url and (m := _URL_DATE.search(url)):
-        best = normalize_date(f"{m[1]}-{m[2]}-{m[3]}")
-    return best
-
-
-def _page_dates(body: etree._Element) -> list[str]:
-    text = " ".join(t for t in _iter_visible_strings(body))
-    return [iso for m in _DATE_RE.finditer(text) if (iso := _iso_from_match(m))][:20]
-
-
-def _iter_visible_strings(el: etree._Element) -> Iterator[str]:
-    for node in el.iter():
-        if isinstance(node.tag, str) and node.tag not in ("script", "style") and node.text:
-            yield node.text
-        if node is not el and node.tail:
-            yield node.tail
-
-
-# ---- author ------------------------------------------------------------------------------------------------
-_BYLINES = (
-    re.compile(rf"作者\s*[：:／/|]\s*({_HAN}{{2,12}})"),
-    # A name after 记者 must end at a delimiter, so prose like "记者通过电子邮件联系" is not a name;
-    # "记者 X 摄" credits a photo, not the story.
-    re.compile(
-        rf"(?:^|[\s（(【\[]|社|报|电)记者\s*[：:]?\s*({_HAN}{{2,4}})(?=[\s）)】\]、，,。；]|报道|$)(?!\s*摄)"
-    ),
-    re.compile(rf"(?:^|[\s（(【\[])文\s*[／/|]\s*({_HAN}{{2,4}})"),
-)
-# Words that follow 记者 in prose ("记者获悉") and must not be read as a name.
-_NOT_NAME = re.compile(
-    r"^(获悉|了解|从|在|近日|日前|采访|来到|走访|看到|发现|注意到|调查|观察|探访|随机|实地|通过|责任|编辑|来源)"
-)
-# Meta `author` often names the site (`网易`, `新华网`) or is a template placeholder.
-_ORG_NAME = re.compile(r"(网|网易|新闻|日报|晚报|报社|电视台|客户端|频道)$|@|,")
-_NAME_TAIL = re.compile(r"(报道|摄影?|发自.*|采写|通讯员.*|编辑.*)$")
-
-
-def _extract_author(text: str, page_text: str, meta: dict[str, str]) -> str | None:
-    for source in (text[:400], page_text, text):
-        for pattern in _BYLINES:
-            for match in pattern.finditer(source):
-                name = _NAME_TAIL.sub("", match.group(1).split("、")[0].split()[0]).removeprefix("记者")
-                if len(name) >= 2 and not _NOT_NAME.match(name):
-                    return name
-    author = _WS.sub(" ", meta.get("author", "")).strip()
-    # CMS ids such as `105092` are not names; 责任编辑 lines are deliberately never read.
-    if author and not author.isdigit() and not _ORG_NAME.search(author) and len(author) <= 40:
-        return author
-    return None
-
-
-def _visible_text(body: etree._Element | None) -> str:
-    return "" if body is None else _WS.sub(" ", " ".join(_iter_visible_strings(body)))
 
 
 # ---- main text ---------------------------------------------------------------------------------------------
@@ -353,8 +205,12 @@ def _choose_main(body: etree._Element) -> etree._Element:
         return best
     strongest = max(map(_semantic_strength, good))
     top = max((el for el in good if _semantic_strength(el) == strongest), key=lambda el: _score(stats[el]))
-    if top in best.iterancestors() and stats[top].chars > 1.5 * stats[best].chars:
-        return best  # a page-wide `#content` wrapper: the tighter block inside it is the article
+    # A page-wide `#content` wrapper, or one that scores no higher than the block inside it (it adds only
+    # links and chrome around the same prose): the tighter block is the article.
+    if top in best.iterancestors() and (
+        stats[top].chars > 1.5 * stats[best].chars or _score(stats[best]) >= _score(stats[top])
+    ):
+        return best
     return top
 
 
@@ -408,3 +264,24 @@ def _keep_line(line: list[tuple[str, bool]]) -> str:
         return ""
     link_chars = sum(_nonspace_len(piece) for piece, is_link in line if is_link)
     return "" if link_chars > 0.5 * _nonspace_len(text) else text
+
+
+def _trim_edges(lines: list[str], title: str | None) -> list[str]:
+    """Drop the repeated headline, time stamps and button rows that open or close the chosen block."""
+    head = "".join((title or "").split())
+
+    def is_furniture(line: str, at_start: bool) -> bool:
+        flat = "".join(line.split())
+        if _STAMP_LINE.match(flat) or _ACTION_LINE.match(flat) or _BREADCRUMB_LINE.match(line):
+            return True
+        if len(flat) <= 30 and _PROMPT_LINE.search(flat):
+            return True
+        # The headline repeated above the text, maybe behind a short label (`原创` + headline).
+        return at_start and len(head) >= 4 and head in flat and len(flat) <= len(head) + 4
+
+    start, end = 0, len(lines)
+    while start < end and is_furniture(lines[start], at_start=True):
+        start += 1
+    while end > start and is_furniture(lines[end - 1], at_start=False):
+        end -= 1
+    return lines[start:end]
