@@ -5,24 +5,16 @@ from __future__ import annotations
 from ..models import Facts, Mention, Role
 from .byline import extract_byline
 from .dates import extract_dates, find_context_year
+from .entities import find_entities
 from .events import extract_events
 from .gazetteer import find_places
+from .mentions import merge_mentions, person_mentions
 from .metrics import extract_metrics
 from .organizations import find_organizations, resolve_bare_level
 from .quotes import extract_quotes
 from .roles import extract_roles
 
 __all__ = ["extract_facts"]
-
-
-def _person_mentions(text: str, names: set[str]) -> list[Mention]:
-    found = []
-    for name in names:
-        i = text.find(name)
-        while i != -1:
-            found.append(Mention("person", name, name, i, i + len(name)))
-            i = text.find(name, i + len(name))
-    return found
 
 
 def extract_facts(text: str, published_at: str | None = None) -> Facts:
@@ -33,7 +25,8 @@ def extract_facts(text: str, published_at: str | None = None) -> Facts:
         for o in find_organizations(text, places)
     )
     byline = extract_byline(text)
-    roles = list(extract_roles(text, places))
+    entities = find_entities(text)
+    roles = list(extract_roles(text, places, entities))
     if byline and byline.reporter:
         for reporter in byline.reporter.split("、"):
             if not any(r.person == reporter and r.title == "记者" for r in roles):
@@ -41,15 +34,14 @@ def extract_facts(text: str, published_at: str | None = None) -> Facts:
     people = {r.person for r in roles}
     quotes = extract_quotes(text, people)
     people |= {q.speaker for q in quotes}
-    persons = _person_mentions(text, people)
-    # A person mention inside an organization name (a 2-char name in 张莉工作室) is dropped.
-    persons = [p for p in persons if not any(o.start <= p.start and p.end <= o.end for o in orgs)]
+    # Rule spans (context-confirmed) first; the lexicon NER fills in the rest (see mentions.merge_mentions).
+    rule_mentions = (*person_mentions(text, people), *orgs, *places)
     context_year = find_context_year(text, published_at)
     dates = extract_dates(text, context_year)
-    mentions = sorted((*persons, *orgs, *places), key=lambda m: (m.start, -m.end))
+    mentions = merge_mentions(rule_mentions, entities, places)
     return Facts(
         byline=byline,
-        mentions=tuple(mentions),
+        mentions=mentions,
         roles=tuple(sorted(roles, key=lambda r: r.start)),
         metrics=extract_metrics(text),
         quotes=quotes,

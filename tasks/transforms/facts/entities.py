@@ -7,13 +7,22 @@ covers are read for surname + given-name chars scored by the name-char odds from
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
 
 from ..models import Mention
-from .data.lexicon import ORG_SUFFIXES, SURNAMES_DOUBLE, SURNAMES_SINGLE, TITLES
+from ._text import alternation
+from .data.lexicon import (
+    NAME_CONFIRMERS,
+    ORG_SUFFIXES,
+    SURNAMES_DOUBLE,
+    SURNAMES_SINGLE,
+    TITLES,
+    TRANSLIT_CHARS,
+)
 from .data.places import CITIES, COUNTRIES, PROVINCES
 
 LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
@@ -24,6 +33,12 @@ MIN_GIVEN_ODDS = 1.5
 MAX_ORG_TOKENS = 5
 MAX_ORG_LEN = 20
 _ORG_SUFFIX_SET = frozenset(ORG_SUFFIXES)
+_CONFIRM_AFTER_RE = re.compile(f"(?:{alternation(NAME_CONFIRMERS)}|{alternation(TITLES)})")
+_TITLE_BEFORE_RE = re.compile(f"(?:{alternation(TITLES)})$")
+# Length of a transliterated-name candidate (a run of TRANSLIT_CHARS): 叶利钦 is 3, 戈尔巴乔夫 5.
+MIN_TRANSLIT, MAX_TRANSLIT = 2, 7
+# A lone surname before one of these is the person (郑先生, 江主席, 杜氏: the gold marks 郑, 江, 杜).
+_HONORIFIC_RE = re.compile("先生|女士|小姐|夫人|同志|主席|总理|总统|氏")
 # One-character short names of countries and provinces: 中美 / 中日韩 / 京津 are several places, one char each.
 PLACE_ABBREVIATIONS = frozenset(
     "中美日俄英法德意韩朝越印巴欧非亚澳加以伊埃墨港台京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤桂琼川贵黔滇藏陕甘青宁新蒙"
@@ -34,7 +49,7 @@ PLACE_ABBREVIATIONS = frozenset(
 def _tables() -> tuple[ahocorasick.Automaton, dict[str, float], dict[str, float], dict[str, float]]:
     """The automaton over every lexicon word and the B/M/E name-char odds; built once per process."""
     auto = ahocorasick.Automaton()
-    odds: dict[str, dict[str, float]] = {"B": {}, "M": {}, "E": {}}
+    odds: dict[str, dict[str, float]] = {"B": {}, "M": {}, "E": {}, "G": {}}
     for line in LEXICON.read_text(encoding="utf-8").splitlines():
         if line.startswith("# "):
             continue
@@ -55,7 +70,18 @@ def _tables() -> tuple[ahocorasick.Automaton, dict[str, float], dict[str, float]
         if len(w) > 1 and w not in auto:
             auto.add_word(w, ("W", len(w)))
     auto.make_automaton()
+    # A given-name char counts when either source says so: jieba's HMM (1990s news names, by position) or
+    # ngender's given-name counts (position-free, from a large list of modern names).
+    for position in ("M", "E"):
+        for given_ch, given_odds in odds["G"].items():
+            odds[position][given_ch] = max(odds[position].get(given_ch, 0.0), given_odds)
     return auto, odds["B"], odds["M"], odds["E"]
+
+
+def is_common_word(word: str) -> bool:
+    """True for an ordinary (non-entity) lexicon word such as 焦虑: a surname-led word that is not a name."""
+    entry = _tables()[0].get(word, None)
+    return entry is not None and entry[0] == "W"
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
@@ -95,8 +121,8 @@ def _names_in_gap(
     while i < end - 1:
         s = 2 if text[i : i + 2] in SURNAMES_DOUBLE else (1 if text[i] in SURNAMES_SINGLE else 0)
         rest = end - i - s
-        if not s or rest < 1:
-            i += 1
+        if not s or rest < 1 or _HONORIFIC_RE.match(text, i + s):
+            i += 1  # 郑先生: the surname alone is the name (see _confirm_by_context)
             continue
         g1 = text[i + s]
         if (
@@ -111,6 +137,9 @@ def _names_in_gap(
             n = s + 1
         else:
             i += 1
+            continue
+        if all(c in TRANSLIT_CHARS for c in text[i : i + n + 1]):
+            i += 1  # 阿拉法 in 阿拉法特: a run of transliteration chars is one foreign name, not a surname + name
             continue
         found += [i, i + n]
         i += n
@@ -128,8 +157,8 @@ def _merge_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
             while j + 1 < len(spans) and j + 1 - i < MAX_ORG_TOKENS and spans[j + 1][0] == spans[j][1]:
                 j += 1
                 ns, ne, ntag = spans[j]
-                if ne - s > MAX_ORG_LEN or ntag == "PER":
-                    break
+                if ne - s > MAX_ORG_LEN or ntag == "PER" or not _is_han(text[ns]):
+                    break  # a name never runs across punctuation (国家知识产权局、广西...)
                 if ntag == "ORG" or text[ns:ne] in _ORG_SUFFIX_SET:
                     best = j
             if best is not None:
@@ -138,6 +167,50 @@ def _merge_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
                 continue
         out.append((s, e, tag))
         i += 1
+    return out
+
+
+def _is_confirmed(text: str, start: int, end: int) -> bool:
+    """True when a title comes right before (总理李鹏) or a title or speech word right after (克林顿总统, 李鹏说)."""
+    return _CONFIRM_AFTER_RE.match(text, end) is not None or (
+        _TITLE_BEFORE_RE.search(text, max(0, start - 8), start) is not None
+    )
+
+
+def _confirm_by_context(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Keep candidate names (PER? words, runs of uncovered transliteration chars) only where context confirms."""
+    out: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(spans):
+        s, e, tag = spans[i]
+        if tag == "PER?":
+            out.append((s, e, "PER" if _is_confirmed(text, s, e) else "W"))
+            i += 1
+            continue
+        if (
+            tag == "W"
+            and e - s == 1
+            and text[s] in SURNAMES_SINGLE
+            and (s == 0 or not _is_han(text[s - 1]) or spans[i - 1][1] - spans[i - 1][0] > 1)
+            and _HONORIFIC_RE.match(text, e)
+        ):
+            out.append((s, e, "PER"))
+            i += 1
+            continue
+        j = i
+        while (
+            j < len(spans)
+            and spans[j][2] == "W"
+            and spans[j][1] - spans[j][0] == 1
+            and (text[spans[j][0]] in TRANSLIT_CHARS)
+        ):
+            j += 1
+        if MIN_TRANSLIT <= j - i <= MAX_TRANSLIT and _is_confirmed(text, s, spans[j - 1][1]):
+            out.append((s, spans[j - 1][1], "PER"))
+            i = j
+            continue
+        out.extend(spans[i : max(j, i + 1)])
+        i = max(j, i + 1)
     return out
 
 
@@ -162,6 +235,6 @@ def find_entities(text: str) -> tuple[Mention, ...]:
         pos = e
     return tuple(
         Mention(KIND[tag], text[s:e], text[s:e], s, e)
-        for s, e, tag in _merge_orgs(text, spans)
+        for s, e, tag in _merge_orgs(text, _confirm_by_context(text, spans))
         if tag in KIND
     )

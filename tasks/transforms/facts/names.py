@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from ._text import HAN, alternation, is_han
-from .data.lexicon import NAME_FOLLOWERS, SURNAMES_DOUBLE, SURNAMES_SINGLE, TITLES
+from .data.lexicon import NAME_FOLLOWERS, SURNAMES_DOUBLE, SURNAMES_SINGLE, TITLES, TRANSLIT_CHARS
 
 _FOLLOWER_RE = re.compile(f"(?:{alternation(NAME_FOLLOWERS)}|{alternation(TITLES)}|[^{HAN}])")
-# A transliterated foreign name: Han runs joined by a middle dot (侯赛因·阿斯卡里).
-FOREIGN_NAME_RE = re.compile(f"[{HAN}]{{1,6}}(?:[·•][{HAN}]{{1,8}})*[·•]")
+# A transliterated foreign name: Han runs joined by a middle dot or a hyphen (侯赛因·阿斯卡里, 约翰·米勒-怀特);
+# at least one middle dot, since a hyphen alone also joins ordinary words (中国-东盟).
+FOREIGN_NAME_RE = re.compile(f"[{HAN}]{{1,6}}[·•・](?:[{HAN}]{{1,8}}[·•・\\-‐－])*")
 
 
 # Characters that almost never occur in a Chinese given name but often follow a surname-like character in prose
@@ -36,7 +37,13 @@ def read_name(text: str, pos: int) -> int | None:
     The shortest given name followed by a name-ending word wins, so `张壮表示` gives 张壮 and `王小云表示` 王小云.
     """
     m = FOREIGN_NAME_RE.match(text, pos)
-    if m:  # the last part ends at the first place a name may end
+    if m:  # the last part is a run of transliteration chars (布兰 in 米歇尔・布兰深表赞同)...
+        end = m.end()
+        while end < len(text) and end - m.end() < 8 and text[end] in TRANSLIT_CHARS:
+            end += 1
+        if end > m.end():
+            return end
+        # ...else it ends at the first place a name may end
         for end in range(m.end() + 1, min(m.end() + 9, len(text) + 1)):
             if not is_han(text[end - 1]):
                 break

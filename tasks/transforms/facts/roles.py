@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from ..models import Mention, Role
 from ._text import alternation, is_han
 from .data.lexicon import CLAUSE_VERBS, PROFESSIONS, TITLE_MODIFIERS, TITLES
+from .entities import is_common_word
 from .names import read_name
 from .organizations import resolve_bare_level
 
@@ -41,6 +42,7 @@ def _split_chain(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _clean_org(org: str) -> str | None:
+    org = org.removesuffix("的")  # 未来论坛理事会的轮值主席: the org is what comes before 的
     cut = 0
     for m in _ORG_CUT_RE.finditer(org):
         cut = m.end()
@@ -70,12 +72,21 @@ def _chain_roles(
     return roles
 
 
-def extract_roles(text: str, places: Sequence[Mention]) -> tuple[Role, ...]:
-    """Roles from title chains before a name and from a title right after a name (`张壮市长`)."""
+def extract_roles(text: str, places: Sequence[Mention], persons: Sequence[Mention] = ()) -> tuple[Role, ...]:
+    """Roles from title chains before a name and from a title right after a name (`张壮市长`).
+
+    `persons` are names found without context (the lexicon NER): a title next to one confirms it, so a name that
+    `read_name` cannot end (杨敬辉当面告诉) is still read after 董事长.
+    """
     roles: list[Role] = []
     seen: set[tuple[str, str, str | None]] = set()
+    end_at = {p.start: p.end for p in persons if p.kind == "person"}
+    start_at = {p.end: p.start for p in persons if p.kind == "person"}
     for m in _TITLE_RE.finditer(text):
         name_end = read_name(text, m.end())
+        if name_end is not None and is_common_word(text[m.end() : name_end]):
+            name_end = None  # 校长焦虑不安: 焦虑 reads as surname + name but is a word
+        name_end = name_end or end_at.get(m.end())
         found: list[Role] = []
         if name_end is not None:
             person = text[m.end() : name_end]
@@ -87,9 +98,13 @@ def extract_roles(text: str, places: Sequence[Mention]) -> tuple[Role, ...]:
                     s >= 0
                     and (s == 0 or not is_han(text[s - 1]))
                     and read_name(text[: m.end()], s) == m.start()
+                    and not is_common_word(text[s : m.start()])
                 ):
                     found = [Role(text[s : m.start()], m.group(0), None, s, m.end())]
                     break
+            s = start_at.get(m.start(), -1)
+            if not found and s >= 0:
+                found = [Role(text[s : m.start()], m.group(0), None, s, m.end())]
         for r in found:
             key = (r.person, r.title, r.organization)
             if key not in seen:

@@ -11,7 +11,7 @@ SURNAMES_SINGLE: frozenset[str] = frozenset(
     "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
     "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练"
     "廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
-    "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+    "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由习"
 )
 SURNAMES_DOUBLE: frozenset[str] = frozenset(
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 夏侯 长孙 宇文 司徒 端木 独孤 南宫 西门 轩辕 呼延".split()
@@ -26,6 +26,9 @@ TITLES: tuple[str, ...] = tuple(
         董事长 董事 总经理 经理 总裁 首席执行官 首席投资官 首席技术官 首席经济学家 创始人 合伙人 负责人 高管
         院长 校长 所长 会长 理事长 社长 行长 馆长 站长 台长 团长 队长 总监 主编 总编辑 总工程师 发言人 新闻发言人
         教授 研究员 院士 专家 分析师 工程师 记者 见习记者 特约记者 大使 巡视员 调研员 法官 检察官 律师 医生 警官 民警
+        行政长官 特首 总统 首相 总书记 国务委员 国务卿 外长 议长 议员 参议员 众议员 总干事 司令员 司令 政委 参谋长
+        首席运营官 首席财务官 执行董事 监事长 副总裁 总会计师 常务理事 理事 主任委员 审计长 检察长 总警监 教练 主教练
+        讲师 副研究员 博士生导师 摄影记者 通讯员
         """.split(),
         key=len,
         reverse=True,
@@ -35,6 +38,7 @@ TITLES: tuple[str, ...] = tuple(
 TITLE_MODIFIERS: tuple[str, ...] = (
     "常务副",
     "执行副",
+    "联合",
     "副",
     "常务",
     "执行",
@@ -76,6 +80,7 @@ NAME_FOLLOWERS: tuple[str, ...] = tuple(
         """
         表示 指出 强调 认为 介绍 说 称 谈到 透露 坦言 告诉 在 主持 出席 参加 会见 看望 调研 带领 率 率领 致辞 讲话
         发言 宣布 回答 对 向 与 和 及 同 等 也 还 则 又 都 就 已 曾 将 是 为 的 接受 作 做 从 到 通过 一行 同志 先生 女士 不 没 未
+        摄 报道 获 要 今天 昨天 明天 日前 近日 当天 当面 当时 此前 随后 目前 正在 刚刚 亲自 认真 提出 希望 说道 答道
         """.split(),
         key=len,
         reverse=True,
@@ -106,4 +111,25 @@ CLAUSE_VERBS: tuple[str, ...] = tuple(
         key=len,
         reverse=True,
     )
+)
+
+# Words after a candidate name that confirm it is one (李鹏说, 克林顿总统); title words confirm it too.
+NAME_CONFIRMERS: tuple[str, ...] = tuple(
+    sorted(
+        """
+        说 表示 指出 强调 认为 介绍 谈到 透露 坦言 告诉 宣布 回答 称 说道 答道 问道 同志 先生 女士 夫人 小姐
+        主持 出席 会见 会晤 接见 看望 访问 致辞 讲话 发言 一行 等人
+        """.split(),
+        key=len,
+        reverse=True,
+    )
+)
+# Characters of transliterated foreign names (克林顿, 叶利钦, 扎琳娜), after the usual Xinhua transcription tables;
+# a run of them no lexicon word covers is a foreign name only where context confirms it.
+TRANSLIT_CHARS: frozenset[str] = frozenset(
+    "阿埃艾安昂奥巴拜班邦保鲍贝本比彼毕宾波伯博布查达戴丹道德登迪蒂丁杜多厄恩尔法范菲费芬丰弗福盖甘冈戈格"
+    "古贡圭哈海汉豪赫亨胡华霍基吉加贾杰捷金卡凯坎康柯科克肯库奎拉莱赖兰朗劳勒雷蕾里利莉丽列林琳隆卢鲁路伦"
+    "罗洛马玛迈麦曼梅门蒙米密明莫姆穆纳娜奈南内尼妮涅宁纽努诺帕潘佩彭皮珀普齐奇恰乔切钦琴琼丘萨塞赛桑瑟森"
+    "沙莎舍什施史斯松苏索塔泰坦汤唐特滕提汀图托瓦万旺威韦维温沃乌西希夏谢辛休雅亚扬耶伊因英尤约泽扎詹茨佐"
+    "夫娃娅姆兹茹热若思"
 )
