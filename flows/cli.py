@@ -275,7 +275,7 @@ def serve(
     """Serve the scheduled ingest of every configured source from this machine (Prefect's serve; needs a server)."""
     from prefect import serve as prefect_serve
 
-    from flows.ingest import ingest_news
+    from flows.deploy import deployments_for
     from flows.settings import load_sources
 
     settings = load_settings()
@@ -290,18 +290,9 @@ def serve(
     if not _prefect_api_configured():
         err.print("[yellow]PREFECT_API_URL is not set: schedules live in a Prefect server; start one with "
                   "`prefect server start` and `prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`[/yellow]")  # fmt: skip
-    deployments = [
-        ingest_news.to_deployment(
-            name=s.name,
-            cron=s.schedule,
-            parameters={"source": s.name},
-            description=f"newsetl ingest of source {s.name!r} (config/sources.toml)",
-            tags=["newsetl"],
-        )
-        for s in chosen
-    ]
+    deployments = deployments_for(chosen)
     out.print(f"serving {', '.join(s.name for s in chosen)}; Ctrl-C stops")
-    prefect_serve(*deployments)  # type: ignore[arg-type]
+    prefect_serve(*deployments)
 
 
 if __name__ == "__main__":

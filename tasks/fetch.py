@@ -1,9 +1,10 @@
 """Fetch URLs over HTTP(S) with a crawler's guards; the only module of the project that imports httpx.
 
 Every hop of a redirect chain is checked (scheme, SSRF guard, robots.txt); sockets connect only to the addresses
-the guard vetted (no second DNS lookup, so no DNS rebinding); the body is read as a stream and decompressed here
+the guard vetted (no second DNS lookup, so no DNS rebinding); the body is read as a stream and decompressed
 under a size cap and a deadline; transient failures are retried with backoff. Nothing here reads the environment:
-the flow builds the FetchPolicy.
+the flow builds the FetchPolicy. The pure rules (blocked addresses, header parsing, the capped decompressor,
+backoff) are in tasks.transforms.http_rules, robots.txt handling in tasks.robots.
 """
 
 from __future__ import annotations
@@ -14,36 +15,48 @@ import socket
 import ssl
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
-from urllib.robotparser import RobotFileParser
 
 import httpcore
 import httpx
 
+from tasks.robots import RobotsRules
+from tasks.transforms.http_rules import (
+    REDIRECT_STATUSES,
+    BodyDecoder,
+    FetchError,
+    IPAddress,
+    blocked_reason,
+    is_retryable_status,
+    parse_content_encoding,
+    parse_content_type,
+    parse_retry_after,
+    retry_delay,
+)
+
+# FetchError and blocked_reason live in the pure tasks.transforms.http_rules; callers import them from here.
+__all__ = [
+    "DEFAULT_USER_AGENT",
+    "Fetcher",
+    "FetchError",
+    "FetchPolicy",
+    "FetchResult",
+    "Resolver",
+    "blocked_reason",
+    "fetch_many",
+    "resolve_host",
+]
+
 DEFAULT_USER_AGENT = "newsetl/0.1 (+https://github.com/newsetl/newsetl)"
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.8"
 )
-# NAT64 (RFC 6052) embeds an IPv4 address in the low 32 bits; it may reach an internal IPv4 host.
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-_BLOCK_LABELS = (
-    ("is_loopback", "loopback"),
-    ("is_link_local", "link-local"),
-    ("is_multicast", "multicast"),
-    ("is_unspecified", "unspecified"),
-    ("is_reserved", "reserved"),  # before private: Python counts 240.0.0.0/4 as private too
-    ("is_private", "private"),
-)
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
 
 
@@ -67,26 +80,6 @@ class FetchPolicy:
     ca_file: str | None = None  # extra CA bundle (PEM) to trust instead of the system's, e.g. a company CA
 
 
-class FetchError(Exception):
-    """A URL that could not be fetched, with a reason a user can act on."""
-
-    def __init__(
-        self,
-        url: str,
-        reason: str,
-        status: int | None = None,
-        retryable: bool = False,
-        retry_after: float | None = None,
-    ) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.status = status
-        self.retryable = retryable
-        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
-        self.attempts = 1
-
-
 @dataclass(frozen=True)
 class FetchResult:
     """One fetched URL: the decompressed body and the headers the next stages and the next run need."""
@@ -108,99 +101,6 @@ def resolve_host(host: str, port: int) -> list[str]:
     """Every address (IPv4 and IPv6) a host name resolves to."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def blocked_reason(ip: IPAddress) -> str | None:
-    """Why an address must not be fetched from ('private', 'loopback', ...), or None for a public one."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
-        if ip in _NAT64:
-            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-        if embedded is not None and (label := blocked_reason(embedded)):
-            return label
-    for attribute, label in _BLOCK_LABELS:
-        if getattr(ip, attribute):
-            return label
-    return None if ip.is_global else "not globally routable"
-
-
-def _parse_content_type(value: str | None) -> tuple[str | None, str | None]:
-    if not value:
-        return None, None
-    media, *params = value.split(";")
-    charset = None
-    for param in params:
-        key, _, val = param.partition("=")
-        if key.strip().lower() == "charset" and val.strip().strip("\"'"):
-            charset = val.strip().strip("\"'").lower()
-    return media.strip().lower() or None, charset
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP-date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-class _BodyDecoder:
-    """Content-Encoding gzip/deflate decoded with a cap on the output, so a gzip bomb stops at max_bytes."""
-
-    def __init__(self, encoding: str, url: str, max_bytes: int) -> None:
-        self.url, self.max_bytes, self.encoding = url, max_bytes, encoding
-        self.out = bytearray()
-        self.started = False
-        if encoding in ("gzip", "x-gzip"):
-            self.wbits = 16 + zlib.MAX_WBITS
-        elif encoding == "deflate":
-            self.wbits = zlib.MAX_WBITS  # zlib-wrapped, as the RFC says; raw deflate is tried on error
-        elif encoding in ("", "identity"):
-            self.wbits = 0
-        else:
-            raise FetchError(url, f"unsupported Content-Encoding {encoding!r}")
-        self.inflater = zlib.decompressobj(self.wbits) if self.wbits else None
-
-    def _too_large(self) -> FetchError:
-        return FetchError(self.url, f"response too large (> {self.max_bytes} bytes)")
-
-    def feed(self, data: bytes) -> None:
-        if self.inflater is None:
-            self.out += data
-            if len(self.out) > self.max_bytes:
-                raise self._too_large()
-            return
-        while data:
-            room = self.max_bytes - len(self.out)
-            try:
-                piece = self.inflater.decompress(data, room + 1)
-            except zlib.error as exc:
-                if self.encoding == "deflate" and not self.started and self.wbits > 0:
-                    self.wbits = -zlib.MAX_WBITS  # servers that send raw deflate
-                    self.inflater = zlib.decompressobj(self.wbits)
-                    continue
-                raise FetchError(self.url, f"corrupt {self.encoding} body: {exc}") from None
-            self.started = True
-            if len(piece) > room:
-                raise self._too_large()
-            self.out += piece
-            data = b""
-            if self.inflater.eof and self.inflater.unused_data.startswith(b"\x1f\x8b"):
-                data = self.inflater.unused_data  # a further gzip member
-                self.inflater = zlib.decompressobj(self.wbits)
-
-    def finish(self) -> bytes:
-        if self.inflater is not None and self.started and not self.inflater.eof:
-            raise FetchError(self.url, f"truncated {self.encoding} body", retryable=True)
-        return bytes(self.out)
 
 
 def _arm_watchdog(response: httpx.Response, seconds: float, fired: threading.Event) -> threading.Timer | None:
@@ -322,13 +222,12 @@ class Fetcher:
             headers={
                 "User-Agent": self.policy.user_agent,
                 "Accept": _ACCEPT,
-                "Accept-Encoding": "gzip, deflate",  # only what _BodyDecoder can cap
+                "Accept-Encoding": "gzip, deflate",  # only what BodyDecoder can cap
             },
         )
         self._lock = threading.Lock()
         self._gates: dict[str, _HostGate] = {}
-        self._robots: dict[str, RobotFileParser | str] = {}  # parser, or the reason the host is disallowed
-        self._robots_locks: dict[str, threading.Lock] = {}
+        self._robots = RobotsRules(self.policy.user_agent, self._fetch_robots, self._apply_crawl_delay)
 
     def __enter__(self) -> Fetcher:
         return self
@@ -379,41 +278,16 @@ class Fetcher:
                 )
             return self._gates[host]
 
-    def _robots_for(self, parsed: httpx.URL) -> RobotFileParser | str:
-        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
-        with self._lock:
-            lock = self._robots_locks.setdefault(origin, threading.Lock())
-        with lock:  # one robots.txt request per origin, however many threads ask
-            if origin not in self._robots:
-                self._robots[origin] = self._load_robots(origin, parsed.raw_host.decode("ascii").lower())
-            return self._robots[origin]
+    def _fetch_robots(self, url: str) -> bytes:
+        return self._with_retries(url, None, None, check_robots=False).content
 
-    def _load_robots(self, origin: str, host: str) -> RobotFileParser | str:
-        parser = RobotFileParser(origin + "/robots.txt")
-        try:
-            result = self._with_retries(origin + "/robots.txt", None, None, check_robots=False)
-            lines = result.content.decode("utf-8", errors="replace").splitlines()
-        except FetchError as exc:
-            if exc.status is None or exc.status == 429 or exc.status >= 500:
-                # RFC 9309 2.3.1.4: an unreachable robots.txt (5xx, network error) means complete disallow;
-                # 429 counts as unreachable, as Google does.
-                return f"robots.txt unreachable ({exc.reason}): host treated as disallowed (RFC 9309)"
-            lines = []  # RFC 9309 2.3.1.3: an "unavailable" robots.txt (4xx) allows everything
-        parser.parse(lines)
-        parser.modified()  # can_fetch() answers False until the parser has a check time
-        delay = parser.crawl_delay(self.policy.user_agent)
-        if delay:
-            gate = self._gate(host)
-            gate.interval = max(gate.interval, min(float(delay), self.policy.backoff_max))
-        return parser
+    def _apply_crawl_delay(self, host: str, delay: float) -> None:
+        gate = self._gate(host)
+        gate.interval = max(gate.interval, min(delay, self.policy.backoff_max))
 
     def _check_robots(self, url: str, parsed: httpx.URL, hop: int) -> None:
-        robots = self._robots_for(parsed)
-        where = f" (redirect to {parsed})" if hop else ""
-        if isinstance(robots, str):
-            raise FetchError(url, robots + where)
-        if not robots.can_fetch(self.policy.user_agent, str(parsed)):
-            raise FetchError(url, "disallowed by robots.txt" + where)
+        origin = f"{parsed.scheme}://{parsed.netloc.decode('ascii')}"
+        self._robots.check(url, str(parsed), origin, parsed.raw_host.decode("ascii").lower(), hop)
 
     # -- one request ---------------------------------------------------------------------------------------------
 
@@ -437,9 +311,9 @@ class Fetcher:
     def _read_body(self, url: str, response: httpx.Response, deadline: float) -> bytes:
         if not 200 <= response.status_code < 300:
             return b""  # a redirect, 304 or error body is never used
-        codings = [c.strip() for c in response.headers.get("content-encoding", "").lower().split(",")]
-        encoding = ", ".join(c for c in codings if c not in ("", "identity"))  # two real codings: refused
-        decoder = _BodyDecoder(encoding, url, self.policy.max_bytes)
+        # Two real codings ("gzip, br") come back joined, and BodyDecoder refuses them.
+        encoding = parse_content_encoding(response.headers.get("content-encoding", ""))
+        decoder = BodyDecoder(encoding, url, self.policy.max_bytes)
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.policy.max_bytes:
             raise FetchError(url, f"response too large (> {self.policy.max_bytes} bytes)")
@@ -490,13 +364,13 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"HTTP client error: {exc or type(exc).__name__}") from None
             status = response.status_code
-            if status in _REDIRECT_STATUSES:
+            if status in REDIRECT_STATUSES:
                 location = response.headers.get("location")
                 if not location:
                     raise FetchError(url, f"HTTP {status} redirect without a Location", status=status)
                 current = urljoin(current, location.strip())
                 continue
-            content_type, charset = _parse_content_type(response.headers.get("content-type"))
+            content_type, charset = parse_content_type(response.headers.get("content-type"))
             if status == 304 or 200 <= status < 300:
                 return FetchResult(
                     url=url,
@@ -511,8 +385,9 @@ class Fetcher:
                     not_modified=status == 304,
                     elapsed=0.0,
                 )
-            retryable = status in (408, 429) or status >= 500
-            wait = _retry_after(response.headers.get("retry-after")) if retryable else None
+            retryable = is_retryable_status(status)
+            retry_after = response.headers.get("retry-after") if retryable else None
+            wait = parse_retry_after(retry_after, datetime.now(UTC))
             raise FetchError(url, f"HTTP {status}", status=status, retryable=retryable, retry_after=wait)
         raise FetchError(url, f"too many redirects (> {self.policy.max_redirects})")
 
@@ -528,12 +403,9 @@ class Fetcher:
                 exc.attempts = attempt
                 if not exc.retryable or attempt == attempts:
                     raise
-                if exc.retry_after is not None:
-                    delay = min(exc.retry_after, self.policy.backoff_max)
-                else:  # exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff and Jitter")
-                    delay = self._jitter(
-                        0.0, min(self.policy.backoff_max, self.policy.backoff_base * 2 ** (attempt - 1))
-                    )
+                delay = retry_delay(
+                    attempt, exc.retry_after, self.policy.backoff_base, self.policy.backoff_max, self._jitter
+                )
                 self._sleep(delay)
                 continue
             return replace(result, elapsed=round(self._clock() - start, 3), attempts=attempt)

@@ -22,12 +22,12 @@ from tasks.fetch import (
     FetchError,
     FetchPolicy,
     FetchResult,
-    _BodyDecoder,
     blocked_reason,
     fetch_many,
 )
 from tasks.transforms.decode import decode_bytes
 from tasks.transforms.feeds import parse_feed, parse_sitemap, sniff_document_kind
+from tasks.transforms.http_rules import BodyDecoder
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 ENCODING = FIXTURES / "encoding"
@@ -244,7 +244,7 @@ def test_gzip_bomb_is_refused(httpserver: HTTPServer, make_fetcher) -> None:
 
 
 def test_body_decoder_stops_at_the_cap() -> None:
-    decoder = _BodyDecoder("gzip", "http://x.test/", max_bytes=1000)
+    decoder = BodyDecoder("gzip", "http://x.test/", max_bytes=1000)
     with pytest.raises(FetchError):
         decoder.feed(gzip.compress(b"\0" * 2**20))  # the whole bomb in one chunk
     assert len(decoder.out) <= 1000  # never inflated past the cap
