@@ -16,6 +16,9 @@ OUT = Path(__file__).with_name("ner_lexicon.tsv")
 # Plain words with at least this jieba frequency stop entity words matching inside them (城市 keeps 城 off LOC).
 WORD_MIN_FREQ = 30
 ENTITY_MIN_FREQ = {"nr": 3, "ns": 3, "nt": 3}
+# A surname + two-char nr entry whose given part or whose first two chars are a common plain word is a word that
+# dict.txt mis-tags (高水平 = 高 + 水平, 宣传周 = 宣传 + 周): it needs context to count as a name.
+COMMON_PART_FREQ = 200
 # nrt/nrfg are left out: their heads are ordinary words (令人, 崇高, 在世 are all nrt in dict.txt).
 TAG_OF = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
 # Name-character odds kept: log P(char | name position) / P(char | any word) above this (one nat ~ 2.7x).
@@ -57,7 +60,13 @@ def build(jieba_dir: Path, charfreq: Path | None = None) -> list[str]:
 
     lines: list[str] = []
     char_freq: dict[str, float] = {}
-    for raw in (jieba_dir / "dict.txt").read_text(encoding="utf-8").splitlines():
+    entries = (jieba_dir / "dict.txt").read_text(encoding="utf-8").splitlines()
+    common = {
+        w
+        for w, f, t in (raw.split(" ") for raw in entries)
+        if int(f) >= COMMON_PART_FREQ and not t.startswith("nr")
+    }
+    for raw in entries:
         word, freq_s, tag = raw.split(" ")
         freq = int(freq_s)
         for c in word:
@@ -70,6 +79,13 @@ def build(jieba_dir: Path, charfreq: Path | None = None) -> list[str]:
             size = 2 if word[:2] in SURNAMES_DOUBLE else (1 if word[0] in SURNAMES_SINGLE else 0)
             if tag == "nr" and size and len(word) - size == 1:
                 etag = "PER?"  # 李鹏 or 文明: a name only where context says so (总理李鹏, 李鹏说)
+            elif (
+                tag == "nr"
+                and size
+                and len(word) - size == 2
+                and (word[size:] in common or word[:2] in common)
+            ):
+                etag = "PER?"
             elif tag == "nr" and not (size and len(word) - size == 2):
                 etag = None if freq < WORD_MIN_FREQ else "W"  # 一劳永逸 is tagged nr in dict.txt
             lines.append(f"{word}\t{etag}" if etag else "")
