@@ -8,6 +8,7 @@ result points every normalized char back at its raw char.
 from __future__ import annotations
 
 import re
+from collections import Counter
 import unicodedata
 from functools import lru_cache
 
@@ -230,11 +231,11 @@ def _script_of_char(ch: str) -> int:
 
 def detect_script(text: str) -> str:
     """Label Han text "hant", "hans" or "mixed" by its script-specific chars; "other" when it has no Han."""
-    han = [ch for ch in text if is_han(ch)]
-    if not han:
+    counts = Counter(_HAN_RE.findall(text))  # one regex pass; each distinct char is judged once
+    if not counts:
         return "other"
-    votes = [_script_of_char(ch) for ch in han]
-    hant, hans = votes.count(1), votes.count(-1)
+    hant = sum(n for ch, n in counts.items() if _script_of_char(ch) == 1)
+    hans = sum(n for ch, n in counts.items() if _script_of_char(ch) == -1)
     if hant + hans == 0:
         return "hans"  # only chars both scripts share: already valid Simplified, nothing to convert
     share = hant / (hant + hans)

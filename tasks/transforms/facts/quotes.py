@@ -9,7 +9,7 @@ from ..models import Quote
 from ._text import SENTENCE_ENDS, alternation, is_han
 from .data.lexicon import SPEECH_VERBS
 from .names import read_name
-from .roles import TITLE_AT_END_RE
+from .roles import TITLE_AT_END_RE, TITLE_MAX_LEN
 
 # What may stand between a speaker and the verb: 在讲话中, 还, 对《每日经济新闻》记者, 向记者.
 _INSERT = r"(?:在[^，。；“”]{0,20}?[中上时]|[对向][^，。；“”]{0,14}?记者|还|也|则|同时|进一步|又|更|此前|曾)*"
@@ -17,12 +17,14 @@ _SPEECH_RE = re.compile(f'{_INSERT}(?:{alternation(SPEECH_VERBS)})[，：:,]?(?=
 
 
 def _speaker_before(text: str, pos: int, known: Iterable[str]) -> tuple[int, str] | None:
-    for name in sorted(known, key=len, reverse=True):
+    for name in known:  # longest first (extract_quotes sorts them once)
         if text.endswith(name, 0, pos):
             return pos - len(name), name
     for size in (3, 2, 4):
         s = pos - size
-        if s < 0 or (s > 0 and is_han(text[s - 1]) and not TITLE_AT_END_RE.search(text, 0, s)):
+        if s < 0 or (
+            s > 0 and is_han(text[s - 1]) and not TITLE_AT_END_RE.search(text, max(0, s - TITLE_MAX_LEN), s)
+        ):
             continue  # inside a word, unless a title precedes the name (所长魏少军表示)
         if read_name(text[:pos], s) == pos:
             return s, text[s:pos]
@@ -44,7 +46,7 @@ def _content(text: str, start: int) -> tuple[int, int, str]:
 
 def extract_quotes(text: str, known_people: Iterable[str] = ()) -> tuple[Quote, ...]:
     """Quotes to the end of the sentence (or the closing ”); speakers must be known people or surname-led names."""
-    known = tuple(known_people)
+    known = tuple(sorted(set(known_people), key=len, reverse=True))
     quotes: list[Quote] = []
     for m in _SPEECH_RE.finditer(text):
         speaker = _speaker_before(text, m.start(), known)

@@ -14,6 +14,8 @@ from .organizations import resolve_bare_level
 
 _TITLE_RE = re.compile(f"(?:{alternation(TITLE_MODIFIERS)}){{0,2}}(?:{alternation(TITLES)})")
 TITLE_AT_END_RE = re.compile(f"(?:{alternation(TITLE_MODIFIERS)}){{0,2}}(?:{alternation(TITLES)})$")
+# The longest text TITLE_AT_END_RE can match: searching only this far back keeps a lookup O(1) instead of O(pos).
+TITLE_MAX_LEN = 2 * max(map(len, TITLE_MODIFIERS)) + max(map(len, TITLES))
 # Words after which an organization inside a chain starts (的, verbs); 和/与 stay: they join names (天体物理学与行星学).
 _ORG_CUT_RE = re.compile(
     alternation([v for v in CLAUSE_VERBS if v not in ("和", "与", "及", "同", "为")] + ["但", "并"])
