@@ -8,8 +8,8 @@ result points every normalized char back at its raw char.
 from __future__ import annotations
 
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from opencc import OpenCC
