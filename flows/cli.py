@@ -80,9 +80,7 @@ def ingest(
 
     orchestrate = _prefect_api_configured() if prefect is None else prefect
     if not orchestrate:
-        logging.basicConfig(
-            level=logging.INFO, format="%(asctime)s | %(levelname)-7s | %(name)s - %(message)s"
-        )
+        _log_to_stderr()
     run = ingest_news if orchestrate else run_ingest
 
     with Progress(
@@ -110,6 +108,19 @@ def ingest(
             f"[red]{internal} input(s) hit an internal error (a bug in newsetl); they are stored in rejects[/red]"
         )
         raise typer.Exit(3)
+
+
+def _log_to_stderr() -> None:
+    """Local mode's INFO logs on stderr, in the same shape as Prefect's."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s", "%H:%M:%S")
+    )
+    logger = logging.getLogger("newsetl")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    logger.disabled = False  # Prefect's logging set-up disables loggers that existed before it ran
 
 
 def _prefect_api_configured() -> bool:

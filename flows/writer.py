@@ -54,6 +54,8 @@ def single_writer(db_path: str | Path) -> Iterator[None]:
             # strict: a server that cannot enforce the limit fails the run instead of letting two writers in. A lease
             # renewal that fails later (a busy server) must not kill a run half-way: the file lock below still
             # guarantees one writer.
-            stack.enter_context(concurrency(name, occupy=1, strict=True, raise_on_lease_renewal_failure=False))
+            stack.enter_context(
+                concurrency(name, occupy=1, strict=True, raise_on_lease_renewal_failure=False)
+            )
         stack.enter_context(_file_lock(db_path))
         yield
