@@ -1,10 +1,10 @@
 """End-to-end ingest speed and memory as the corpus grows (each size in a fresh process, median of runs).
 
-    .venv/bin/python bench/bench_ingest.py [--sizes 250 1000 4000] [--runs 3]
+    .venv/bin/python bench/bench_ingest.py [--sizes 250 1000 4000] [--runs 3] [--mode local|prefect]
 
 The corpus is the bundled samples (their body text) repeated as JSONL lines with a distinct suffix each, so every
-line is a new article. Reported per size: wall seconds of the whole `ingest_news` flow (including Prefect's
-temporary server start), articles/second after subtracting a zero-input run, and peak RSS. Flat memory means the
+line is a new article. Reported per size: wall seconds of the whole run (`--mode prefect`: the `ingest_news` flow,
+including Prefect's temporary server start; `--mode local`: `run_ingest`, the same stages without Prefect), articles/second after subtracting a zero-input run, and peak RSS. Flat memory means the
 peak RSS does not grow with the corpus: documents are read, transformed and loaded one batch at a time.
 """
 
@@ -24,9 +24,10 @@ sys.path.insert(0, str(REPO))
 
 _CHILD = """
 import resource, sys, time
-from flows.ingest import ingest_news
+from flows.ingest import ingest_news, run_ingest
+run = ingest_news if sys.argv[3] == "prefect" else run_ingest
 started = time.perf_counter()
-summary = ingest_news(paths=[sys.argv[1]], db_path=sys.argv[2])
+summary = run(paths=[sys.argv[1]], db_path=sys.argv[2])
 wall = time.perf_counter() - started
 print("RESULT", summary["counts"]["loaded"], wall, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -48,11 +49,11 @@ def build_corpus(path: Path, n: int) -> None:
             )
 
 
-def run_once(corpus: Path, workdir: Path) -> tuple[int, float, float]:
+def run_once(corpus: Path, workdir: Path, mode: str) -> tuple[int, float, float]:
     """(loaded, flow seconds, peak RSS MiB) of one ingest in a fresh process."""
     db = workdir / f"bench-{time.monotonic_ns()}.duckdb"
     proc = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(corpus), str(db)],
+        [sys.executable, "-c", _CHILD, str(corpus), str(db), mode],
         cwd=REPO, capture_output=True, text=True, check=True,
     )  # fmt: skip
     line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT"))
@@ -66,11 +67,12 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 1000, 4000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--mode", choices=("local", "prefect"), default="prefect")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         # Baseline: a run whose only input is a missing file (one reject): Prefect start-up and warehouse set-up.
-        base = [run_once(work / "missing.jsonl", work)[1] for _ in range(args.runs)]
+        base = [run_once(work / "missing.jsonl", work, args.mode)[1] for _ in range(args.runs)]
         base_s = statistics.median(base)
         print(
             f"{'articles':>8} {'flow s':>8} {'net s':>8} {'art/s':>8} {'peak RSS MiB':>13} {'RSS vs first':>13}"
@@ -80,7 +82,7 @@ def main() -> None:
         for n in args.sizes:
             corpus = work / f"corpus-{n}.jsonl"
             build_corpus(corpus, n)
-            results = [run_once(corpus, work) for _ in range(args.runs)]
+            results = [run_once(corpus, work, args.mode) for _ in range(args.runs)]
             assert all(r[0] == n for r in results), results
             wall = statistics.median(r[1] for r in results)
             rss = statistics.median(r[2] for r in results)
