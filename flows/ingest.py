@@ -137,8 +137,9 @@ def fetch_policy(
 class _Run:
     """The steps one flow run repeats per batch, sharing its summary."""
 
-    def __init__(self, summary: RunSummary, db: str, total: int) -> None:
+    def __init__(self, summary: RunSummary, db: str, total: int, workers: int = 1) -> None:
         self.summary, self.db, self.total, self.done = summary, db, total, 0
+        self.workers = workers
         self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
@@ -155,7 +156,7 @@ class _Run:
         """Transform and load one batch, then count it."""
         summary = self.summary
         started = time.perf_counter()
-        articles, more = call(transform_batch, docs)
+        articles, more = call(transform_batch, docs, self.workers)
         self._timed("transform", started)
         rejects = rejects + more
         started = time.perf_counter()
@@ -273,7 +274,7 @@ def _run_locked(
     logger = _logger()
     call(prepare_warehouse, db, summary.run_id, flow_run.id)
     logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
-    run = _Run(summary, db, total=0)
+    run = _Run(summary, db, total=0, workers=settings.transform_workers)
     status, error = "completed", None
     started = time.perf_counter()
     try:

@@ -18,6 +18,7 @@ class Settings:
     db_path: str = "newsetl.duckdb"
     default_paths: tuple[str, ...] = ("samples",)
     batch_size: int = 200
+    transform_workers: int = min(2, os.cpu_count() or 1)
     user_agent: str = "newsetl/0.1 (+https://github.com/newsetl/newsetl)"
     allow_hosts: tuple[str, ...] = ()
     connect_timeout: float = 5.0

@@ -1,0 +1,71 @@
+"""Run the pure stages of a batch on several cores: a process pool that lives as long as the process."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from tasks.transforms.models import Article, RawDocument, Reject
+from tasks.transforms.pipeline import process_documents
+
+logger = logging.getLogger("newsetl")
+
+# Below this many documents a batch is transformed in-process: starting workers (each imports the stages and
+# builds the entity lexicon, ~1 s) costs more than it saves, and small runs (`newsetl ingest one.html`) stay fast.
+MIN_PARALLEL_DOCS = 64
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+
+
+def _get_pool(workers: int) -> ProcessPoolExecutor:
+    global _pool, _pool_size
+    if _pool is None or _pool_size != workers:
+        shutdown_pool()
+        # spawn, not fork: the parent runs Prefect's threads and event loop, which must not be copied mid-flight.
+        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        _pool_size = workers
+    return _pool
+
+
+def shutdown_pool() -> None:
+    """Stop the worker processes (also done at interpreter exit)."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=True, cancel_futures=True)
+        _pool = None
+
+
+atexit.register(shutdown_pool)
+
+
+def _chunks(docs: list[RawDocument], n: int) -> list[list[RawDocument]]:
+    # Contiguous chunks of about equal bytes, so outputs concatenate back in input order.
+    total = sum(len(d.payload) for d in docs) or 1
+    chunks: list[list[RawDocument]] = [[]]
+    size = 0
+    for doc in docs:
+        if size >= total * len(chunks) / n and len(chunks) < n:
+            chunks.append([])
+        chunks[-1].append(doc)
+        size += len(doc.payload)
+    return [c for c in chunks if c]
+
+
+def transform_documents(docs: list[RawDocument], workers: int = 1) -> tuple[list[Article], list[Reject]]:
+    """process_documents over a batch, split across `workers` processes when the batch is big enough."""
+    if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS:
+        return process_documents(docs)
+    try:
+        # Twice as many chunks as workers evens out articles of very different lengths.
+        parts = list(_get_pool(workers).map(process_documents, _chunks(docs, 2 * workers)))
+    except BrokenProcessPool as exc:  # a worker died (killed, out of memory): redo this batch here
+        logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
+        shutdown_pool()
+        return process_documents(docs)
+    articles = [a for part_articles, _ in parts for a in part_articles]
+    rejects = [r for _, part_rejects in parts for r in part_rejects]
+    return articles, rejects

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tasks.files import discover_inputs, read_refs
+from tasks.parallel import MIN_PARALLEL_DOCS, _chunks, shutdown_pool, transform_documents
+from tasks.transforms.models import RawDocument
+from tasks.transforms.pipeline import process_documents
+from tests.conftest import SAMPLES
+
+
+def _corpus(n: int) -> list[RawDocument]:
+    docs, _ = read_refs(discover_inputs([str(SAMPLES)]))
+    junk = RawDocument("junk.txt", bytes(range(256)) * 4, "text")
+    base = [*docs, junk]
+    return [replace(base[i % len(base)], source_uri=f"{base[i % len(base)].source_uri}#{i}") for i in range(n)]
+
+
+def test_parallel_transform_equals_serial_in_order() -> None:
+    docs = _corpus(MIN_PARALLEL_DOCS + 6)
+    try:
+        parallel = transform_documents(docs, workers=2)
+    finally:
+        shutdown_pool()
+    serial = process_documents(docs)
+    assert [a.source_uri for a in parallel[0]] == [a.source_uri for a in serial[0]]
+    assert parallel[0] == serial[0]
+    assert [(r.source_uri, r.stage, r.reason) for r in parallel[1]] == [
+        (r.source_uri, r.stage, r.reason) for r in serial[1]
+    ]
+
+
+def test_chunks_keep_order_and_cover_everything() -> None:
+    docs = _corpus(50)
+    chunks = _chunks(docs, 4)
+    assert 1 < len(chunks) <= 4
+    assert [d for c in chunks for d in c] == docs
