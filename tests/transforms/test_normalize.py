@@ -258,3 +258,10 @@ def test_mixed_text_is_converted() -> None:
 )
 def test_chunk_map_stays_inside_chunk(start: int, in_len: int, out_len: int, expected: list[int]) -> None:
     assert _chunk_map(start, in_len, out_len) == expected
+
+
+def test_lone_surrogate_does_not_break_conversion() -> None:
+    # A JSON "\ud800" escape survives into text; OpenCC's C++ core cannot encode it to UTF-8.
+    result = normalize_text("國家\ud800知識產權局")
+    assert result.text == "国家\ufffd知识产权局"
+    assert len(result.offsets) == len(result.text) + 1
