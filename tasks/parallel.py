@@ -5,6 +5,8 @@ from __future__ import annotations
 import atexit
 import logging
 import multiprocessing
+import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -55,9 +57,15 @@ def _chunks(docs: list[RawDocument], n: int) -> list[list[RawDocument]]:
     return [c for c in chunks if c]
 
 
+def can_spawn() -> bool:
+    """Whether spawned workers can start: they re-import __main__ by path, which fails for `python - <<EOF`."""
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    return main_file is None or os.path.exists(main_file)
+
+
 def transform_documents(docs: list[RawDocument], workers: int = 1) -> tuple[list[Article], list[Reject]]:
     """process_documents over a batch, split across `workers` processes when the batch is big enough."""
-    if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS:
+    if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS or not can_spawn():
         return process_documents(docs)
     try:
         # Twice as many chunks as workers evens out articles of very different lengths.
