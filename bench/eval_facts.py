@@ -108,10 +108,10 @@ def main() -> None:
     res = evaluate(args.data, args.runs)
     print(f"articles {res['articles']}, extract_facts {res['chars_per_s']:,.0f} chars/s")
     for key in ("roles", "metrics"):
-        v = res[key]
+        v: dict[str, float] = res[key]  # type: ignore[assignment]
         print(
             f"{key:<8} P {v['p']:.3f} R {v['r']:.3f} F1 {v['f1']:.3f} (tp {v['tp']}, pred {v['pred']}, gold {v['gold']})"
-        )  # type: ignore[index]
+        )
     print(
         f"role organization accuracy {res['role_org_accuracy']:.3f}; metric kind accuracy {res['metric_kind_accuracy']:.3f}"
     )

@@ -67,14 +67,14 @@ def score(gold: Iterable[set[Span]], pred: Iterable[set[Span]]) -> dict[str, dic
     tp = dict.fromkeys(TYPES, 0)
     n_pred = dict.fromkeys(TYPES, 0)
     n_gold = dict.fromkeys(TYPES, 0)
-    for g, p in zip(gold, pred, strict=True):
+    for g, got in zip(gold, pred, strict=True):
         for t, *_ in g:
             n_gold[t] += 1
-        for t, *_ in p:
+        for t, *_ in got:
             n_pred[t] += 1
-        for t, *_ in g & p:
+        for t, *_ in g & got:
             tp[t] += 1
-    out = {}
+    out: dict[str, dict[str, float]] = {}
     for key in (*TYPES, "micro"):
         keys = TYPES if key == "micro" else (key,)
         a, b, c = (sum(d[k] for k in keys) for d in (tp, n_pred, n_gold))

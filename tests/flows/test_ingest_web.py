@@ -122,10 +122,14 @@ def test_configured_source(site: HTTPServer, tmp_path: Path, monkeypatch: pytest
 
 def test_feed_and_sitemap_recognised_at_plain_urls(site: HTTPServer, tmp_path: Path) -> None:
     urls = "".join(f"<url><loc>{site.url_for(p)}</loc></url>" for p in PAGES)
-    sitemap = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    sitemap = (
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    )
     site.expect_request("/sitemap").respond_with_data(sitemap, content_type="application/octet-stream")
     db = str(tmp_path / "w.duckdb")
     by_sitemap = ingest_news(paths=[site.url_for("/sitemap")], db_path=db, allow_hosts=LOCAL)
     assert by_sitemap["counts"]["loaded"] == 2, by_sitemap
-    by_feed = ingest_news(paths=[site.url_for("/feed.xml")], db_path=str(tmp_path / "f.duckdb"), allow_hosts=LOCAL)
+    by_feed = ingest_news(
+        paths=[site.url_for("/feed.xml")], db_path=str(tmp_path / "f.duckdb"), allow_hosts=LOCAL
+    )
     assert by_feed["counts"]["loaded"] == 2 and by_feed["counts"]["rejected"] == 2, by_feed

@@ -13,7 +13,9 @@ def _corpus(n: int) -> list[RawDocument]:
     docs, _ = read_refs(discover_inputs([str(SAMPLES)]))
     junk = RawDocument("junk.txt", bytes(range(256)) * 4, "text")
     base = [*docs, junk]
-    return [replace(base[i % len(base)], source_uri=f"{base[i % len(base)].source_uri}#{i}") for i in range(n)]
+    return [
+        replace(base[i % len(base)], source_uri=f"{base[i % len(base)].source_uri}#{i}") for i in range(n)
+    ]
 
 
 def test_parallel_transform_equals_serial_in_order() -> None:

@@ -153,6 +153,21 @@ def test_no_roles(text: str) -> None:
         pytest.param("在国家知识产权局的关心指导下，", ["国家知识产权局"], id="after-zai"),
         pytest.param("把工作放在经济社会高质量发展大局中谋划推进", [], id="daju-is-not-org"),
         pytest.param("东莞有6家上市公司。", [], id="counted-noun"),
+        pytest.param("国务院总理李鹏在东京出席会议", [], id="meeting-is-no-org"),
+        pytest.param("我相信，经过两国政府和人民的努力", [], id="generic-government"),
+        pytest.param("，希望政府继续采取措施", [], id="verb-before-suffix"),
+        pytest.param("，美国政府表示", ["美国政府"], id="place-government"),
+        pytest.param("，建立以技术中心为主", [], id="generic-centre"),
+        pytest.param(
+            "中共中央办公厅国务院办公厅发出通知", ["中共中央办公厅", "国务院办公厅"], id="two-top-level"
+        ),
+        pytest.param("国家发展和改革委员会", ["国家发展和改革委员会"], id="conjunction-inside-name"),
+        pytest.param("与当地警方和景区执法局", ["景区执法局"], id="conjunction-between-names"),
+        pytest.param("应邀在美国著名学府哈佛大学发表演讲", ["哈佛大学"], id="known-name-with-modifier"),
+        pytest.param("巴西的南京航空航天大学", ["南京航空航天大学"], id="de-before-name"),
+        pytest.param("许多人大惑不解", [], id="suffix-inside-word"),
+        pytest.param("营业性歌厅、舞厅", [], id="hall-is-no-org"),
+        pytest.param("中国日报社广西记者站", ["中国日报社"], id="suffix-across-lexicon-word"),
     ],
 )
 def test_organizations(text: str, orgs: list[str]) -> None:
@@ -213,6 +228,13 @@ def test_metrics(
         pytest.param("打造成为第四大支柱产业", id="ordinal"),
         pytest.param("“十四五”知识产权规划", id="slogan"),
         pytest.param("价值(value)", id="no-number"),
+        # Real phrases from news_html_gold bodies (ifeng/2, 163/1, 163/4, chinese_article_001).
+        pytest.param("但他却做了一个决定", id="article-yi"),
+        pytest.param("当这个国家级贫困县唯一一所中学的校长", id="weiyi"),
+        pytest.param("甚至出现了二次整改的情况", id="er-ci-word"),
+        pytest.param("几十个人挤在一间宿舍", id="estimate-ji"),
+        pytest.param("也仅仅能用六七个小时", id="estimate-range"),
+        pytest.param("往年，台江中考前100名的学生中", id="rank"),
     ],
 )
 def test_not_metrics(text: str) -> None:

@@ -12,8 +12,10 @@ from tasks.transforms.facts.entities import find_entities
 SHARED = Path(__file__).parents[3] / "shared" / "data"
 needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is absent")
 # Measured 2026-11 (bench/results/eval_ner.json, eval_facts.json), rounded down: a regression fails the floor.
-MSRA_OURS, PD_OURS, MSRA_FACTS, PD_FACTS = 0.63, 0.56, 0.62, 0.58
+MSRA_OURS, PD_OURS, MSRA_FACTS, PD_FACTS = 0.65, 0.59, 0.66, 0.62
 ROLES_P, ROLES_R = 0.9, 0.85
+# Metric precision counts every figure we output against a gold listing only the main ones: a lower bound.
+METRICS_P, METRICS_R = 0.3, 0.95
 
 
 @pytest.mark.parametrize(
@@ -160,4 +162,4 @@ def test_roles_metrics_floor() -> None:
     res = evaluate(SHARED, runs=1)
     roles, metrics = res["roles"], res["metrics"]
     assert roles["p"] >= ROLES_P and roles["r"] >= ROLES_R  # type: ignore[index]
-    assert metrics["r"] >= 0.95  # type: ignore[index]
+    assert metrics["p"] >= METRICS_P and metrics["r"] >= METRICS_R  # type: ignore[index]

@@ -17,11 +17,15 @@ from ..models import Mention
 from ._text import alternation
 from .data.lexicon import (
     NAME_CONFIRMERS,
+    ORG_ABBREVIATIONS,
+    ORG_CONJUNCTIONS,
+    ORG_STOP_WORDS,
     ORG_SUFFIXES,
     SURNAMES_DOUBLE,
     SURNAMES_SINGLE,
     TITLES,
     TRANSLIT_CHARS,
+    org_verbs,
 )
 from .data.places import CITIES, COUNTRIES, PROVINCES
 
@@ -66,6 +70,8 @@ def _tables() -> tuple[ahocorasick.Automaton, dict[str, float], dict[str, float]
         auto.add_word(full, ("LOC", len(full)))
     for w in COUNTRIES:
         auto.add_word(w, ("LOC", len(w)))
+    for w in ORG_ABBREVIATIONS:  # 政协, 东盟, 北约 are W or LOC in jieba's dict
+        auto.add_word(w, ("ORG", len(w)))
     for w in TITLES:  # 市长 must not read as 市 + 长...
         if len(w) > 1 and w not in auto:
             auto.add_word(w, ("W", len(w)))
@@ -110,6 +116,28 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
+
+
+def lexicon_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Leftmost-longest lexicon words of text[start:end] as (start, end, tag); uncovered chars are ("", 1) words."""
+    auto = _tables()[0]
+    out: list[tuple[int, int, str]] = []
+    pos = start
+    for last, (tag, n) in auto.iter_long(text[start:end]):
+        s = start + last + 1 - n
+        out.extend((c, c + 1, "") for c in range(pos, s))
+        out.append((s, s + n, tag))
+        pos = s + n
+    out.extend((c, c + 1, "") for c in range(pos, end))
+    return out
+
+
+def is_name_break(word: str, next_tag: str | None) -> bool:
+    """True when `word` ends an organization name standing before it: a function word, a verb, a number, or a
+    conjunction followed by a new name (中共中央|和|国务院; but 国家发展和改革委员会 is one name)."""
+    if word in ORG_CONJUNCTIONS:
+        return next_tag in ("LOC", "ORG")
+    return word in ORG_STOP_WORDS or word in org_verbs() or any(c.isdigit() for c in word)
 
 
 def _names_in_gap(
@@ -159,6 +187,9 @@ def _merge_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
                 ns, ne, ntag = spans[j]
                 if ne - s > MAX_ORG_LEN or ntag == "PER" or not _is_han(text[ns]):
                     break  # a name never runs across punctuation (国家知识产权局、广西...)
+                following = spans[j + 1][2] if j + 1 < len(spans) else None
+                if is_name_break(text[ns:ne], following):
+                    break  # 中共中央|致|中国致公党, 中国共产党|召开了...
                 if ntag == "ORG" or text[ns:ne] in _ORG_SUFFIX_SET:
                     best = j
             if best is not None:

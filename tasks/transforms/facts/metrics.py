@@ -71,6 +71,24 @@ _SUBJECT_HEAD_RE = re.compile(r"产业|行业|企业|领域|地区|业(?![务绩
 _SPLIT_SUBJECTS_RE = re.compile(r"[和、及与]")
 
 
+# 一个决定, 一家机构, 唯一一所: 一 before a classifier is the article "a"; 二次/二手 are words (a count says 两);
+# 几十个, 数十个, 六七个, 五六千元 are estimates, not figures; 前100名 is a rank.
+_APPROX_BEFORE = frozenset("几数")
+_CN_DIGITS = "一二三四五六七八九"
+
+
+def _is_not_a_quantity(text: str, start: int, num: str) -> bool:
+    """True for a Chinese numeral that names no figure: an article, a word, or an estimate."""
+    if num in ("一", "二"):
+        return True
+    if start > 0 and (text[start - 1] in _APPROX_BEFORE or text[start - 1] == "唯"):
+        return True  # 唯一一所: 唯一 is "only"
+    if start > 0 and text[start - 1] == "前" and text.startswith("名", start + len(num)):
+        return True  # 前100名: a rank, not a count
+    a, b = _CN_DIGITS.find(num[0]), _CN_DIGITS.find(num[1]) if len(num) > 1 else -1
+    return a >= 0 and b == a + 1  # 六七个, 五六千元: two neighbouring digits are a rough range
+
+
 def _split_subject_measure(phrase: str) -> tuple[str | None, str | None]:
     heads = list(_SUBJECT_HEAD_RE.finditer(phrase))
     if heads and heads[-1].end() < len(phrase):
@@ -117,7 +135,7 @@ def extract_metrics(text: str) -> tuple[Metric, ...]:
         value = parse_number(
             m.group("num") + (u.group("mult") if u.group("unit") in _COUNT_UNITS + _SHARE_UNITS else "")
         )
-        if value is None:
+        if value is None or _is_not_a_quantity(text, m.start(), m.group("num")):
             continue
         unit = (
             u.group("unit")

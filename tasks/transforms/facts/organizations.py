@@ -1,4 +1,10 @@
-"""Organizations by suffix (局, 人民政府, 大学...) with a prefix bounded by punctuation, verbs or a place name."""
+"""Organizations by suffix (局, 人民政府, 大学...), their name read back from the suffix over lexicon words.
+
+The name starts after the last word that cannot be inside one (a verb, a function word, a number: 东京出席|会议,
+两国|政府, 经过|两国政府), at a clause boundary, or at a known organization word it holds (美国著名学府|哈佛大学).
+A generic suffix (政府, 中心) needs a place or a known organization in front; a generic head (地方政府, 上市公司)
+is no name; a top-level body after a complete name starts a new one (中共中央办公厅|国务院办公厅).
+"""
 
 from __future__ import annotations
 
@@ -7,16 +13,26 @@ from collections.abc import Sequence
 
 from ..models import Mention
 from ._text import PHRASE_BREAKS, alternation, is_han
-from .data.lexicon import CLAUSE_VERBS, NOT_ORG_WORDS, ORG_SUFFIXES, TITLES
+from .data.lexicon import (
+    GENERIC_ORG_HEADS,
+    NOT_ORG_WORDS,
+    ORG_ABBREVIATIONS,
+    ORG_CONJUNCTIONS,
+    ORG_HEAD_ANCHORS,
+    ORG_SUFFIXES,
+    TITLES,
+    WEAK_ORG_SUFFIXES,
+)
+from .entities import is_name_break, lexicon_words
 
-# Longest organization name we accept; the longest in the MSRA/People's Daily gold is ~20 chars for >99% of ORGs.
-MAX_ORG_LEN = 22
-# A single-character suffix must not be the start of a longer word (局长, 部门, 部署...).
-_SUFFIX_RE = re.compile(f"(?:{alternation(ORG_SUFFIXES)})(?![长门分署件位面势])")
-_VERB_RE = re.compile(alternation(CLAUSE_VERBS))
+# Longest organization name we accept: 20 chars holds >99% of the ORG spans in the MSRA/People's Daily gold.
+MAX_ORG_LEN = 20
+# A single-character suffix must not be the start of a longer word (局长, 部门, 部署, 部队, 省部级...).
+_SUFFIX_RE = re.compile(f"(?:{alternation(ORG_SUFFIXES)})(?![长门分署件位面势队级])")
 _TITLE_AT_RE = re.compile(alternation(TITLES))
-# Words that may open an organization name when no place name does.
-_ANCHOR_RE = re.compile(r"国家|中国|中共|中华|全国|国务院|自治区|省|市")
+_SUFFIX_SET = frozenset(ORG_SUFFIXES)
+_SUFFIXES = tuple(ORG_SUFFIXES)
+_ABBREVIATION_PREFIXES = tuple(ORG_ABBREVIATIONS)
 # Generic organs after a bare level character: 市委, 市人民政府, 省政府, 区党委.
 BARE_LEVEL_RE = re.compile(
     r"^[省市区县州](?:委|人民政府|政府|人大|政协|党委|纪委|监委|委员会|[^\s]{1,8}(?:局|厅|委|办))"
@@ -24,49 +40,88 @@ BARE_LEVEL_RE = re.compile(
 LEVEL_OF_BARE = {"省": "province", "市": "city", "区": "province", "县": "county", "州": "city"}
 
 
-def _scan_start(text: str, suffix_start: int, places: Sequence[Mention]) -> int | None:
-    """Start of the organization whose suffix starts at `suffix_start`, or None when no sensible boundary exists."""
+def _is_name_head(word: str, tag: str, at_place: bool) -> bool:
+    """True for a word that may open a name: a place, a known or suffixed organization (教育部), 国家/中国/中央...."""
+    return (
+        at_place
+        or tag in ("LOC", "ORG")
+        or word.startswith(ORG_HEAD_ANCHORS)
+        or (len(word) > 1 and word.endswith(_SUFFIXES) and word not in NOT_ORG_WORDS)
+    )
+
+
+def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: frozenset[int]) -> int | None:
+    """Start of the organization whose suffix is text[suffix_start:suffix_end], or None when it is no name."""
     floor = max(0, suffix_start - MAX_ORG_LEN)
     i = suffix_start
     while i > floor and text[i - 1] not in PHRASE_BREAKS and (is_han(text[i - 1]) or text[i - 1].isalnum()):
         i -= 1
     hit_limit = i == floor and floor > 0 and text[i - 1] not in PHRASE_BREAKS
-    window = text[i:suffix_start]
-    verb_end = 0
-    for m in _VERB_RE.finditer(window):
-        if m.group(0) == "和" and window[max(0, m.start() - 1) : m.start()] == "共":
-            continue  # 共和国
-        verb_end = m.end()
-    start = i + verb_end
-    if not hit_limit and any(p.start == i and p.kind == "location" for p in places):
-        return i  # a phrase opening with a place name is a full name: 广西...实施工作厅际联席会议
-    # Prefer a place name or 国家/中国 as the first word: it is the usual head of a full name.
-    for p in places:
-        if start <= p.start < suffix_start and p.kind == "location":
-            return p.start if p.start == start or verb_end == 0 or hit_limit else start
-    anchor = _ANCHOR_RE.search(text, start, suffix_start)
-    if hit_limit and verb_end == 0:
-        return anchor.start() if anchor else None
-    return start
+    words = lexicon_words(text, i, suffix_end)
+    k = next(n for n, (_, e, _) in enumerate(words) if e > suffix_start)
+    if words[k][0] < suffix_start and words[k][1] != suffix_end:
+        if words[k][2] not in ("LOC", "ORG") and suffix_end - suffix_start < 3:
+            return None  # the suffix starts inside a word: 成年人|大 is no 人大
+        # 中国日报|社, 柳州市|委: read the head on its own and the suffix as one word.
+        words = [*lexicon_words(text, i, suffix_start), (suffix_start, suffix_end, "")]
+        k = len(words) - 1
+    surfaces = [text[s:e] for s, e, _ in words]
+    is_head = [
+        _is_name_head(w, tag, s in place_starts) for w, (s, _, tag) in zip(surfaces, words, strict=True)
+    ]
+    first = 0
+    for n in range(k + 1):
+        if n < k and is_name_break(surfaces[n], words[n + 1][2]):
+            first = n + 1
+        elif (
+            surfaces[n].startswith(_ABBREVIATION_PREFIXES)
+            and n > first
+            and surfaces[n - 1].endswith(_SUFFIXES)
+        ):
+            first = n  # 中共中央办公厅|国务院办公厅: a second top-level body starts a second name
+    conjunctions = [n for n in range(first, k) if surfaces[n] in ORG_CONJUNCTIONS]
+    if conjunctions and (conjunctions[0] == first or not is_head[first]):
+        first = (
+            conjunctions[-1] + 1
+        )  # 养老基金和|保险公司: only a name joins two fields (国家发展和改革委员会)
+    if first > k or (first == k and words[k][0] == suffix_start):
+        return None  # nothing left before the suffix: 希望|政府, 出席|会议
+    if hit_limit and first == 0:
+        heads = [n for n in range(k + 1) if is_head[n]]
+        if not heads:
+            return None  # 20 chars with no boundary and no name in them are a phrase
+        first = heads[0]
+    known = next(
+        (n for n in range(first, k + 1) if words[n][2] == "ORG" and surfaces[n] not in _SUFFIX_SET), None
+    )
+    if known is not None and not all(is_head[n] or surfaces[n] in LEVEL_OF_BARE for n in range(first, known)):
+        first = known  # 美国著名学府|哈佛大学, 选|中国科学院: a known name with a modifier in front
+    return words[first][0]
 
 
 def find_organizations(text: str, places: Sequence[Mention]) -> tuple[Mention, ...]:
     """Organization mentions; `name` equals the surface here (bare 市/省 is resolved where roles need it)."""
+    place_starts = frozenset(p.start for p in places if p.kind == "location")
     found: list[Mention] = []
     for m in _SUFFIX_RE.finditer(text):
-        if _TITLE_AT_RE.match(text, m.start()) or text[m.start() - 1 : m.end()] in NOT_ORG_WORDS:
-            continue  # 党组书记 is a title, 大局 a word
-        start = _scan_start(text, m.start(), places)
+        title = _TITLE_AT_RE.match(text, m.start())
+        if (title and title.end() >= m.end()) or text[m.start() - 1 : m.end()] in NOT_ORG_WORDS:
+            continue  # 党组书记 is a title, 大局 a word (but 委员会 is no 委员)
+        start = _name_start(text, m.start(), m.end(), place_starts)
         if start is None:
             continue
-        surface = text[start : m.end()]
+        surface, head = text[start : m.end()], text[start : m.start()]
         if surface in NOT_ORG_WORDS or any(surface.endswith(w) for w in NOT_ORG_WORDS if len(w) > 2):
             continue
-        if re.search(r"[0-9万亿]", surface) or surface[0] in "一该这那此某每各几多":
-            continue  # 6家上市公司, 一家公司: a counted or determined noun, not a name
-        head_len = m.start() - start
-        if head_len < 2 and not BARE_LEVEL_RE.match(surface):
+        if head in GENERIC_ORG_HEADS or surface[0] in "一两该这那此某每各几多":
+            continue  # 地方政府, 上市公司, 一家公司: a common noun, not a name
+        bare = BARE_LEVEL_RE.match(surface) is not None
+        if len(head) < 2 and not bare:
             continue
+        if m.group(0) in WEAK_ORG_SUFFIXES and not bare:
+            opening = lexicon_words(text, start, m.start())[0]
+            if not _is_name_head(text[opening[0] : opening[1]], opening[2], start in place_starts):
+                continue  # 技术中心, 配合政府: a 中心/政府 is named by a place or a known body
         found.append(Mention("organization", surface, surface, start, m.end()))
     # 工作厅 inside 工作厅际联席会议: keep the longest candidate among those sharing a start.
     longest: dict[int, Mention] = {}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 # The common single-character surnames (Ministry of Public Security counts cover ~99% of people with ~400 of them).
 SURNAMES_SINGLE: frozenset[str] = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -58,7 +61,7 @@ ORG_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
         """
         人民政府 政府 委员会 党委 党组 市委 省委 县委 区委 州委 工委 管委会 常委会 人大 政协 纪委 监委
-        局 部 厅 署 办公室 办公厅 联席会议 会议 公司 集团 银行 大学 学院 商学院 研究院 研究所 研究中心 中心
+        局 部 厅 署 办公室 办公厅 联席会议 公司 集团 银行 大学 学院 商学院 研究院 研究所 研究中心 中心
         协会 学会 商会 基金会 联合会 委员会 法院 检察院 医院 日报社 报社 通讯社 新华社 电视台 出版社 交易所
         事务所 实验室 工作站 俱乐部 联盟 理事会 总局 分局 支队 大队 派出所
         """.split(),
@@ -71,8 +74,62 @@ NOT_ORG_WORDS: frozenset[str] = frozenset(
     """
     大局 格局 布局 结局 全局 开局 局部 全部 内部 外部 干部 部分 部署 部门 东部 西部 南部 北部 中部 头部 底部 局面
     中心 重心 核心 信心 决心 爱心 用心 开心 中心城区 会议室 以人民为中心 工作会议 这次会议 此次会议
+    签署 部署 困局 僵局 变局 危局 赌局 饭局 骗局 残局 政局 时局 世局 棋局 当局 总部
+    大厅 客厅 餐厅 歌厅 舞厅 展厅 营业厅 音乐厅 录像厅 游艺厅 歌舞厅 门厅 前厅 中餐厅 西餐厅 发布厅 宴会厅 大堂
     """.split()
 )
+# Suffixes that also name a generic thing (政府 of any country, a 中心 of anything): the name must open with a
+# place, a known organization or one of ORG_HEAD_ANCHORS (美国政府, 国家信息中心; not 两国政府, 技术中心).
+WEAK_ORG_SUFFIXES: frozenset[str] = frozenset("政府 人民政府 中心".split())
+ORG_HEAD_ANCHORS: tuple[str, ...] = ("国家", "中国", "中共", "中华", "全国", "中央", "联邦", "特区", "自治区")
+# Short names of national and international bodies, frequent in news and absent from (or mis-tagged in) the
+# jieba-derived lexicon; they are organizations wherever they stand and never a sub-unit of a longer name.
+ORG_ABBREVIATIONS: tuple[str, ...] = tuple(
+    """
+    国务院 中共中央 党中央 中共 中央军委 全国人大 全国人大常委会 全国政协 政协 最高人民法院 最高人民检察院
+    中组部 中宣部 统战部 中联部 国台办 港澳办 国新办 发改委 国资委 证监会 银保监会 金融监管总局 央行 外管局
+    住建部 工信部 人社部 市场监管总局 海关总署 国家统计局 中科院 社科院 工程院 中国科协 全国总工会 共青团 团中央
+    全国妇联 全国工商联 工商联 民革 民盟 民建 民进 农工党 致公党 九三学社 台盟 新华社 央视 人民日报社
+    联合国 安理会 联合国大会 世贸组织 世界贸易组织 世卫组织 世界卫生组织 国际货币基金组织 世界银行 亚投行
+    东盟 欧盟 北约 非盟 阿盟 上合组织 金砖国家 二十国集团 七国集团 亚太经合组织 欧佩克 石油输出国组织 国际奥委会
+    """.split()
+)
+# Heads that make a suffix a common noun rather than a name (地方政府, 上市公司, 研发中心, 历史性会议).
+GENERIC_ORG_HEADS: frozenset[str] = frozenset(
+    """
+    地方 当地 本地 外地 基层 上级 下级 有关 相关 其他 其它 外资 中资 合资 独资 外国 国外 境外 海外 国有 民营 私营
+    上市 保险 互联网 网络 科技 技术 研发 大型 小型 中小 知名 著名 一流 正规 历史性 电话 全体 各级 县级 乡级 省级
+    市级 村级 地级 省部 部委 企业 新 老 原 该 主要 重要 其 本 全国 社会 发展 活动 服务 信息 营业 指挥 管理
+    """.split()
+)
+# Stand-alone function words, pronouns, determiners and classifiers: an organization name never holds one as a
+# word of its own (两国|政府, 我国|政府, 等|90多|家|公司), so the name starts after the last of them.
+ORG_STOP_WORDS: frozenset[str] = frozenset(
+    """
+    的 地 得 之 其 和 与 及 或 并 而 且 但 向 在 于 对 从 把 将 被 为 是 了 着 过 让 使 给 跟 同 以 由 据 致 经 至 到 去 来 当
+    也 还 都 就 又 再 已 曾 要 会 能 可 应 有 无 不 没 未 很 更 最 多 少 各 每 某 该 此 这 那 本 我 你 他 她 它 咱 谁 等
+    些 前 后 年 月 日 号 时 今天 昨天 明天 今年 去年 明年 当天 日前 近日 目前
+    我国 我们 你们 他们 她们 它们 我方 双方 两国 各国 各地 各级 许多 一些 这些 那些 有些 所有 上述 任何 整个 此次
+    本次 这次 该次 首次 再次 其中 其他 以及 通过 经过 根据 按照 关于 对于 由于 为了 作为 包括 来自 位于 随着
+    """.split()
+)
+# Verbs from org_verbs.tsv that do name the work of an organization (疾病预防控制中心, 农业技术推广站).
+ORG_MODIFIER_VERBS: frozenset[str] = frozenset(
+    "控制 推广 创新 孵化 执法 审批 认证 示范 互助 就业 救援 治疗 体检 健身 度假 租赁 拍卖 批发 采购 结算 留学 "
+    "投诉 进修 扶持 选举 仲裁 殡葬 理财 排水 输电 导航 造纸 采矿 驾驶 种植 饲养 捕捞 超市 保定 应城 招办".split()
+)
+# Conjunctions: inside a name they join two fields (国家发展和改革委员会), between names two bodies (中共中央和国务院).
+ORG_CONJUNCTIONS: frozenset[str] = frozenset("和 与 及 以及 或 同 暨".split())
+
+
+@lru_cache(maxsize=1)
+def org_verbs() -> frozenset[str]:
+    """Verbs that end an organization name when they stand before it (org_verbs.tsv and the clause verbs)."""
+    path = Path(__file__).with_name("org_verbs.tsv")
+    words = {w for w in path.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")}
+    words |= {v for v in CLAUSE_VERBS if len(v) > 1}
+    return frozenset(words - ORG_MODIFIER_VERBS)
+
 
 # Words that end a person name when they follow it.
 NAME_FOLLOWERS: tuple[str, ...] = tuple(
