@@ -8,6 +8,7 @@ SELECT
     m.article_id,
     a.title,
     a.published_at,
+    a.source_uri,
     m.start_pos,
     m.end_pos
 FROM mentions AS m
