@@ -189,7 +189,8 @@ class _Run:
 
     def read_local(self, inputs: list[str], batch_size: int) -> None:
         """Files, folders, globs and JSONL, batch by batch."""
-        for batch in batched_refs(discover_inputs(inputs), batch_size):
+        # JSONL slices no longer than a batch, so batch_size holds for JSONL too.
+        for batch in batched_refs(discover_inputs(inputs, slice_lines=batch_size), batch_size):
             started = time.perf_counter()
             docs, rejects = call(read_batch, batch)
             self._timed("read", started)
@@ -279,7 +280,9 @@ def _run_locked(
     started = time.perf_counter()
     try:
         if local:
-            refs = list(discover_inputs(local))  # tiny (paths and line ranges): counted for the progress bar
+            refs = list(
+                discover_inputs(local, slice_lines=size)
+            )  # tiny (paths and line ranges): counted for the progress bar
             run.total = sum(_weight(r) for r in refs)
             run.read_local(local, size)
         if spec is not None:

@@ -44,7 +44,7 @@ def _expand(path_or_glob: str) -> Iterator[Path]:
         yield path  # does not exist: read_refs rejects it with the reason
 
 
-def discover_inputs(paths: Iterable[str]) -> Iterator[InputRef]:
+def discover_inputs(paths: Iterable[str], slice_lines: int = JSONL_SLICE_LINES) -> Iterator[InputRef]:
     """Files under the given files, folders and globs, JSONL files split into slices; each file once."""
     seen: set[str] = set()
     for given in paths:
@@ -54,16 +54,16 @@ def discover_inputs(paths: Iterable[str]) -> Iterator[InputRef]:
                 continue
             seen.add(key)
             if path.suffix.lower() == ".jsonl" and path.is_file():
-                yield from _jsonl_slices(path, key)
+                yield from _jsonl_slices(path, key, max(1, slice_lines))
             else:
                 yield InputRef(key)
 
 
-def _jsonl_slices(path: Path, key: str) -> Iterator[InputRef]:
+def _jsonl_slices(path: Path, key: str, slice_lines: int) -> Iterator[InputRef]:
     with path.open("rb") as handle:
         n_lines = sum(1 for _ in handle)
-    for start in range(1, n_lines + 1, JSONL_SLICE_LINES):
-        yield InputRef(key, start, min(start + JSONL_SLICE_LINES, n_lines + 1))
+    for start in range(1, n_lines + 1, slice_lines):
+        yield InputRef(key, start, min(start + slice_lines, n_lines + 1))
     if n_lines == 0:
         yield InputRef(key)  # read_ref rejects it as empty
 

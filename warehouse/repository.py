@@ -66,7 +66,14 @@ def utc_now() -> datetime:
 
 
 def start_run(conn: duckdb.DuckDBPyConnection, run_id: str, flow_run_id: str | None) -> None:
-    """Record a run as started (idempotent for a retried flow run)."""
+    """Record a run as started (idempotent for a retried flow run); earlier runs left `running` become `crashed`."""
+    # Runs hold the database's single write slot for their whole life, so a run still marked running when a new
+    # one starts died without finishing (killed, out of memory, power loss).
+    conn.execute(
+        "UPDATE runs SET status = 'crashed', finished_at = ?, error = 'the process ended before the run finished' "
+        "WHERE status = 'running' AND run_id <> ?",
+        [utc_now(), run_id],
+    )
     conn.execute(
         "INSERT INTO runs (run_id, flow_run_id, started_at, status) VALUES (?, ?, ?, 'running') "
         "ON CONFLICT (run_id) DO UPDATE SET status = 'running', finished_at = NULL",

@@ -63,13 +63,12 @@ def test_too_large_file_is_rejected(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert not docs and "file too large" in rejects[0].reason
 
 
-def test_jsonl_is_read_in_slices_with_line_uris(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(files, "JSONL_SLICE_LINES", 2)
+def test_jsonl_is_read_in_slices_with_line_uris(tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
     lines = [json.dumps({"url": f"u{i}", "text": f"正文{i}"}, ensure_ascii=False) for i in range(5)]
     lines.insert(2, "")  # blank lines are skipped, not rejected
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    refs = list(discover_inputs([str(path)]))
+    refs = list(discover_inputs([str(path)], slice_lines=2))
     assert [(r.line_start, r.line_end) for r in refs] == [(1, 3), (3, 5), (5, 7)]
     docs, rejects = read_refs(refs)
     assert not rejects
