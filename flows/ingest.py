@@ -18,7 +18,7 @@ from prefect.utilities.annotations import quote
 from flows.artifacts import publish_summary
 from flows.settings import Settings, Source, load_settings, load_sources
 from flows.writer import single_writer
-from tasks.crawl import discover_web, fetch_batch, read_fetch_state
+from tasks.crawl import close_fetchers, discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
 from tasks.files import InputRef, discover_inputs
 from tasks.load import finish_run, load_batch, prepare_warehouse, save_fetch_state
@@ -286,7 +286,10 @@ def _run_locked(
             run.total = sum(_weight(r) for r in refs)
             run.read_local(local, size)
         if spec is not None:
-            run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
+            try:
+                run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
+            finally:
+                close_fetchers()
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise

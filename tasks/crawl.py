@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -9,6 +11,27 @@ from tasks.fetch import Fetcher, FetchPolicy
 from tasks.web import WebBatch, WebSpec, WebTarget, discover, fetch_targets
 from warehouse import repository
 from warehouse.connection import connect
+
+# One Fetcher per policy for the whole process: its robots.txt cache and per-host interval then span every batch of
+# a run, instead of restarting at each batch (which would fetch robots.txt again and hit a host back to back).
+_fetchers: dict[FetchPolicy, Fetcher] = {}
+_lock = threading.Lock()
+
+
+def fetcher_for(policy: FetchPolicy) -> Fetcher:
+    """The shared Fetcher for a policy (created on first use)."""
+    with _lock:
+        if policy not in _fetchers:
+            _fetchers[policy] = Fetcher(policy)
+        return _fetchers[policy]
+
+
+def close_fetchers() -> None:
+    """Close every shared Fetcher (end of a run); the next run starts with fresh robots.txt and limits."""
+    with _lock:
+        for fetcher in _fetchers.values():
+            fetcher.close()
+        _fetchers.clear()
 
 
 @task(name="read_fetch_state", cache_policy=NO_CACHE)
@@ -25,8 +48,7 @@ def discover_web(
     spec: WebSpec, policy: FetchPolicy, states: dict[str, tuple[str | None, str | None]]
 ) -> WebBatch:
     """Fetch feeds, sitemaps and pages of a spec; article URLs to fetch next."""
-    with Fetcher(policy) as fetcher:
-        return discover(fetcher, spec, states)
+    return discover(fetcher_for(policy), spec, states)
 
 
 @task(name="fetch_batch", cache_policy=NO_CACHE)
@@ -37,5 +59,4 @@ def fetch_batch(
     charset_hint: str | None = None,
 ) -> WebBatch:
     """Fetch one batch of article URLs."""
-    with Fetcher(policy) as fetcher:
-        return fetch_targets(fetcher, targets, states, charset_hint)
+    return fetch_targets(fetcher_for(policy), targets, states, charset_hint)

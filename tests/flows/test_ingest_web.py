@@ -133,3 +133,10 @@ def test_feed_and_sitemap_recognised_at_plain_urls(site: HTTPServer, tmp_path: P
         paths=[site.url_for("/feed.xml")], db_path=str(tmp_path / "f.duckdb"), allow_hosts=LOCAL
     )
     assert by_feed["counts"]["loaded"] == 2 and by_feed["counts"]["rejected"] == 2, by_feed
+
+
+def test_robots_is_fetched_once_per_run_across_batches(site: HTTPServer, tmp_path: Path) -> None:
+    db = str(tmp_path / "w.duckdb")
+    ingest_news(feeds=[site.url_for("/feed.xml")], db_path=db, allow_hosts=LOCAL, batch_size=1)
+    robots = [r for r, _ in site.log if r.path == "/robots.txt"]
+    assert len(robots) == 1, f"robots.txt fetched {len(robots)} times"
