@@ -65,8 +65,8 @@ def _document(result: FetchResult, target: WebTarget, charset_hint: str | None) 
         media_type=media,
         size=len(result.content),
         url=result.final_url,
-        title=target.title,
-        published_at=target.published_at,
+        fallback_title=target.title,
+        fallback_published_at=target.published_at,
         declared_charset=result.charset or charset_hint,
     )
 

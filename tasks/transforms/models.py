@@ -36,6 +36,9 @@ class RawDocument:
     published_at: str | None = None
     declared_charset: str | None = None  # from HTTP header / JSON field; verified against the bytes
     doc_id: str | None = None  # the `id` field of a JSON record, when it has one
+    # What a feed item said: used only where the page itself gives no title / date ("fill gaps").
+    fallback_title: str | None = None
+    fallback_published_at: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
@@ -55,7 +55,8 @@ def process_document(doc: RawDocument) -> Article:
         raise RejectedInput(
             "normalize", f"text too short to be an article ({len(body_raw.strip())} chars)", doc.source_uri
         )
-    published_at = normalize_published(published_at)
+    title = title or doc.fallback_title
+    published_at = normalize_published(published_at) or normalize_published(doc.fallback_published_at)
     norm = normalize_text(body_raw)
     facts = extract_facts(norm.text, published_at=published_at)
     return Article(
@@ -98,13 +99,19 @@ _CN_DATE = re.compile(
 )
 
 
+# A time without an offset on a Chinese news page or record is China Standard Time (UTC+8, no daylight saving):
+# stored as UTC like every *_at column.
+NAIVE_TIME_OFFSET = timedelta(hours=8)
+
+
 def normalize_published(value: str | None) -> str | None:
-    """ISO-8601 (UTC, no offset) from a published date as sources write it; None when it is not a date."""
+    """ISO-8601 in UTC (no offset) from a published date as sources write it; a bare date stays a date."""
     if not value or not value.strip():
         return None
     text = value.strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        has_time = len(text) > 10
     except ValueError:
         match = _CN_DATE.search(text)
         if not match:
@@ -114,9 +121,9 @@ def normalize_published(value: str | None) -> str | None:
             parsed = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
         except ValueError:
             return None
-        return parsed.date().isoformat() if h is None else parsed.isoformat()
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    if len(text) <= 10:
+        has_time = h is not None
+    if not has_time:
         return parsed.date().isoformat()
-    return parsed.isoformat()
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone(NAIVE_TIME_OFFSET))
+    return parsed.astimezone(UTC).replace(tzinfo=None).isoformat()
