@@ -66,3 +66,15 @@ def test_parse_jsonl_gives_one_line_per_line(tmp_path: Path) -> None:
     by_id = {o["id"]: o for o in out}
     assert by_id["a2"]["rejected"] is True
     assert by_id["a1"]["facts"]["byline"]["reporter"] == "张莉"
+
+
+def test_stats_shows_runs_tables_and_rejects(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 4)
+    runner.invoke(app, ["ingest", str(SEED), str(junk), "--db", str(db)])
+    result = runner.invoke(app, ["stats", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "completed" in result.output and "articles" in result.output
+    assert "decode" in result.output  # the junk file's reject, grouped by stage and reason
+    assert runner.invoke(app, ["stats", "--db", str(tmp_path / "missing.duckdb")]).exit_code == 1
