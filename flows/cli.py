@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -259,20 +260,25 @@ def stats(
     except (duckdb.Error, FileNotFoundError) as exc:
         err.print(f"[red]cannot read {db_path}:[/red] {exc}")
         raise typer.Exit(1) from None
-    table = Table(
-        "run", "started (UTC)", "s", "status", "inputs", "loaded", "unchanged", "rejected", title="Last runs"
-    )
-    for run_id, started, seconds, *rest in recent:
-        stamp = started.strftime("%m-%d %H:%M:%S") if started else ""
-        table.add_row(str(run_id)[:8], stamp, str(seconds), *("" if v is None else str(v) for v in rest))
+    numeric = ("s", "in", "loaded", "unchanged", "rejected")
+    table = Table(title="Last runs (times in UTC)", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name in ("run", "started", *numeric[:1], "status", *numeric[1:]):
+        table.add_column(name, no_wrap=True, justify="right" if name in numeric else "left")
+    for run_id, started, seconds, status, *rest in recent:
+        stamp = started.strftime("%m-%d %H:%M") if started else ""
+        table.add_row(
+            str(run_id)[:8], stamp, str(seconds), status, *("" if v is None else str(v) for v in rest)
+        )
     out.print(table)
-    table = Table("table", "rows", title=f"Rows per table in {db_path}")
+    table = Table("table", "rows", title=f"Rows per table in {db_path}", box=box.SIMPLE_HEAD)
     for name, n in counts.items():
         table.add_row(name, str(n))
     out.print(table)
-    table = Table("stage", "reason", "inputs", "last seen (UTC)", title="Rejects by reason")
-    for row in rejects:
-        table.add_row(*("" if v is None else str(v) for v in row))
+    table = Table(
+        "stage", "reason", "inputs", "last seen (UTC)", title="Rejects by reason", box=box.SIMPLE_HEAD
+    )
+    for stage, reason, n, last_at in rejects:
+        table.add_row(stage, reason, str(n), last_at.strftime("%m-%d %H:%M") if last_at else "")
     out.print(table)
 
 
