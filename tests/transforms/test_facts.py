@@ -298,3 +298,20 @@ def test_extract_facts_spans_on_real_text() -> None:
     for m in facts.mentions:
         assert text[m.start : m.end] == m.surface
     assert {m.name for m in facts.mentions if m.kind == "person"} == {"魏少军"}
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("，广西知识产权战略实施工作厅际联席会议成员单位主办", "广西知识产权战略实施工作厅际联席会议"),
+        ("据北京市促进中小企业发展工作领导小组办公室介绍", "北京市促进中小企业发展工作领导小组办公室"),
+    ],
+    ids=["seed-style-joint-meeting", "beijing-leading-group-office"],
+)
+def test_place_led_names_may_hold_verbs(text: str, org: str) -> None:
+    assert org in [o.surface for o in find_organizations(text, find_places(text))]
+
+
+def test_verb_without_a_place_still_ends_a_name() -> None:
+    text = "代表团在东京出席会议后访问了东京大学。"
+    assert "东京出席会议" not in [o.surface for o in find_organizations(text, find_places(text))]

@@ -23,7 +23,7 @@ from .data.lexicon import (
     TITLES,
     WEAK_ORG_SUFFIXES,
 )
-from .entities import is_name_break, lexicon_words
+from .entities import is_name_break, lexicon_words, org_verbs
 
 # Longest organization name we accept: 20 chars holds >99% of the ORG spans in the MSRA/People's Daily gold.
 MAX_ORG_LEN = 20
@@ -69,9 +69,17 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     is_head = [
         _is_name_head(w, tag, s in place_starts) for w, (s, _, tag) in zip(surfaces, words, strict=True)
     ]
+    # A name that opens with a place right after a clause boundary may hold verbs (广西知识产权战略实施工作厅际联席会议,
+    # 北京市促进中小企业发展工作领导小组办公室); elsewhere a verb ends what stands before it (东京出席|会议).
+    lead = next((n for n in range(k) if not is_name_break(surfaces[n], words[n + 1][2])), k)
+    place_led = words[lead][0] in place_starts and (lead > 0 or i == 0 or text[i - 1] in PHRASE_BREAKS)
     first = 0
     for n in range(k + 1):
-        if n < k and is_name_break(surfaces[n], words[n + 1][2]):
+        if (
+            n < k
+            and is_name_break(surfaces[n], words[n + 1][2])
+            and not (place_led and n > lead and surfaces[n] in org_verbs())
+        ):
             first = n + 1
         elif (
             surfaces[n].startswith(_ABBREVIATION_PREFIXES)
