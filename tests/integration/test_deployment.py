@@ -57,7 +57,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
     inbox.mkdir()
     shutil.copy(SEED, inbox / SEED.name)
     sources = tmp / "sources.toml"
-    sources.write_text(f'[[sources]]\nname = "samples"\npaths = ["{inbox}"]\n', encoding="utf-8")
+    sources.write_text(
+        f'[[sources]]\nname = "samples"\npaths = ["{inbox}"]\n\n[[sources]]\nname = "served"\npaths = ["{inbox}"]\n',
+        encoding="utf-8",
+    )
     port = _free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {
@@ -113,9 +116,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
         assert not leftovers, f"still running: {leftovers}"
 
 
-def _trigger(stack: dict[str, object]) -> str:
+def _trigger(stack: dict[str, object], name: str = "samples") -> str:
     api = str(stack["api"])
-    deployment = httpx.get(f"{api}/deployments/name/ingest_news/samples", timeout=10).json()
+    deployment = httpx.get(f"{api}/deployments/name/ingest_news/{name}", timeout=10).json()
     response = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10)
     response.raise_for_status()
     return str(response.json()["id"])
@@ -169,3 +172,26 @@ def test_two_runs_at_once_do_not_write_together(stack: dict[str, object]) -> Non
         ).fetchall()
     assert len(spans) == 2
     assert spans[0][1] <= spans[1][0], f"runs overlapped: {spans}"
+
+
+def test_newsetl_serve_runs_a_source(stack: dict[str, object]) -> None:
+    """`newsetl serve` (no work pool) registers a source's deployment and executes a run triggered on it."""
+    api, env, tmp = str(stack["api"]), dict(stack["env"]), Path(str(stack["tmp"]))  # type: ignore[call-overload]
+    newsetl = str(Path(sys.executable).with_name("newsetl"))
+    serve = _start([newsetl, "serve", "--source", "served"], env, tmp / "serve.log")
+    try:
+        deadline = time.monotonic() + 90
+        while httpx.get(f"{api}/deployments/name/ingest_news/served", timeout=10).status_code != 200:
+            if time.monotonic() > deadline or serve.poll() is not None:
+                pytest.fail("newsetl serve did not register:\n" + (tmp / "serve.log").read_text()[-3000:])
+            time.sleep(1)
+        deployment = httpx.get(f"{api}/deployments/name/ingest_news/served", timeout=10).json()
+        assert deployment["work_pool_name"] is None  # only the serve process can run it
+        run = _trigger(stack, "served")
+        assert _wait(stack, run) == "COMPLETED", (tmp / "serve.log").read_text()[-3000:]
+        with connect(Path(str(stack["db"])), read_only=True) as conn:
+            row = conn.execute("SELECT status, n_unchanged FROM runs WHERE flow_run_id = ?", [run]).fetchone()
+        assert row == ("completed", 1)
+    finally:
+        _stop(serve)
+    assert serve.poll() is not None
