@@ -14,8 +14,8 @@ needs_shared = pytest.mark.skipif(not SHARED.exists(), reason="../shared/data is
 # Measured 2026-11 (bench/results/eval_ner.json, eval_facts.json), rounded down: a regression fails the floor.
 MSRA_OURS, PD_OURS, MSRA_FACTS, PD_FACTS = 0.65, 0.59, 0.66, 0.62
 ROLES_P, ROLES_R = 0.9, 0.85
-# Metric precision counts every figure we output against a gold listing only the main ones: a lower bound.
-METRICS_P, METRICS_R = 0.3, 0.95
+# The metrics gold lists every figure of its articles since review 3 (written by reading): P 0.906, R 0.608.
+METRICS_P, METRICS_R = 0.9, 0.6
 
 
 @pytest.mark.parametrize(
