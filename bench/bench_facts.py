@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.timing import chars_per_second  # noqa: E402
 from tasks.transforms.facts import extract_facts  # noqa: E402
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "data" / "news_html_gold" / "gold_unified.jsonl"
@@ -25,15 +24,8 @@ def main(runs: int = 5) -> None:
     """Print articles, chars, and the median chars/s of `runs` passes."""
     bodies = load_bodies(Path(sys.argv[1]) if len(sys.argv) > 1 else GOLD)
     chars = sum(len(b) for b in bodies)
-    extract_facts("预热：柳州市委书记张三表示，好。")  # build the lexicon regexes outside the timing
-    timings = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        for body in bodies:
-            extract_facts(body)
-        timings.append(time.perf_counter() - t0)
-    median = statistics.median(timings)
-    print(f"{len(bodies)} articles, {chars} chars, median {median:.3f} s, {chars / median:,.0f} chars/s")
+    speed = chars_per_second(extract_facts, bodies, runs)
+    print(f"{len(bodies)} articles, {chars} chars, median {chars / speed:.3f} s, {speed:,.0f} chars/s")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import chars_per_second  # noqa: E402
 from tasks.transforms.facts import extract_facts  # noqa: E402
 
 GOLD = ROOT / "tests" / "fixtures" / "facts_gold" / "roles_metrics.json"
@@ -77,15 +76,7 @@ def evaluate(data: Path, runs: int = 3) -> dict[str, object]:
                 counts["kind_ok"] += got_metrics[key] == want["kind"]
             else:
                 misses.append(f"{art['id']}: metric {key}")
-    speed = 0.0
-    if texts:
-        timings = []
-        for _ in range(runs):
-            t0 = time.perf_counter()
-            for t in texts:
-                extract_facts(t)
-            timings.append(time.perf_counter() - t0)
-        speed = sum(len(t) for t in texts) / statistics.median(timings)
+    speed = chars_per_second(extract_facts, texts, runs)
     c = counts
     return {
         "articles": len(texts),

@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import chars_per_second  # noqa: E402
 from tasks.transforms.facts import extract_facts  # noqa: E402
 from tasks.transforms.facts.entities import find_entities  # noqa: E402
 
@@ -88,19 +87,6 @@ def score(gold: Iterable[set[Span]], pred: Iterable[set[Span]]) -> dict[str, dic
             "gold": c,
         }
     return out
-
-
-def chars_per_second(fn: Callable[[str], object], texts: list[str], runs: int) -> float:
-    """Median chars/s of `runs` passes of `fn` over `texts`."""
-    fn(texts[0])  # build lexicons / load dictionaries outside the timing
-    chars = sum(len(t) for t in texts)
-    timings = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        for t in texts:
-            fn(t)
-        timings.append(time.perf_counter() - t0)
-    return chars / statistics.median(timings)
 
 
 def evaluate(data: Path, limit: int | None, runs: int) -> dict[str, object]:
