@@ -89,6 +89,8 @@ class Byline:
     reporter: str | None
     start: int
     end: int
+    photographer: str | None = None  # 摄 / 摄影 credits, never the reporter
+    editor: str | None = None  # 责任编辑 / 编辑 / 责编
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,11 @@ class Metric:
     period: str | None
     start: int
     end: int
-    kind: str = "count"  # "count" | "share" | "growth" | "amount"
+    kind: str = "count"  # "count" | "share" | "growth" | "amount" | "rate"
+    unit_written: str | None = None  # the unit as the text writes it (亿元); `value`/`unit` are in base units (元)
+    approx: bool = False  # 多 / 余 / 近 / 约 / 左右: the figure is approximate
+    period_start: str | None = None  # ISO date: the period resolved against the article's date
+    period_end: str | None = None  # ISO date, inclusive
 
 
 @dataclass(frozen=True)
@@ -177,6 +183,9 @@ class Article:
     content_sha256: str
     facts: Facts = field(default_factory=Facts)
     offsets: tuple[int, ...] = ()
+    quality: str = "ok"  # "ok" | "keyword_list" | ...: bodies that are not prose get no facts
+    quality_reason: str | None = None
+    decode_errors: int = 0  # byte sequences replaced while decoding
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ Slow (about a minute): it starts a Prefect server, a process worker and three fl
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import socket
@@ -14,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,6 +25,32 @@ from warehouse.connection import connect
 
 PREFECT = str(Path(sys.executable).with_name("prefect"))
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+# What Prefect's own client retries (prefect.client.base): a busy server answers 503 (its SQLite is locked), 502 from
+# a proxy, 429 when rate limited; plus connection errors. Same policy here: exponential backoff with jitter,
+# Retry-After honoured, about a minute in all, so a test fails only when the server is really down.
+RETRY_STATUSES = {429, 502, 503}
+RETRY_ATTEMPTS = 8
+
+
+def _api(method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """One Prefect REST call, retried the way Prefect's client retries it."""
+    kwargs.setdefault("timeout", 30)
+    for attempt in range(RETRY_ATTEMPTS):
+        last = attempt == RETRY_ATTEMPTS - 1
+        try:
+            response = httpx.request(method, url, **kwargs)
+        except httpx.TransportError:
+            if last:
+                raise
+        else:
+            if response.status_code not in RETRY_STATUSES or last:
+                return response
+            retry_after = response.headers.get("Retry-After", "")
+            if retry_after.isdigit():
+                time.sleep(min(float(retry_after), 30))
+                continue
+        time.sleep(min(2**attempt, 20) * (0.5 + random.random() / 2))
+    raise AssertionError("unreachable")
 
 
 def _free_port() -> int:
@@ -72,6 +100,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
         "PREFECT_SERVER_API_HOST": "127.0.0.1",
         "PREFECT_SERVER_API_PORT": str(port),
         "PREFECT_WORKER_QUERY_SECONDS": "1",
+        # On a busy machine the server's SQLite waits longer for its lock before answering 503, and the worker's and
+        # flow runs' clients retry more: the defaults (10 s, 5 retries) are tuned for an idle server.
+        "PREFECT_SERVER_DATABASE_TIMEOUT": "60",
+        "PREFECT_SERVER_DATABASE_CONNECTION_TIMEOUT": "30",
+        "PREFECT_SERVER_LOG_RETRYABLE_ERRORS": "true",
+        "PREFECT_CLIENT_MAX_RETRIES": "10",
         "NEWSETL_HOME": str(REPO_ROOT),
         "NEWSETL_SOURCES_FILE": str(sources),
         "NEWSETL_DB_PATH": str(tmp / "warehouse.duckdb"),
@@ -118,8 +152,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
 
 def _trigger(stack: dict[str, object], name: str = "samples") -> str:
     api = str(stack["api"])
-    deployment = httpx.get(f"{api}/deployments/name/ingest_news/{name}", timeout=10).json()
-    response = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10)
+    deployment = _api("GET", f"{api}/deployments/name/ingest_news/{name}").json()
+    response = _api("POST", f"{api}/deployments/{deployment['id']}/create_flow_run", json={})
     response.raise_for_status()
     return str(response.json()["id"])
 
@@ -128,7 +162,7 @@ def _wait(stack: dict[str, object], run_id: str, timeout: float = 180) -> str:
     api = str(stack["api"])
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        state = httpx.get(f"{api}/flow_runs/{run_id}", timeout=10).json()["state"]["type"]
+        state = _api("GET", f"{api}/flow_runs/{run_id}").json()["state"]["type"]
         if state in TERMINAL:
             return str(state)
         time.sleep(1)
@@ -138,8 +172,8 @@ def _wait(stack: dict[str, object], run_id: str, timeout: float = 180) -> str:
 
 def _artifact(stack: dict[str, object], run_id: str) -> str:
     api = str(stack["api"])
-    found = httpx.post(
-        f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}, timeout=10
+    found = _api(
+        "POST", f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}
     ).json()
     return "\n".join(str(a.get("data")) for a in found)
 
@@ -181,11 +215,11 @@ def test_newsetl_serve_runs_a_source(stack: dict[str, object]) -> None:
     serve = _start([newsetl, "serve", "--source", "served"], env, tmp / "serve.log")
     try:
         deadline = time.monotonic() + 90
-        while httpx.get(f"{api}/deployments/name/ingest_news/served", timeout=10).status_code != 200:
+        while _api("GET", f"{api}/deployments/name/ingest_news/served").status_code != 200:
             if time.monotonic() > deadline or serve.poll() is not None:
                 pytest.fail("newsetl serve did not register:\n" + (tmp / "serve.log").read_text()[-3000:])
             time.sleep(1)
-        deployment = httpx.get(f"{api}/deployments/name/ingest_news/served", timeout=10).json()
+        deployment = _api("GET", f"{api}/deployments/name/ingest_news/served").json()
         assert deployment["work_pool_name"] is None  # only the serve process can run it
         run = _trigger(stack, "served")
         assert _wait(stack, run) == "COMPLETED", (tmp / "serve.log").read_text()[-3000:]
