@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from tasks.transforms.chars import HAN
+
 _WS = re.compile(r"\s+")
-_HAN = r"[\u4e00-\u9fff·・]"
+_HAN = f"[{HAN}·・]"
 
 
 def _node_text(el: etree._Element) -> str:

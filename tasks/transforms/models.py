@@ -122,7 +122,9 @@ class Metric:
     start: int
     end: int
     kind: str = "count"  # "count" | "share" | "growth" | "amount" | "rate"
-    unit_written: str | None = None  # the unit as the text writes it (亿元); `value`/`unit` are in base units (元)
+    unit_written: str | None = (
+        None  # the unit as the text writes it (亿元); `value`/`unit` are in base units (元)
+    )
     approx: bool = False  # 多 / 余 / 近 / 约 / 左右: the figure is approximate
     period_start: str | None = None  # ISO date: the period resolved against the article's date
     period_end: str | None = None  # ISO date, inclusive

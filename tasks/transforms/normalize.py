@@ -15,10 +15,11 @@ from functools import lru_cache
 from opencc import OpenCC
 from pypinyin import Style, pinyin
 
+from tasks.transforms.chars import HAN
 from tasks.transforms.models import NormalizedText
 
-# CJK Unified Ideographs (+ Ext A, compatibility block, Ext B..H) and 〇: what counts as a Han char.
-_HAN_RANGES = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Han chars (tasks.transforms.chars) and 〇, which takes a ruby reading like any Han numeral.
+_HAN_RANGES = "\u3007" + HAN
 _HAN_RE = re.compile(f"[{_HAN_RANGES}]")
 
 # A flattened ruby reading: a Han char then one Latin syllable (tone marks or a trailing tone digit) in

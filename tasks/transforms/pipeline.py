@@ -6,6 +6,7 @@ import hashlib
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
+from tasks.transforms.chars import HAN
 from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
 from tasks.transforms.html import extract_page
@@ -14,7 +15,7 @@ from tasks.transforms.normalize import normalize_text
 
 # Shorter bodies are navigation stubs or empty pages, not articles (the shortest real brief seen is ~40 chars).
 MIN_BODY_CHARS = 20
-_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
+_HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")
 _TITLE_END = re.compile(r"[。！？.!?，,；;：:]$")
 

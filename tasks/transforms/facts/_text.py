@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 
-HAN = "\u4e00-\u9fff"
+from ..chars import HAN, is_han
+
+__all__ = ["HAN", "is_han", "sentence_bounds", "clause_start", "alternation"]
 # Characters that always end a phrase (both full- and half-width forms, since upstream text may keep either).
 PHRASE_BREAKS = frozenset('，。；;：:！？!?、（）()“”‘’"《》【】[]\n\t 　—-–…,')
 SENTENCE_ENDS = frozenset("。！？!?\n")
 CLAUSE_BREAKS = frozenset("，。；;：:！？!?\n,")
-
-
-def is_han(ch: str) -> bool:
-    """True for a CJK unified ideograph."""
-    return "\u4e00" <= ch <= "\u9fff"
 
 
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import ahocorasick
 
 from ..models import Mention
-from ._text import alternation
+from ._text import alternation, is_han
 from .data.lexicon import (
     NAME_CONFIRMERS,
     ORG_ABBREVIATIONS,
@@ -114,10 +114,6 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
 def lexicon_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """Leftmost-longest lexicon words of text[start:end] as (start, end, tag); uncovered chars are ("", 1) words."""
     auto = _tables()[0]
@@ -160,7 +156,7 @@ def _names_in_gap(
         ):
             n = s + 2
         elif (
-            rest <= 2 and given_e.get(g1, 0) >= MIN_GIVEN_ODDS and (rest == 1 or not _is_han(text[i + s + 1]))
+            rest <= 2 and given_e.get(g1, 0) >= MIN_GIVEN_ODDS and (rest == 1 or not is_han(text[i + s + 1]))
         ):
             n = s + 1
         else:
@@ -185,7 +181,7 @@ def _merge_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
             while j + 1 < len(spans) and j + 1 - i < MAX_ORG_TOKENS and spans[j + 1][0] == spans[j][1]:
                 j += 1
                 ns, ne, ntag = spans[j]
-                if ne - s > MAX_ORG_LEN or ntag == "PER" or not _is_han(text[ns]):
+                if ne - s > MAX_ORG_LEN or ntag == "PER" or not is_han(text[ns]):
                     break  # a name never runs across punctuation (国家知识产权局、广西...)
                 following = spans[j + 1][2] if j + 1 < len(spans) else None
                 if is_name_break(text[ns:ne], following):
@@ -222,7 +218,7 @@ def _confirm_by_context(text: str, spans: list[tuple[int, int, str]]) -> list[tu
             tag == "W"
             and e - s == 1
             and text[s] in SURNAMES_SINGLE
-            and (s == 0 or not _is_han(text[s - 1]) or spans[i - 1][1] - spans[i - 1][0] > 1)
+            and (s == 0 or not is_han(text[s - 1]) or spans[i - 1][1] - spans[i - 1][0] > 1)
             and _HONORIFIC_RE.match(text, e)
         ):
             out.append((s, e, "PER"))

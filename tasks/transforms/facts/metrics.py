@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import Metric
-from ._text import CLAUSE_BREAKS, alternation
+from ._text import CLAUSE_BREAKS, HAN, alternation
 from .numbers import parse_number
 
 # Units where the 万/亿 multiplier stays in the unit, as Chinese statistics write them (2519.3亿元).
@@ -62,7 +62,7 @@ _VERB_CUT_RE = re.compile(
     r"拥有|实现|完成|累计|共有|其中|全市|全省|全区|全国|特别是|尤其是|获批|筹建|达到|超过"
 )
 _COMPARE_RE = re.compile(r"^(?:比|较)(?P<p>\d{4}年|去年|上年)?(?:同期)?的?$")
-_FOLLOWING_NOUN_RE = re.compile(r"“?(?P<noun>[\u4e00-\u9fff\w]{2,20}?)”?(?=[，。；;、：:！？）)\n和与]|$)")
+_FOLLOWING_NOUN_RE = re.compile(f"“?(?P<noun>[{HAN}\\w]{{2,20}}?)”?(?=[，。；;、：:！？）)\\n和与]|$)")
 _PERIOD_RE = re.compile(
     r"^(?:(?:\d{4}年|今年|去年|明年|上半年|下半年)?(?:\d{1,2}[-—–~至到]\d{1,2}月|[一二三四1-4]季度|第[一二三四]季度|上半年|下半年|前\d{1,2}个?月|\d{1,2}月)?)"
 )

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from tasks.transforms.chars import is_han
+
 OUT = Path(__file__).with_name("ner_lexicon.tsv")
 # Plain words with at least this jieba frequency stop entity words matching inside them (城市 keeps 城 off LOC).
 WORD_MIN_FREQ = 30
@@ -35,7 +37,7 @@ NOT_ENTITY = frozenset(
 
 
 def _is_han(word: str) -> bool:
-    return all("\u4e00" <= c <= "\u9fff" or c == "·" for c in word)
+    return all(is_han(c) or c == "·" for c in word)
 
 
 def given_name_odds(charfreq: Path, char_freq: dict[str, float]) -> dict[str, float]:
@@ -48,7 +50,7 @@ def given_name_odds(charfreq: Path, char_freq: dict[str, float]) -> dict[str, fl
     return {
         c: math.log(n / total_names) - math.log(char_freq[c] / total)
         for c, n in counts.items()
-        if c in char_freq and "\u4e00" <= c <= "\u9fff"
+        if c in char_freq and is_han(c)
     }
 
 
@@ -95,7 +97,7 @@ def build(jieba_dir: Path, charfreq: Path | None = None) -> list[str]:
     for state in ("B", "M", "E"):
         probs = emit[(state, "nr")]
         for c, logp in sorted(probs.items()):
-            if not ("\u4e00" <= c <= "\u9fff") or c not in char_freq:
+            if not is_han(c) or c not in char_freq:
                 continue
             odds = logp - math.log(char_freq[c] / total)
             if odds >= MIN_LOG_ODDS:

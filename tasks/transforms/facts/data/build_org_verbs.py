@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tasks.transforms.chars import is_han
+
 OUT = Path(__file__).with_name("org_verbs.tsv")  # .tsv: the package data glob in pyproject.toml ships it
 # A jieba frequency of 300 keeps ~3,100 two-to-four-character verbs: the common vocabulary of news prose.
 MIN_FREQ = 300
@@ -28,7 +30,7 @@ def build(dict_txt: Path) -> list[str]:
         if tag == "v"
         and int(freq) >= MIN_FREQ
         and 2 <= len(word) <= 4
-        and all("\u4e00" <= c <= "\u9fff" for c in word)
+        and all(is_han(c) for c in word)
         and word not in org_names
     )
 
