@@ -17,7 +17,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from flows.settings import load_settings
+from flows.settings import Settings, SettingsError, Source, load_settings, load_sources
 
 app = typer.Typer(help="newsetl: ingest Chinese news into a DuckDB warehouse.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -28,6 +28,16 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+
+
+def _settings(with_sources: bool = False) -> tuple[Settings, dict[str, Source]]:
+    """Settings (and sources), or a one-line message naming the bad key and its file or variable (exit code 2)."""
+    try:
+        settings = load_settings()
+        return settings, load_sources(settings.sources_file) if with_sources else {}
+    except SettingsError as exc:
+        err.print(f"[red]configuration error:[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _json_default(value: Any) -> Any:
@@ -79,6 +89,7 @@ def ingest(
 
     from flows.ingest import add_progress_listener, ingest_news, run_ingest
 
+    _settings(with_sources=bool(source))  # a bad setting is reported before anything runs
     orchestrate = _prefect_api_configured() if prefect is None else prefect
     if not orchestrate:
         _log_to_stderr()
@@ -134,7 +145,7 @@ def _prefect_api_configured() -> bool:
 def _print_summary(summary: dict[str, Any]) -> None:
     counts = summary["counts"]
     table = Table(title=f"run {summary['run_id']} -> {summary['db_path']}", show_header=False)
-    for key in ("inputs", "loaded", "unchanged", "rejected"):
+    for key in ("inputs", "loaded", "unchanged", "duplicates", "rejected"):
         table.add_row(key, str(counts.get(key, 0)))
     for kind, n in sorted(summary["facts"].items()):
         table.add_row(f"facts: {kind}", str(n))
@@ -215,7 +226,7 @@ def query(
 
     from warehouse.connection import connect
 
-    db_path = db or load_settings().db_path
+    db_path = db or _settings()[0].db_path
     try:
         with connect(db_path, read_only=True) as conn:
             cursor = conn.execute(sql)
@@ -251,7 +262,7 @@ def stats(
     from warehouse import repository
     from warehouse.connection import connect
 
-    db_path = db or load_settings().db_path
+    db_path = db or _settings()[0].db_path
     try:
         with connect(db_path, read_only=True) as conn:
             recent = repository.recent_runs(conn, runs)
@@ -293,10 +304,8 @@ def serve(
     from prefect import serve as prefect_serve
 
     from flows.deploy import deployments_for
-    from flows.settings import load_sources
 
-    settings = load_settings()
-    sources = load_sources(settings.sources_file)
+    _, sources = _settings(with_sources=True)
     chosen = [sources[name] for name in source] if source else [s for s in sources.values() if s.schedule]
     missing = set(source or ()) - set(sources)
     if missing or not chosen:

@@ -24,7 +24,9 @@ from tasks.files import InputRef, discover_inputs
 from tasks.load import finish_run, load_batch, prepare_warehouse, save_fetch_state
 from tasks.read import read_batch
 from tasks.transform import transform_batch
+from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import RawDocument, Reject
+from tasks.transforms.rows import article_key
 from tasks.web import FetchState, WebSpec
 
 
@@ -131,15 +133,19 @@ def fetch_policy(
         min_interval_per_host=interval,
         max_concurrency_per_host=settings.max_concurrency_per_host,
         respect_robots=settings.respect_robots,
+        proxy=settings.proxy,
+        ca_file=settings.ca_file,
     )
 
 
 class _Run:
     """The steps one flow run repeats per batch, sharing its summary."""
 
-    def __init__(self, summary: RunSummary, db: str, total: int, workers: int = 1) -> None:
+    def __init__(
+        self, summary: RunSummary, db: str, total: int, workers: int = 1, timezone: str = DEFAULT_TIMEZONE
+    ) -> None:
         self.summary, self.db, self.total, self.done = summary, db, total, 0
-        self.workers = workers
+        self.workers, self.timezone = workers, timezone
         self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
@@ -156,16 +162,22 @@ class _Run:
         """Transform and load one batch, then count it."""
         summary = self.summary
         started = time.perf_counter()
-        articles, more = call(transform_batch, docs, self.workers)
+        articles, more = call(transform_batch, docs, self.workers, self.timezone)
         self._timed("transform", started)
         rejects = rejects + more
         started = time.perf_counter()
-        loaded = call(load_batch, self.db, summary.run_id, articles, rejects, states or [])
+        result = call(load_batch, self.db, summary.run_id, articles, rejects, states or [])
         self._timed("load", started)
-        loaded["unchanged"] += not_modified
+        loaded = {"loaded": result.loaded, "unchanged": result.unchanged + not_modified,
+                  "duplicates": result.duplicates, "rejected": len(rejects)}  # fmt: skip
         summary.counts["inputs"] += len(docs) + len(rejects) - len(more) + not_modified
         summary.counts.update(loaded)
+        # Facts are counted for the articles stored, so the summary equals the rows the tables gained.
+        written = set(result.written)
         for article in articles:
+            if (aid := article_key(article.url, article.source_uri)) not in written:
+                continue
+            written.discard(aid)  # the same article twice in a batch: only the first was stored
             f = article.facts
             summary.facts.update(
                 mentions=len(f.mentions), roles=len(f.roles), metrics=len(f.metrics),
@@ -181,8 +193,8 @@ class _Run:
             summary.rejects[f"{reject.stage}: {_short_reason(reject.reason)}"] += 1
         self.done += weight if weight is not None else len(docs) + len(rejects) - len(more) + not_modified
         self.logger.info(
-            "batch: %d loaded, %d unchanged, %d rejected (%d/%s inputs)",
-            loaded["loaded"], loaded["unchanged"], loaded["rejected"], self.done, self.total or "?",
+            "batch: %d loaded, %d unchanged, %d duplicates, %d rejected (%d/%s inputs)", loaded["loaded"],
+            loaded["unchanged"], loaded["duplicates"], loaded["rejected"], self.done, self.total or "?",
         )  # fmt: skip
         for listener in list(_progress_listeners):
             listener(self.done, self.total)
@@ -275,7 +287,8 @@ def _run_locked(
     logger = _logger()
     call(prepare_warehouse, db, summary.run_id, flow_run.id)
     logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
-    run = _Run(summary, db, total=0, workers=settings.transform_workers)
+    zone = configured.timezone if configured and configured.timezone else settings.timezone
+    run = _Run(summary, db, total=0, workers=settings.transform_workers, timezone=zone)
     status, error = "completed", None
     started = time.perf_counter()
     try:
@@ -294,7 +307,7 @@ def _run_locked(
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        for key in ("inputs", "loaded", "unchanged", "rejected"):
+        for key in ("inputs", "loaded", "unchanged", "duplicates", "rejected"):
             summary.counts.setdefault(key, 0)
         summary.seconds["total"] = time.perf_counter() - started
         call(finish_run, db, summary.run_id, status, dict(summary.counts), error)

@@ -29,14 +29,14 @@ def load_batch(
     articles: list[Article],
     rejects: list[Reject],
     fetch_states: list[FetchState] | None = None,
-) -> dict[str, int]:
+) -> repository.LoadResult:
     """Upsert a batch's articles with their facts in one transaction, then its rejects and fetch states."""
     with connect(db_path) as conn:
         result = repository.upsert_articles(conn, [to_rows(a) for a in articles], run_id)
         repository.upsert_rejects(conn, [reject_row(r) for r in rejects], run_id)
         # After the articles: a crash before this line makes the next run fetch again rather than skip (304).
         repository.upsert_fetch_states(conn, fetch_states or [])
-    return {"loaded": result.loaded, "unchanged": result.unchanged, "rejected": len(rejects)}
+    return result
 
 
 @task(name="finish_run", cache_policy=NO_CACHE)

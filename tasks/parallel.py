@@ -9,7 +9,9 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 
+from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.transforms.pipeline import process_documents
 
@@ -63,17 +65,20 @@ def can_spawn() -> bool:
     return main_file is None or os.path.exists(main_file)
 
 
-def transform_documents(docs: list[RawDocument], workers: int = 1) -> tuple[list[Article], list[Reject]]:
+def transform_documents(
+    docs: list[RawDocument], workers: int = 1, timezone: str = DEFAULT_TIMEZONE
+) -> tuple[list[Article], list[Reject]]:
     """process_documents over a batch, split across `workers` processes when the batch is big enough."""
     if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS or not can_spawn():
-        return process_documents(docs)
+        return process_documents(docs, timezone)
     try:
         # Twice as many chunks as workers evens out articles of very different lengths.
-        parts = list(_get_pool(workers).map(process_documents, _chunks(docs, 2 * workers)))
+        work = partial(process_documents, timezone=timezone)
+        parts = list(_get_pool(workers).map(work, _chunks(docs, 2 * workers)))
     except BrokenProcessPool as exc:  # a worker died (killed, out of memory): redo this batch here
         logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
         shutdown_pool()
-        return process_documents(docs)
+        return process_documents(docs, timezone)
     articles = [a for part_articles, _ in parts for a in part_articles]
     rejects = [r for _, part_rejects in parts for r in part_rejects]
     return articles, rejects

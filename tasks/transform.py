@@ -6,10 +6,13 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.parallel import transform_documents
+from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
 
 
 @task(name="transform_batch", cache_policy=NO_CACHE)
-def transform_batch(docs: list[RawDocument], workers: int = 1) -> tuple[list[Article], list[Reject]]:
-    """All pure stages over one batch (on `workers` processes); per-document failures become rejects."""
-    return transform_documents(docs, workers)
+def transform_batch(
+    docs: list[RawDocument], workers: int = 1, timezone: str = DEFAULT_TIMEZONE
+) -> tuple[list[Article], list[Reject]]:
+    """All pure stages over one batch (on `workers` processes, naive times in `timezone`); failures become rejects."""
+    return transform_documents(docs, workers, timezone)

@@ -2,62 +2,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import duckdb
 
+from warehouse.columns import COLUMNS, FACT_TABLES, column_lists
+
+Row = Mapping[str, Any]
+
 
 class RowsLike(Protocol):
-    """One article's rows for every table (tasks.transforms.rows.ArticleRows; warehouse does not import tasks)."""
+    """One article's named rows for every table (tasks.transforms.rows.ArticleRows; warehouse does not import tasks)."""
 
     @property
-    def article(self) -> dict[str, Any]: ...
+    def article(self) -> Row: ...
     @property
-    def entities(self) -> list[tuple[Any, ...]]: ...
+    def entities(self) -> Sequence[Row]: ...
     @property
-    def mentions(self) -> list[tuple[Any, ...]]: ...
+    def mentions(self) -> Sequence[Row]: ...
     @property
-    def roles(self) -> list[tuple[Any, ...]]: ...
+    def roles(self) -> Sequence[Row]: ...
     @property
-    def metrics(self) -> list[tuple[Any, ...]]: ...
+    def metrics(self) -> Sequence[Row]: ...
     @property
-    def quotes(self) -> list[tuple[Any, ...]]: ...
+    def quotes(self) -> Sequence[Row]: ...
     @property
-    def events(self) -> list[tuple[Any, ...]]: ...
+    def events(self) -> Sequence[Row]: ...
     @property
-    def dates(self) -> list[tuple[Any, ...]]: ...
+    def dates(self) -> Sequence[Row]: ...
 
 
 @dataclass(frozen=True)
 class LoadResult:
+    """What a batch load did; `written` are the article_ids stored (their facts are the rows added)."""
+
     loaded: int
     unchanged: int
+    duplicates: int = 0
+    written: tuple[str, ...] = ()
 
 
-_ARTICLE_COLUMNS = (
-    "article_id", "source_uri", "url", "title", "published_at", "agency", "bureau", "reporter", "language",
-    "script_original", "encoding_detected", "encoding_confidence", "body_raw", "body", "content_sha256",
-    "pipeline_version", "run_id", "ingested_at",
-)  # fmt: skip
 _ON_CONFLICT_UPDATE = "ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(
-    f"{c} = excluded.{c}" for c in _ARTICLE_COLUMNS if c != "article_id"
+    f"{c} = excluded.{c}" for c in COLUMNS["articles"] if c != "article_id"
 )
-_FACT_TABLES = ("mentions", "roles", "metrics", "quotes", "events", "dates")
 
 
-def _insert_columns(
-    conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Sequence[Any]], suffix: str = ""
-) -> None:
-    """Insert many rows as one statement of column lists: DuckDB's executemany costs ~0.2 ms a row, this ~1 µs."""
+def _insert_rows(conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Row], suffix: str = "") -> None:
+    """Insert named rows as one statement of column lists: DuckDB's executemany costs ~0.2 ms a row, this ~1 µs."""
     if not rows:
         return
-    columns = [list(column) for column in zip(*rows, strict=True)]
-    # unnest() of several lists in one SELECT zips them row by row; the table name is one of ours, never input.
+    columns, values = column_lists(table, rows)
+    # unnest() of several lists in one SELECT zips them row by row; table and column names come from the
+    # registry, never from input.
     select = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
-    conn.execute(f"INSERT INTO {table} SELECT {select} {suffix}", columns)
+    conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} {suffix}", values)
 
 
 def utc_now() -> datetime:
@@ -91,7 +92,7 @@ def finish_run(
     """Record a run's end and counts."""
     conn.execute(
         "UPDATE runs SET finished_at = ?, status = ?, n_inputs = ?, n_loaded = ?, n_unchanged = ?, "
-        "n_rejected = ?, error = ? WHERE run_id = ?",
+        "n_rejected = ?, n_duplicates = ?, error = ? WHERE run_id = ?",
         [
             utc_now(),
             status,
@@ -99,76 +100,99 @@ def finish_run(
             counts.get("loaded", 0),
             counts.get("unchanged", 0),
             counts.get("rejected", 0),
+            counts.get("duplicates", 0),
             error,
             run_id,
         ],
     )
 
 
-def _stored_versions(
+def _stored_articles(
     conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
-) -> dict[str, tuple[str, str]]:
+) -> dict[str, tuple[str, str, str]]:
+    """article_id -> (source_uri, content_sha256, pipeline_version) of the stored ones."""
     if not article_ids:
         return {}
     rows = conn.execute(
-        "SELECT article_id, content_sha256, pipeline_version FROM articles WHERE article_id IN (SELECT unnest(?))",
+        "SELECT article_id, source_uri, content_sha256, pipeline_version FROM articles "
+        "WHERE article_id IN (SELECT unnest(?))",
         [list(article_ids)],
     ).fetchall()
-    return {aid: (sha, ver) for aid, sha, ver in rows}
+    return {aid: (uri, sha, ver) for aid, uri, sha, ver in rows}
 
 
 def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], run_id: str) -> LoadResult:
-    """Load a batch of articles with their facts in one transaction; unchanged content is skipped."""
-    stored = _stored_versions(conn, [rows.article["article_id"] for rows in batch])
-    seen: set[str] = set()
-    fresh = []
+    """Load a batch of articles with their facts in one transaction; unchanged content is skipped.
+
+    The input that stored an article first keeps it: another input with the same article_id (the same canonical
+    URL) is recorded in `duplicates` and never replaces it, so the winner does not depend on batch or run order
+    once stored, and within a run the first input in the run's order wins.
+    """
+    stored = _stored_articles(conn, [rows.article["article_id"] for rows in batch])
+    owner = {aid: uri for aid, (uri, _, _) in stored.items()}
+    fresh: list[RowsLike] = []
+    duplicates: list[dict[str, Any]] = []
+    taken: set[str] = set()
     unchanged = 0
-    for rows in batch:
-        aid = rows.article["article_id"]
-        version = (rows.article["content_sha256"], rows.article["pipeline_version"])
-        # The same article twice in one batch (same URL from two files) is loaded once: the first wins.
-        if stored.get(aid) == version or aid in seen:
-            unchanged += 1
-            continue
-        seen.add(aid)
-        fresh.append(rows)
-    if not fresh:
-        return LoadResult(0, unchanged)
     now = utc_now()
+    for rows in batch:
+        aid, uri = rows.article["article_id"], rows.article["source_uri"]
+        sha, version = rows.article["content_sha256"], rows.article["pipeline_version"]
+        holder = owner.setdefault(aid, uri)
+        if holder != uri:
+            duplicates.append(
+                {"source_uri": uri, "article_id": aid, "stored_source_uri": holder, "content_sha256": sha,
+                 "run_id": run_id, "seen_at": now}
+            )  # fmt: skip
+        elif stored.get(aid) == (uri, sha, version) or aid in taken:
+            unchanged += 1  # the same input again: stored as it is, or listed twice in this batch
+        else:
+            taken.add(aid)
+            fresh.append(rows)
     conn.execute("BEGIN TRANSACTION")
     try:
         # Only articles already stored have facts to replace; new ones skip the deletes.
         replaced = [rows.article["article_id"] for rows in fresh if rows.article["article_id"] in stored]
-        for table in _FACT_TABLES if replaced else ():
+        for table in FACT_TABLES if replaced else ():
             conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [replaced])
-        article_rows = [
-            [{**rows.article, "run_id": run_id, "ingested_at": now}[c] for c in _ARTICLE_COLUMNS]
-            for rows in fresh
-        ]
-        _insert_columns(conn, f"articles ({', '.join(_ARTICLE_COLUMNS)})", article_rows, _ON_CONFLICT_UPDATE)
-        entities = {e[0]: e for rows in fresh for e in rows.entities}
-        _insert_columns(conn, "entities", list(entities.values()), "ON CONFLICT DO NOTHING")
-        for table in _FACT_TABLES:
-            _insert_columns(conn, table, [v for rows in fresh for v in getattr(rows, table)])
+        articles = [{**rows.article, "run_id": run_id, "ingested_at": now} for rows in fresh]
+        _insert_rows(conn, "articles", articles, _ON_CONFLICT_UPDATE)
+        entities = {e["entity_id"]: e for rows in fresh for e in rows.entities}
+        _insert_rows(conn, "entities", list(entities.values()), "ON CONFLICT DO NOTHING")
+        for table in FACT_TABLES:
+            _insert_rows(conn, table, [row for rows in fresh for row in getattr(rows, table)])
+        _insert_rows(
+            conn,
+            "duplicates",
+            list({(d["source_uri"], d["article_id"]): d for d in duplicates}.values()),
+            "ON CONFLICT (source_uri, article_id) DO UPDATE SET stored_source_uri = excluded.stored_source_uri, "
+            "content_sha256 = excluded.content_sha256, run_id = excluded.run_id, seen_at = excluded.seen_at",
+        )
         conn.execute("COMMIT")
     except Exception:
         conn.execute("ROLLBACK")
         raise
-    return LoadResult(len(fresh), unchanged)
+    written = tuple(rows.article["article_id"] for rows in fresh)
+    return LoadResult(len(fresh), unchanged, len(duplicates), written)
 
 
-def upsert_rejects(
-    conn: duckdb.DuckDBPyConnection, rejects: Sequence[tuple[str, str, str, bytes, str]], run_id: str
-) -> int:
-    """Store rejected inputs (source_uri, stage, reason, payload, payload_sha256); the same input twice is one row."""
+def upsert_rejects(conn: duckdb.DuckDBPyConnection, rejects: Sequence[Row], run_id: str) -> int:
+    """Store rejected inputs (named rows: source_uri, stage, reason, payload, payload_sha256); one row per input."""
     if not rejects:
         return 0
     now = utc_now()
-    conn.executemany(
-        "INSERT INTO rejects (run_id, source_uri, stage, reason, payload, payload_sha256, rejected_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source_uri, payload_sha256) DO UPDATE SET "
-        "run_id = excluded.run_id, stage = excluded.stage, reason = excluded.reason, rejected_at = excluded.rejected_at",
-        [(run_id, uri, stage, reason, payload, sha, now) for uri, stage, reason, payload, sha in rejects],
+    _insert_rows(
+        conn,
+        "rejects",
+        # The same input twice in one batch is one row (the statement may not touch a key twice).
+        list(
+            {
+                (r["source_uri"], r["payload_sha256"]): {**r, "run_id": run_id, "rejected_at": now}
+                for r in rejects
+            }.values()
+        ),
+        "ON CONFLICT (source_uri, payload_sha256) DO UPDATE SET run_id = excluded.run_id, stage = excluded.stage, "
+        "reason = excluded.reason, rejected_at = excluded.rejected_at",
     )
     return len(rejects)
 
@@ -193,10 +217,14 @@ def upsert_fetch_states(
     if not states:
         return
     now = utc_now()
-    _insert_columns(
+    names = ("url", "final_url", "etag", "last_modified", "status", "last_error")
+    _insert_rows(
         conn,
-        "fetch_state (url, final_url, etag, last_modified, status, last_error, fetched_at)",
-        [(*state, now) for state in {s[0]: s for s in states}.values()],
+        "fetch_state",
+        [
+            {**dict(zip(names, state, strict=True)), "fetched_at": now}
+            for state in {s[0]: s for s in states}.values()
+        ],
         "ON CONFLICT (url) DO UPDATE SET fetched_at = excluded.fetched_at, status = excluded.status, "
         "last_error = excluded.last_error, "
         "final_url = coalesce(excluded.final_url, fetch_state.final_url), "

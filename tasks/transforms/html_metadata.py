@@ -84,13 +84,18 @@ _DATE_META = (
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dateupdate", "lastmodified")
 _DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-    r"(?:[T\s]*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2}))?)?"
+    r"(?:[T\s]*(?P<H>\d{1,2})[:：](?P<M>\d{2})(?:[:：](?P<S>\d{2})(?:\.\d+)?)?"
+    r"(?P<tz>Z|[+-](?P<tzh>\d{2}):?(?P<tzm>\d{2})(?!\d))?)?"
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[-/]?(\d{2})[-/]?(\d{2})/")
 
 
 def normalize_date(value: str) -> str | None:
-    """Turn `2023年05月12日 10:20`, `2023-05-12T10:20:00+08:00` etc. into ISO `YYYY-MM-DD[THH:MM[:SS]]`."""
+    """Turn `2023年05月12日 10:20`, `2023-05-12T10:20:00-05:00` etc. into ISO `YYYY-MM-DD[THH:MM[:SS]][±HH:MM]`.
+
+    A stated UTC offset is kept (the pipeline reads naive times in the source's zone, so dropping it would shift
+    the time); `Z` becomes `+00:00`.
+    """
     match = _DATE_RE.search(value or "")
     return _iso_from_match(match) if match else None
 
@@ -104,7 +109,17 @@ def _iso_from_match(match: re.Match[str]) -> str | None:
         iso += f"T{int(match['H']):02d}:{match['M']}"
         if match["S"] is not None:
             iso += f":{match['S']}"
+        iso += _offset(match)
     return iso
+
+
+def _offset(match: re.Match[str]) -> str:
+    """The match's UTC offset as `±HH:MM`, or "" when it states none or an impossible one (`10:20-2023年`)."""
+    if match["tz"] == "Z":
+        return "+00:00"
+    if match["tz"] is None or int(match["tzh"]) > 14 or match["tzm"] not in ("00", "15", "30", "45"):
+        return ""
+    return f"{match['tz'][0]}{match['tzh']}:{match['tzm']}"
 
 
 def _json_ld_dates(root: etree._Element) -> Iterator[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 
 class RejectedInput(Exception):
@@ -175,7 +176,7 @@ class Article:
     source_uri: str
     url: str | None
     title: str | None
-    published_at: str | None
+    published_at: datetime | None  # aware, UTC (tasks.transforms.datetimes)
     language: str
     script_original: str
     encoding_detected: str
@@ -188,6 +189,7 @@ class Article:
     quality: str = "ok"  # "ok" | "keyword_list" | ...: bodies that are not prose get no facts
     quality_reason: str | None = None
     decode_errors: int = 0  # byte sequences replaced while decoding
+    published_date: date | None = None  # the publication's calendar date in the source's time zone
 
 
 @dataclass(frozen=True)

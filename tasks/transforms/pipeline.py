@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import tzinfo
 
 from tasks.transforms.chars import HAN
+from tasks.transforms.datetimes import DEFAULT_TIMEZONE, parse_published, zone_named
 from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
 from tasks.transforms.html import extract_page
@@ -36,8 +37,8 @@ def _title_from_text(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def process_document(doc: RawDocument) -> Article:
-    """Run every stage on one document; raises RejectedInput with the failing stage."""
+def process_document(doc: RawDocument, zone: tzinfo | None = None) -> Article:
+    """Run every stage on one document (naive times read in `zone`, default Asia/Shanghai); raises RejectedInput."""
     decoded = decode_bytes(doc.payload, declared_charset=doc.declared_charset, source_uri=doc.source_uri)
     title, published_at, url = doc.title, doc.published_at, doc.url
     if doc.media_type == "html":
@@ -57,14 +58,17 @@ def process_document(doc: RawDocument) -> Article:
             "normalize", f"text too short to be an article ({len(body_raw.strip())} chars)", doc.source_uri
         )
     title = title or doc.fallback_title
-    published_at = normalize_published(published_at) or normalize_published(doc.fallback_published_at)
+    zone = zone or zone_named(DEFAULT_TIMEZONE)
+    published = parse_published(published_at, zone) or parse_published(doc.fallback_published_at, zone)
     norm = normalize_text(body_raw)
-    facts = extract_facts(norm.text, published_at=published_at)
+    # Facts resolve relative dates (昨天, 4月20日) against the day as the source's readers saw it.
+    facts = extract_facts(norm.text, published_at=published.local_date.isoformat() if published else None)
     return Article(
         source_uri=doc.source_uri,
         url=url,
         title=normalize_text(title).text if title else None,
-        published_at=published_at,
+        published_at=published.at if published else None,
+        published_date=published.local_date if published else None,
         language=detect_language(norm.text),
         script_original=norm.script_original,
         encoding_detected=decoded.encoding + (f" (repaired: {decoded.repair})" if decoded.repair else ""),
@@ -77,13 +81,16 @@ def process_document(doc: RawDocument) -> Article:
     )
 
 
-def process_documents(docs: list[RawDocument]) -> tuple[list[Article], list[Reject]]:
-    """Process a batch; each failure becomes a Reject with its stage and reason, and the batch goes on."""
+def process_documents(
+    docs: list[RawDocument], timezone: str = DEFAULT_TIMEZONE
+) -> tuple[list[Article], list[Reject]]:
+    """Process a batch (naive times in `timezone`); each failure becomes a Reject and the batch goes on."""
+    zone = zone_named(timezone)
     articles: list[Article] = []
     rejects: list[Reject] = []
     for doc in docs:
         try:
-            articles.append(process_document(doc))
+            articles.append(process_document(doc, zone))
         except RejectedInput as exc:
             rejects.append(Reject(doc.source_uri, exc.stage, exc.reason, doc.payload))
         except Exception as exc:  # noqa: BLE001 - a bug on one input must not lose the batch; it is stored with its type
@@ -93,38 +100,3 @@ def process_documents(docs: list[RawDocument]) -> tuple[list[Article], list[Reje
                 )
             )
     return articles, rejects
-
-
-_CN_DATE = re.compile(
-    r"(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-)
-
-
-# A time without an offset on a Chinese news page or record is China Standard Time (UTC+8, no daylight saving):
-# stored as UTC like every *_at column.
-NAIVE_TIME_OFFSET = timedelta(hours=8)
-
-
-def normalize_published(value: str | None) -> str | None:
-    """ISO-8601 in UTC (no offset) from a published date as sources write it; a bare date stays a date."""
-    if not value or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        has_time = len(text) > 10
-    except ValueError:
-        match = _CN_DATE.search(text)
-        if not match:
-            return None
-        y, mo, d, h, mi, s = match.groups()
-        try:
-            parsed = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
-        except ValueError:
-            return None
-        has_time = h is not None
-    if not has_time:
-        return parsed.date().isoformat()
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone(NAIVE_TIME_OFFSET))
-    return parsed.astimezone(UTC).replace(tzinfo=None).isoformat()

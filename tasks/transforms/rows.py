@@ -6,10 +6,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from tasks.transforms.datetimes import naive_utc
 from tasks.transforms.models import Article, NormalizedText, Reject
 
 # Bump when a change to decoding, normalization or extraction should re-process unchanged inputs.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: published_at keeps stated UTC offsets; named rows with the 0003 columns
 
 
 def short_hash(*parts: str) -> str:
@@ -27,28 +28,65 @@ def entity_key(kind: str, name: str) -> str:
     return short_hash(kind, name)
 
 
+Row = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class ArticleRows:
-    """Rows for one article in every table; loaded together or not at all."""
+    """Named rows (column -> value) for one article in every table; loaded together or not at all."""
 
-    article: dict[str, Any]
-    entities: list[tuple[Any, ...]] = field(default_factory=list)
-    mentions: list[tuple[Any, ...]] = field(default_factory=list)
-    roles: list[tuple[Any, ...]] = field(default_factory=list)
-    metrics: list[tuple[Any, ...]] = field(default_factory=list)
-    quotes: list[tuple[Any, ...]] = field(default_factory=list)
-    events: list[tuple[Any, ...]] = field(default_factory=list)
-    dates: list[tuple[Any, ...]] = field(default_factory=list)
+    article: Row
+    entities: list[Row] = field(default_factory=list)
+    mentions: list[Row] = field(default_factory=list)
+    roles: list[Row] = field(default_factory=list)
+    metrics: list[Row] = field(default_factory=list)
+    quotes: list[Row] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
+    dates: list[Row] = field(default_factory=list)
 
 
-def _raw(norm: NormalizedText | None, start: int, end: int) -> tuple[int | None, int | None]:
-    if norm is None or not norm.offsets or end > len(norm.text):
-        return None, None
-    return norm.raw_span(start, end)
+def _span(norm: NormalizedText | None, start: int, end: int) -> Row:
+    """start_pos/end_pos in the normalized body and raw_start_pos/raw_end_pos in the raw body."""
+    raw_start, raw_end = (None, None)
+    if norm is not None and norm.offsets and end <= len(norm.text):
+        raw_start, raw_end = norm.raw_span(start, end)
+    return {"start_pos": start, "end_pos": end, "raw_start_pos": raw_start, "raw_end_pos": raw_end}
+
+
+def _entity_id(kind: str, name: str | None) -> str | None:
+    return entity_key(kind, name) if name else None
+
+
+def _article_row(article: Article, aid: str) -> Row:
+    byline = article.facts.byline
+    return {
+        "article_id": aid,
+        "source_uri": article.source_uri,
+        "url": article.url,
+        "title": article.title,
+        "published_at": naive_utc(article.published_at),
+        "published_date": article.published_date,
+        "agency": byline.agency if byline else None,
+        "bureau": byline.bureau if byline else None,
+        "reporter": byline.reporter if byline else None,
+        "photographer": byline.photographer if byline else None,
+        "editor": byline.editor if byline else None,
+        "language": article.language,
+        "script_original": article.script_original,
+        "encoding_detected": article.encoding_detected,
+        "encoding_confidence": article.encoding_confidence,
+        "decode_errors": article.decode_errors,
+        "quality": article.quality,
+        "quality_reason": article.quality_reason,
+        "body_raw": article.body_raw,
+        "body": article.body,
+        "content_sha256": article.content_sha256,
+        "pipeline_version": PIPELINE_VERSION,
+    }
 
 
 def to_rows(article: Article) -> ArticleRows:
-    """Rows of every table for one article."""
+    """Named rows of every table for one article (the article row lacks run_id/ingested_at: the load adds them)."""
     aid = article_key(article.url, article.source_uri)
     norm = (
         NormalizedText(article.body, article.body_raw, article.offsets, article.script_original)
@@ -56,79 +94,61 @@ def to_rows(article: Article) -> ArticleRows:
         else None
     )
     facts = article.facts
-    byline = facts.byline
-    row = {
-        "article_id": aid,
-        "source_uri": article.source_uri,
-        "url": article.url,
-        "title": article.title,
-        "published_at": article.published_at,
-        "agency": byline.agency if byline else None,
-        "bureau": byline.bureau if byline else None,
-        "reporter": byline.reporter if byline else None,
-        "language": article.language,
-        "script_original": article.script_original,
-        "encoding_detected": article.encoding_detected,
-        "encoding_confidence": article.encoding_confidence,
-        "body_raw": article.body_raw,
-        "body": article.body,
-        "content_sha256": article.content_sha256,
-        "pipeline_version": PIPELINE_VERSION,
-    }
-    entities: dict[str, tuple[Any, ...]] = {}
+    entities: dict[str, Row] = {}
     mentions = []
     for m in facts.mentions:
         eid = entity_key(m.kind, m.name)
-        entities.setdefault(eid, (eid, m.kind, m.name, m.level))
-        mentions.append((aid, eid, m.surface, m.start, m.end, *_raw(norm, m.start, m.end)))
+        entities.setdefault(eid, {"entity_id": eid, "kind": m.kind, "name": m.name, "level": m.level})
+        mentions.append(
+            {"article_id": aid, "entity_id": eid, "surface": m.surface, **_span(norm, m.start, m.end)}
+        )
+    roles = [
+        {"article_id": aid, "person": r.person, "person_entity_id": _entity_id("person", r.person),
+         "title": r.title, "organization": r.organization,
+         "organization_entity_id": _entity_id("organization", r.organization), **_span(norm, r.start, r.end)}
+        for r in facts.roles
+    ]  # fmt: skip
+    metrics = [
+        {"article_id": aid, "subject": x.subject, "measure": x.measure, "value": x.value, "unit": x.unit,
+         "unit_written": x.unit_written, "approx": x.approx, "period": x.period, "period_start": x.period_start,
+         "period_end": x.period_end, "kind": x.kind, **_span(norm, x.start, x.end)}
+        for x in facts.metrics
+    ]  # fmt: skip
+    quotes = [
+        {"article_id": aid, "speaker": q.speaker, "speaker_entity_id": _entity_id("person", q.speaker),
+         "text": q.text, **_span(norm, q.start, q.end)}
+        for q in facts.quotes
+    ]  # fmt: skip
+    events = [
+        {"article_id": aid, "name": e.name,
+         # A partial date (2025-04) is not a DATE; the dates table keeps it.
+         "event_date": e.event_date if e.event_date and len(e.event_date) == 10 else None,
+         "location": e.location, "organizers": list(e.organizers), "guided_by": list(e.guided_by),
+         **_span(norm, e.start, e.end)}
+        for e in facts.events
+    ]  # fmt: skip
+    dates = [
+        {"article_id": aid, "surface": d.surface, "iso": d.iso, **_span(norm, d.start, d.end)}
+        for d in facts.dates
+    ]
     return ArticleRows(
-        article=row,
+        article=_article_row(article, aid),
         entities=list(entities.values()),
         mentions=mentions,
-        roles=[
-            (aid, r.person, r.title, r.organization, r.start, r.end, *_raw(norm, r.start, r.end))
-            for r in facts.roles
-        ],
-        metrics=[
-            (
-                aid,
-                x.subject,
-                x.measure,
-                x.value,
-                x.unit,
-                x.period,
-                x.kind,
-                x.start,
-                x.end,
-                *_raw(norm, x.start, x.end),
-            )
-            for x in facts.metrics
-        ],
-        quotes=[(aid, q.speaker, q.text, q.start, q.end, *_raw(norm, q.start, q.end)) for q in facts.quotes],
-        events=[
-            (
-                aid,
-                e.name,
-                e.event_date if e.event_date and len(e.event_date) == 10 else None,
-                e.location,
-                list(e.organizers),
-                list(e.guided_by),
-                e.start,
-                e.end,
-                *_raw(norm, e.start, e.end),
-            )
-            for e in facts.events
-        ],
-        dates=[(aid, d.surface, d.iso, d.start, d.end, *_raw(norm, d.start, d.end)) for d in facts.dates],
+        roles=roles,
+        metrics=metrics,
+        quotes=quotes,
+        events=events,
+        dates=dates,
     )
 
 
-def reject_row(reject: Reject) -> tuple[str, str, str, bytes, str]:
-    """(source_uri, stage, reason, payload, payload_sha256) for the rejects table."""
-    return (
-        reject.source_uri,
-        reject.stage,
-        reject.reason,
-        reject.payload,
-        hashlib.sha256(reject.payload).hexdigest(),
-    )
+def reject_row(reject: Reject) -> Row:
+    """The rejects table's named row for a rejected input (the load adds run_id and rejected_at)."""
+    return {
+        "source_uri": reject.source_uri,
+        "stage": reject.stage,
+        "reason": reject.reason,
+        "payload": reject.payload,
+        "payload_sha256": hashlib.sha256(reject.payload).hexdigest(),
+    }

@@ -199,7 +199,15 @@ def test_article_closing_lines_are_kept(last: str) -> None:
         pytest.param("<title>新闻标题_频道_网站</title>", "<h1>新闻标题</h1>" + PROSE, "title", "新闻标题", id="h1"),
         pytest.param(
             "<meta property='article:published_time' content='2023-05-12T10:20:00+08:00'>",
-            PROSE, "published_at", "2023-05-12T10:20:00", id="meta-published-time",
+            PROSE, "published_at", "2023-05-12T10:20:00+08:00", id="meta-published-time",
+        ),
+        pytest.param(
+            "<meta property='article:published_time' content='2023-05-12T10:20:00-05:00'>",
+            PROSE, "published_at", "2023-05-12T10:20:00-05:00", id="meta-published-time-offset-kept",
+        ),
+        pytest.param(
+            "<meta property='article:published_time' content='2023-05-12T15:20:00Z'>",
+            PROSE, "published_at", "2023-05-12T15:20:00+00:00", id="meta-published-time-zulu",
         ),
         pytest.param("<meta name='publishdate' content='2023-05-12'>", PROSE, "published_at", "2023-05-12", id="publishdate"),
         pytest.param("", "<time datetime='2023-05-12'>昨天</time>" + PROSE, "published_at", "2023-05-12", id="time-tag"),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -29,7 +30,7 @@ def _article(source: str = "a.txt", body: str = BODY) -> Article:
         events=(Event("启动仪式", "2025-04-20", "柳州", ("甲",), ("乙", "丙"), 0, 4),),
     )
     return Article(
-        source_uri=source, url=None, title="t", published_at="2025-04-20", language="zh",
+        source_uri=source, url=None, title="t", published_at=datetime(2025, 4, 20, 2, 0, tzinfo=UTC), language="zh",
         script_original="hans", encoding_detected="utf-8", encoding_confidence=1.0, body_raw=body, body=body,
         content_sha256=hashlib.sha256(body.encode()).hexdigest(), facts=facts, offsets=tuple(range(len(body) + 1)),
     )  # fmt: skip
@@ -72,7 +73,7 @@ def test_failed_batch_writes_nothing_and_keeps_committed_rows(conn) -> None:
     repository.upsert_articles(conn, [to_rows(_article("ok.txt"))], "run1")
     good = to_rows(_article("new.txt"))
     bad = to_rows(_article("bad.txt"))
-    bad.metrics[0] = (*bad.metrics[0][:3], None, *bad.metrics[0][4:])  # value NULL violates NOT NULL
+    bad.metrics[0]["value"] = None  # violates NOT NULL
     with pytest.raises(duckdb.ConstraintException):
         repository.upsert_articles(conn, [good, bad], "run2")
     assert conn.execute("SELECT list(source_uri) FROM articles").fetchone() == (["ok.txt"],)
@@ -115,3 +116,73 @@ def test_read_only_connection_cannot_write(tmp_path: Path) -> None:
         migrate(c)
     with connect(db, read_only=True) as ro, pytest.raises(duckdb.Error):
         ro.execute("DELETE FROM articles")
+
+
+def test_new_fact_fields_are_stored(conn) -> None:
+    article = _article()
+    facts = replace(
+        article.facts,
+        byline=Byline("新华社", None, "张莉", 0, 2, photographer="李四", editor="王五"),
+        metrics=(
+            Metric(None, "投资", 3.2e8, "元", "2024年", 12, 19, kind="amount", unit_written="亿元", approx=True,
+                   period_start="2024-01-01", period_end="2024-12-31"),
+        ),
+    )  # fmt: skip
+    article = replace(
+        article, facts=facts, quality="keyword_list", quality_reason="short lines", decode_errors=3
+    )
+    repository.upsert_articles(conn, [to_rows(article)], "run1")
+    assert conn.execute(
+        "SELECT photographer, editor, quality, quality_reason, decode_errors FROM articles"
+    ).fetchone() == ("李四", "王五", "keyword_list", "short lines", 3)
+    assert conn.execute(
+        "SELECT unit_written, approx, period_start::VARCHAR, period_end::VARCHAR FROM metrics"
+    ).fetchone() == ("亿元", True, "2024-01-01", "2024-12-31")
+    # The role's and the quote's names point at their entities by the same key as mentions do.
+    assert conn.execute(
+        "SELECT e.name FROM roles r JOIN entities e ON e.entity_id = r.person_entity_id"
+    ).fetchall() == [("张壮",)]
+    assert conn.execute(
+        "SELECT e.name FROM quotes q JOIN entities e ON e.entity_id = q.speaker_entity_id"
+    ).fetchall() == [("张壮",)]
+    assert conn.execute("SELECT organization_entity_id IS NOT NULL FROM roles").fetchone() == (True,)
+
+
+def _same_url(source: str, body: str = BODY) -> Article:
+    return replace(_article(source, body), url="https://example.cn/a.html")
+
+
+def test_same_article_from_two_inputs_keeps_the_first_and_records_the_other(conn) -> None:
+    first = repository.upsert_articles(
+        conn, [to_rows(_same_url("b.html")), to_rows(_same_url("a.html"))], "run1"
+    )
+    assert (first.loaded, first.unchanged, first.duplicates) == (1, 0, 1)
+    assert conn.execute("SELECT source_uri FROM articles").fetchall() == [("b.html",)]
+    assert conn.execute("SELECT source_uri, stored_source_uri, run_id FROM duplicates").fetchall() == [
+        ("a.html", "b.html", "run1")
+    ]
+    assert conn.execute("SELECT count(*) FROM roles").fetchone() == (1,)  # one article's facts, once
+
+
+@pytest.mark.parametrize(
+    "order", [("a.html", "b.html"), ("b.html", "a.html")], ids=["same-order", "reversed"]
+)
+def test_rerun_of_duplicates_loads_nothing_and_never_flips(conn, order: tuple[str, str]) -> None:
+    repository.upsert_articles(
+        conn, [to_rows(_same_url("a.html")), to_rows(_same_url("b.html", BODY + "另"))], "r1"
+    )
+    before = _counts(conn)
+    again = repository.upsert_articles(
+        conn, [to_rows(_same_url(s, BODY + ("另" if s == "b.html" else ""))) for s in order], "r2"
+    )
+    assert (again.loaded, again.unchanged, again.duplicates) == (0, 1, 1)
+    assert conn.execute("SELECT source_uri, body FROM articles").fetchall() == [("a.html", BODY)]
+    assert _counts(conn) == before
+    assert conn.execute("SELECT source_uri, run_id FROM duplicates").fetchall() == [("b.html", "r2")]
+
+
+def test_the_stored_input_still_updates_its_article(conn) -> None:
+    repository.upsert_articles(conn, [to_rows(_same_url("a.html")), to_rows(_same_url("b.html"))], "r1")
+    edited = repository.upsert_articles(conn, [to_rows(_same_url("a.html", BODY + "更正。"))], "r2")
+    assert (edited.loaded, edited.written) == (1, (to_rows(_same_url("a.html")).article["article_id"],))
+    assert conn.execute("SELECT source_uri, body FROM articles").fetchall() == [("a.html", BODY + "更正。")]
