@@ -36,7 +36,7 @@ def _settings(with_sources: bool = False) -> tuple[Settings, dict[str, Source]]:
         settings = load_settings()
         return settings, load_sources(settings.sources_file) if with_sources else {}
     except SettingsError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}", highlight=False)
+        err.print(f"[red]configuration error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -220,20 +220,31 @@ def query(
         str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    allow_files: Annotated[
+        bool,
+        typer.Option(
+            "--allow-files",
+            help="Let the SQL read other files (read_csv, read_parquet...); it still writes none.",
+        ),
+    ] = False,
 ) -> None:
-    """Run SQL on the warehouse opened read-only and print the result."""
+    """Run SQL on the warehouse in a read-only sandbox (no other files, no writes) and print the result."""
     import duckdb
 
     from warehouse.connection import connect
+    from warehouse.query import QueryRefused, run_query, sandbox_config
 
     db_path = db or _settings()[0].db_path
     try:
-        with connect(db_path, read_only=True) as conn:
-            cursor = conn.execute(sql)
-            columns = [d[0] for d in cursor.description or []]
-            rows = cursor.fetchall()
-    except (duckdb.Error, FileNotFoundError) as exc:
-        err.print(f"[red]query failed:[/red] {exc}")
+        with connect(db_path, read_only=True, config=sandbox_config(allow_files)) as conn:
+            columns, rows = run_query(conn, sql)
+    except (duckdb.Error, FileNotFoundError, QueryRefused) as exc:
+        # DuckDB's messages carry a caret diagram on later lines; the first line says what failed.
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        hint = (
+            " (--allow-files lets a query read other files)" if "disabled by configuration" in message else ""
+        )
+        err.print(f"[red]query failed:[/red] {message}{hint}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     if fmt is Format.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
