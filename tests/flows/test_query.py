@@ -41,11 +41,8 @@ def _refused(db: Path, sql: str, *flags: str) -> str:
     before, extensions = _files(db.parent), _extension_dirs()
     result = runner.invoke(app, ["query", sql, "--db", str(db), *flags])
     assert result.exit_code == 1, result.output
-    assert (
-        "Traceback" not in result.output
-        and result.exception is None
-        or isinstance(result.exception, SystemExit)
-    )
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("query failed: "), result.stderr
     assert _files(db.parent) == before, "the query wrote a file or changed the warehouse"

@@ -20,6 +20,7 @@ CONTRACT = {
     "runs": {"run_id", "flow_run_id", "started_at", "finished_at", "status", "n_inputs", "n_loaded",
              "n_unchanged", "n_rejected"},
     "rejects": {"run_id", "source_uri", "stage", "reason", "payload", "rejected_at"},
+    "duplicates": {"source_uri", "article_id", "stored_source_uri", "run_id", "seen_at"},
 }  # fmt: skip
 
 
