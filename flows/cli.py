@@ -234,7 +234,8 @@ def query(
     from warehouse.connection import connect
     from warehouse.query import QueryRefused, run_query, sandbox_config
 
-    db_path = db or _settings()[0].db_path
+    settings, _ = _settings()  # checked even with --db: a typo is an error, never ignored
+    db_path = db or settings.db_path
     try:
         with connect(db_path, read_only=True, config=sandbox_config(allow_files)) as conn:
             columns, rows = run_query(conn, sql)
@@ -273,7 +274,8 @@ def stats(
     from warehouse import repository
     from warehouse.connection import connect
 
-    db_path = db or _settings()[0].db_path
+    settings, _ = _settings()  # checked even with --db: a typo is an error, never ignored
+    db_path = db or settings.db_path
     try:
         with connect(db_path, read_only=True) as conn:
             recent = repository.recent_runs(conn, runs)
