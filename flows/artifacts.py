@@ -27,7 +27,8 @@ def render_summary(summary: dict[str, Any], status: str) -> str:
             f"Warehouse: `{summary['db_path']}`",
             "## Counts\n"
             + _table(
-                ("", "n"), [(k, counts.get(k, 0)) for k in ("inputs", "loaded", "unchanged", "rejected")]
+                ("", "n"),
+                [(k, counts.get(k, 0)) for k in ("inputs", "loaded", "unchanged", "duplicates", "rejected")],
             ),
             "## Facts extracted\n" + _table(("kind", "n"), sorted(summary["facts"].items())),
             "## Rejects by reason\n" + _table(("stage: reason", "n"), sorted(summary["rejects"].items())),
