@@ -53,8 +53,8 @@ def _metric_key(value: float, unit: str | None) -> tuple[float, str | None]:
 def _score_metrics(art: dict[str, Any], facts: Facts, c: Counter[str], misses: list[str]) -> None:
     """Match metrics on (|value|, unit), then check kind, sign and scale (value, unit_written) on each match."""
     got: dict[tuple[float, str | None], Metric] = {}
-    for m in facts.metrics:  # one per (|value|, unit), as the gold lists them; the first in the text
-        got.setdefault(_metric_key(m.value, m.unit), m)
+    for metric in facts.metrics:  # one per (|value|, unit), as the gold lists them; the first in the text
+        got.setdefault(_metric_key(metric.value, metric.unit), metric)
     c["pred"] += len(got)
     for want in art["metrics"]:
         c["gold"] += 1
@@ -64,16 +64,13 @@ def _score_metrics(art: dict[str, Any], facts: Facts, c: Counter[str], misses: l
             misses.append(f"{art['id']}: metric {want['value']} {want['unit']} ({want['evidence']})")
             continue
         c["tp"] += 1
-        c["kind_ok"] += m.kind == want["kind"]
-        c["sign_ok"] += (m.value < 0) == (float(want["value"]) < 0)
-        scale_ok = m.unit_written == want["unit_written"] and abs(m.value) == abs(float(want["value"]))
-        c["scale_ok"] += scale_ok
         checks = (
             ("kind", m.kind == want["kind"]),
-            ("sign", (m.value < 0) == (want["value"] < 0)),
-            ("scale", scale_ok),
+            ("sign", (m.value < 0) == (float(want["value"]) < 0)),
+            ("scale", m.unit_written == want["unit_written"] and abs(m.value) == abs(float(want["value"]))),
         )
         for label, ok in checks:
+            c[f"{label}_ok"] += ok
             if not ok:
                 misses.append(
                     f"{art['id']}: {label} of {want['value']} {want['unit']}: got {m.kind} {m.value} {m.unit_written}"

@@ -43,6 +43,8 @@ _FOLLOWING_NOUN_RE = re.compile(f"“?(?P<noun>[{HAN}\\w]{{2,20}}?)”?(?=[，�
 _SUBJECT_HEAD_RE = re.compile(r"产业|行业|企业|领域|地区|业(?![务绩主余额])")
 _SPLIT_SUBJECTS_RE = re.compile(r"[和、及与]")
 _SUBJECT_KINDS = frozenset(("organization", "location"))
+# A period or subject is looked for back to the sentence start; a semicolon ends a list item that has its own.
+_PERIOD_SCOPE_ENDS = SENTENCE_ENDS | frozenset("；;")
 
 
 def _kind(figure: Figure, before: str, change: re.Match[str] | None) -> str:
@@ -83,7 +85,7 @@ def _distribute(subject: str | None, n: int) -> list[str | None]:
 def _sentence_start(text: str, pos: int) -> int:
     floor = max(0, pos - _SENTENCE_WINDOW)
     i = pos
-    while i > floor and text[i - 1] not in SENTENCE_ENDS:
+    while i > floor and text[i - 1] not in _PERIOD_SCOPE_ENDS:
         i -= 1
     return i
 
