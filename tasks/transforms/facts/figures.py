@@ -21,6 +21,8 @@ _NUMBER_RE = re.compile(
 _APPROX_AFTER_NUMBER = "多余"
 _APPROX_AFTER_UNIT = ("左右", "以上", "上下", "出头", "不到", "多", "余")
 _APPROX_BEFORE = (
+    "约合人民币",
+    "人民币约",
     "大约",
     "将近",
     "接近",
@@ -134,7 +136,7 @@ def iter_figures(text: str) -> Iterator[Figure]:
         if unit is not None and unit.family == "duration" and text.startswith("半", end):
             end, half = end + 1, 0.5  # 两年半
         tail = next((a for a in _APPROX_AFTER_UNIT if text.startswith(a, end)), "")
-        approx = approx or bool(tail) or text.endswith(_APPROX_BEFORE, max(0, m.start() - 2), m.start())
+        approx = approx or bool(tail) or text.endswith(_APPROX_BEFORE, max(0, m.start() - 5), m.start())
         scale = MULTIPLIERS.get(mult, 1.0) * (unit.scale if unit else 1.0)
         written = (mult + unit.written) if unit else mult
         last_end = end + len(tail)

@@ -55,7 +55,7 @@ def is_not_a_metric(text: str, fig: Figure) -> bool:
         return True  # 70周年: an anniversary
     if prev == "前" and unit in _RANK_UNITS:
         return True  # 前100名: a rank
-    if prev in "几数唯" or prev in _DEMONSTRATIVES or prev in _LIST_CLOSERS:
+    if prev and (prev in "几数唯" or prev in _DEMONSTRATIVES or prev in _LIST_CLOSERS):
         return True  # 几十个, 唯一一所, 这两个领域, “生命科学奖”…三个奖项
     if (
         fig.written_value in (1.0, 2.0)
