@@ -225,3 +225,10 @@ def test_every_span_lies_within_the_seed_text() -> None:
 def test_every_span_lies_within_the_text_on_real_pages() -> None:
     for body in _bodies():
         _check_spans(body)
+
+
+def test_a_period_stops_at_a_semicolon_unless_it_opens_the_sentence() -> None:
+    seed = "今年一季度产业产值增长14.1%；获批筹建柳州螺蛳粉、融安金桔2个国家地理标志产品保护示范区。"
+    assert _one(seed, 2.0, "个", "2025-04-20").period is None
+    longfor = "上半年，龙湖实现合约销售金额1056.2亿元，同比增长8.8%；营业额385.7亿元，同比增长42.2%。"
+    assert _one(longfor, 38570000000.0, "元", "2019-09-07").period_end == "2019-06-30"

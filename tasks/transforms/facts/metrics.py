@@ -10,7 +10,7 @@ from ._text import HAN, SENTENCE_ENDS, clause_start
 from .dates import find_context_year
 from .figures import JOINERS, Figure, iter_figures, scaled
 from .metric_rules import is_not_a_metric
-from .periods import PERIOD_RE, find_periods, resolve_period
+from .periods import PERIOD_RE, Period, find_periods, resolve_period
 from .units import MULTIPLIERS
 
 # How far back a figure's clause and sentence are read: bounds the work per figure, so the stage stays linear in
@@ -82,12 +82,27 @@ def _distribute(subject: str | None, n: int) -> list[str | None]:
     return [p if p.endswith(suffix) else p + suffix for p in parts]
 
 
-def _sentence_start(text: str, pos: int) -> int:
+def _sentence_start(text: str, pos: int, ends: frozenset[str] = _PERIOD_SCOPE_ENDS) -> int:
     floor = max(0, pos - _SENTENCE_WINDOW)
     i = pos
-    while i > floor and text[i - 1] not in _PERIOD_SCOPE_ENDS:
+    while i > floor and text[i - 1] not in ends:
         i -= 1
     return i
+
+
+def _find_period(text: str, pos: int, context_year: int | None) -> Period | None:
+    """The last period in the figure's sentence part (up to a semicolon), else one that opens the sentence."""
+    part = _sentence_start(text, pos)
+    periods = find_periods(text, part, pos, context_year)
+    if periods:
+        return periods[-1]
+    sentence = _sentence_start(text, part, SENTENCE_ENDS)
+    opening = find_periods(text, sentence, part, context_year)[:1]  # 上半年，…；营业额385.7亿元
+    return (
+        opening[0]
+        if opening and opening[0].start == sentence and text.startswith("，", opening[0].end)
+        else None
+    )
 
 
 def _with_unit(item: Figure, last: Figure) -> Figure:
@@ -162,8 +177,7 @@ def extract_metrics(
         cut = list(_VERB_CUT_RE.finditer(phrase))
         if cut:
             phrase = phrase[cut[-1].end() :]
-        periods = find_periods(text, _sentence_start(text, first), first, context_year)
-        period = periods[-1] if periods else None
+        period = _find_period(text, first, context_year)
         period_surface = period.surface if period else None
         period_days = (period.first_day, period.last_day) if period else (None, None)
         base = _COMPARE_RE.match(phrase)
