@@ -46,6 +46,10 @@ def _one(text: str, value: float, unit: str | None, published_at: str | None = N
         pytest.param(DG_RISE, 17.8, "%", "growth", id="zeng-zhang"),
         pytest.param("电量从86%降到了38%。", 38.0, "%", "share", id="jiang-dao-is-a-level"),
         pytest.param("营业收入同比减少3亿元。", -300000000.0, "元", "growth", id="jian-shao-money"),
+        pytest.param("创业板指跌幅接近3%。", -3.0, "%", "growth", id="die-fu-jie-jin"),
+        pytest.param("A股龙头股9天跌近30%", -30.0, "%", "growth", id="die-jin"),
+        pytest.param("个股却直线拉升3%", 3.0, "%", "growth", id="la-sheng"),
+        pytest.param("12日至9月25日股价下跌近三成。", -30.0, "%", "growth", id="cheng-decline"),
     ],
 )
 def test_sign(text: str, value: float, unit: str, kind: str) -> None:
@@ -170,6 +174,10 @@ def test_period(
         pytest.param(PRIZE, 1000000.0, "美元", "amount", id="money"),
         pytest.param(EXAM, 885.0, "名", "count", id="students"),
         pytest.param("笔者率队调研了20家企业。", 20.0, "家", "count", id="lv-dui-is-a-verb"),
+        # mingridapan/1, xds/1, 163/7 (unlabeled news_html_gold pages)
+        pytest.param("全球经济增长率也将从3%降至2.3%。", 2.3, "%", "rate", id="level-keeps-the-measure"),
+        pytest.param("9月26日，按150%拨备覆盖率计算。", 150.0, "%", "rate", id="rate-named-after"),
+        pytest.param("成交额保持着100%以上的月环比增长。", 100.0, "%", "growth", id="growth-named-after"),
     ],
 )
 def test_kind(text: str, value: float, unit: str, kind: str) -> None:
@@ -196,6 +204,13 @@ def test_subject_from_an_entity_named_before() -> None:
         pytest.param("这两大世界最安全的密码算法却在2004年和2005年被王小云先后破解了。", id="years-list"),
         pytest.param("庆祝建国70周年。", id="anniversary"),
         pytest.param("千万不要忘记。", id="qian-wan-adverb"),
+        # Real phrases from unlabeled news_html_gold pages (sxmu/1, qq/2, gamersky, sina/4, thepaper/3, thepaper/1).
+        pytest.param("第二十三条 监察机关调查涉嫌贪污贿赂。", id="ordinal-inside-numeral"),
+        pytest.param("近一两年P2P爆雷潮。", id="yi-liang-estimate"),
+        pytest.param("版本更新都安排在周四，是以周三周四这两天的官方。", id="weekday"),
+        pytest.param("拍摄视频方面，iPhone 11支持更好的电子防抖。", id="model-name"),
+        pytest.param("贯彻落实十九届四中全会精神。", id="session"),
+        pytest.param("据不完全统计，仅2017年上半年，共享充电宝行业先后获得了融资。", id="shang-ban-nian"),
     ],
 )
 def test_not_metrics(text: str) -> None:

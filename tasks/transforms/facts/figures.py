@@ -15,8 +15,9 @@ from .units import MULTIPLIERS, UNITS, Unit, match_multiplier, match_unit
 _NUMBER_RE = re.compile(
     r"(?<![0-9０-９.．A-Za-z第])"
     r"(?:(?P<ar>[0-9０-９]{1,3}(?:,[0-9]{3})+(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?)"
-    r"|(?P<cn>[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿点]*|[百千](?=[余多]))"
-    r"|(?P<half>半))"
+    r"|(?<![〇零一二两三四五六七八九十百千万亿])"  # never from the middle of a numeral: 第十三条 is no 三条
+    r"(?P<cn>[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿点]*|[百千](?=[余多]))"
+    r"|(?<![上下])(?P<half>半))"  # 上半年 is a period
 )
 _APPROX_AFTER_NUMBER = "多余"
 _APPROX_AFTER_UNIT = ("左右", "以上", "上下", "出头", "不到", "多", "余")

@@ -32,6 +32,12 @@ _AFTER_YEAR = (
 )
 _RANK_UNITS = frozenset(("名", "强", "位", "届"))
 _CN_DIGITS = "一二三四五六七八九"
+_WEEKDAY_BEFORE = ("周", "星期", "礼拜")  # 周三, 星期五
+# 十九届四中全会, 十三届全国人大: a numbered session, not a count; 三次产业 is a term (the tertiary sector).
+_ORDINAL_AFTER = {
+    "届": ("一", "二", "三", "四", "五", "六", "七", "八", "九", "全国", "人大", "中央"),
+    "次": ("产业",),
+}
 # 一 is the article "a" (一个决定, 一封信) unless the words around it make it a count of one.
 _ONE_BEFORE = ("只有", "仅有", "其中", "不到", "不足", "从", "仅", "只")
 _DEMONSTRATIVES = "这那此该"
@@ -55,6 +61,10 @@ def is_not_a_metric(text: str, fig: Figure) -> bool:
         return True  # 70周年: an anniversary
     if prev == "前" and unit in _RANK_UNITS:
         return True  # 前100名: a rank
+    if text.startswith(_ORDINAL_AFTER.get(unit, ()), fig.end) or text.endswith(_WEEKDAY_BEFORE, 0, fig.start):
+        return True
+    if prev == " " and fig.start > 1 and text[fig.start - 2].isascii() and text[fig.start - 2].isalpha():
+        return True  # iPhone 11支持: a model name
     if prev and (prev in "几数唯" or prev in _DEMONSTRATIVES or prev in _LIST_CLOSERS):
         return True  # 几十个, 唯一一所, 这两个领域, “生命科学奖”…三个奖项
     if (
@@ -63,6 +73,7 @@ def is_not_a_metric(text: str, fig: Figure) -> bool:
         and not (fig.number == "一" and _counts_one(text, fig))
     ):
         return True  # 一个决定; 二次整改 (a count says 两)
-    a = _CN_DIGITS.find(fig.number[0])
-    b = _CN_DIGITS.find(fig.number[1]) if len(fig.number) > 1 else -1
-    return a >= 0 and b == a + 1  # 六七个, 五六千元: two neighbouring digits are a rough range
+    digits = fig.number.replace("两", "二")
+    a = _CN_DIGITS.find(digits[0])
+    b = _CN_DIGITS.find(digits[1]) if len(digits) > 1 else -1
+    return a >= 0 and b == a + 1  # 六七个, 五六千元, 一两年: two neighbouring digits are a rough range

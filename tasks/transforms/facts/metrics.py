@@ -18,9 +18,9 @@ from .units import MULTIPLIERS
 _CLAUSE_WINDOW = 40
 _SENTENCE_WINDOW = 120
 
-_DECLINE = "下降|减少|回落|降低|下滑|下跌|缩减|缩小|萎缩|负增长|降幅|跌幅|收窄|减|降|跌"
-_INCREASE = "增长|增加|提高|上升|提升|上涨|攀升|扩大|增幅|增速|涨幅|增|涨"
-_FILLER = "(?:了|为|达到|达|约|大约|近|将近|超过|超|逾|高达|仅|最高|分别|是|均|都|已|却|也|共|累计|合计)*"
+_DECLINE = "下降|减少|回落|降低|下滑|下跌|下挫|回调|走低|缩减|缩小|缩水|萎缩|负增长|降幅|跌幅|收窄|减|降|跌"
+_INCREASE = "增长|增加|提高|上升|提升|上涨|拉升|上扬|走高|攀升|扩大|增幅|增速|涨幅|增|涨|升"
+_FILLER = "(?:了|为|达到|达|约|大约|近|将近|接近|近乎|超过|超|逾|高达|仅|仅为|最高|分别|是|均|都|已|却|也|共|累计|合计|至少)*"
 # A change verb right before the figure (only fillers between): 同比下降25%, 回落4.6个百分点, 增幅仅约为29.2%.
 _CHANGE_RE = re.compile(f"(?:(?P<down>{_DECLINE})|(?P<up>{_INCREASE})){_FILLER}$")
 # What the clause measures, the nearest word winning: a 率 (增长率, 失业率), a change (增速), or a part (占, 比重).
@@ -30,6 +30,11 @@ _MEASURE_WORD_RE = re.compile(
     "|(?P<growth>增长|增速|增幅|增加|降幅|涨幅|跌幅|下降|减少|回落|下滑|下跌|上升|提高|提升|上涨)(?![到至])"
     "|(?P<share>占比|比重|比例|份额|占)"
 )
+_MEASURE_AFTER_RE = re.compile(
+    f"(?:以上|以下|左右)?的?[{HAN}]{{0,5}}?(?:(?P<rate>率)(?![先领队])|(?P<growth>增长|增速|增幅))"
+)
+# 从3%降至2.3%: the second figure is a level of the same measure as the first.
+_LEVEL_RE = re.compile("^(?:[降升增减涨跌]|下降|上升|增长|减少|提高|回落|下滑|上涨|下跌)?了?(?:到|至)了?$")
 _GROWTH_TAIL_RE = re.compile(f"(?:同比|环比)?(?:{_INCREASE}|{_DECLINE}|负增长)了?(?:为|达|达到)?$")
 _VERB_TAIL_RE = re.compile(
     r"(?:分别|共|约|大约|近|超过|超|达到|达|为|是|实现|完成|突破|有|拥有|累计|合计|仅|高达|至|已|只有)+$"
@@ -47,11 +52,13 @@ _SUBJECT_KINDS = frozenset(("organization", "location"))
 _PERIOD_SCOPE_ENDS = SENTENCE_ENDS | frozenset("；;")
 
 
-def _kind(figure: Figure, before: str, change: re.Match[str] | None) -> str:
-    """growth, share, rate, count or amount, from the unit and the words before the figure."""
+def _kind(figure: Figure, before: str, change: re.Match[str] | None, after: str) -> str:
+    """growth, share, rate, count or amount, from the unit and the words before (else just after) the figure."""
     family = figure.unit.family if figure.unit else "money"
     words = list(_MEASURE_WORD_RE.finditer(before))
     last = words[-1] if words else None
+    if last is None and not change:
+        last = _MEASURE_AFTER_RE.match(after)  # 按150%拨备覆盖率计算, 100%以上的月环比增长
     if family in ("share", "points", "ratio"):
         if last is not None and last.group("rate"):
             return "rate"
@@ -159,6 +166,7 @@ def extract_metrics(
     clause_from = 0
     last_measure: str | None = None
     last_subject: str | None = None
+    last_kind = ""
     for group in _groups(text):
         group = [f for f in group if not is_not_a_metric(text, f)]
         if not group:
@@ -194,7 +202,11 @@ def extract_metrics(
             subject, measure = None, following.group("noun")
         if measure and share_tail:
             measure += share_tail
-        kinds = [_kind(f, before, change) for f in group]
+        after = text[end : end + 12]
+        if last_kind and cs == clause_from and _LEVEL_RE.match(before):
+            kinds = [last_kind] * len(group)
+        else:
+            kinds = [_kind(f, before, change, after) for f in group]
         if measure is None and kinds[-1] == "growth":
             subject, measure = subject or last_subject, last_measure  # 销售金额1056.2亿元，同比增长8.8%
         sentence_from = _sentence_start(text, first)
@@ -221,5 +233,6 @@ def extract_metrics(
                 )
             )
         last_measure, last_subject = measure or last_measure, subject or last_subject
+        last_kind = kinds[-1]
         clause_from = end
     return tuple(metrics)
