@@ -14,9 +14,11 @@ from .units import MULTIPLIERS, UNITS, Unit, match_multiplier, match_unit
 # 百/千 lead a numeral only before 余/多 (百余名); otherwise 千万 is "by all means" and 千亿 is a name.
 _NUMBER_RE = re.compile(
     r"(?<![0-9０-９.．A-Za-z第])"
-    r"(?:(?P<ar>[0-9０-９]{1,3}(?:,[0-9]{3})+(?:[.．][0-9０-９]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?)"
+    # At most 16 digits before and 8 after the point, and 24 numeral characters: longer runs are IDs, not figures.
+    r"(?:(?P<ar>(?:[0-9０-９]{1,3}(?:,[0-9]{3}){1,5}|[0-9０-９]{1,16})(?:[.．][0-9０-９]{1,8})?)(?![0-9０-９])"
     r"|(?<![〇零一二两三四五六七八九十百千万亿])"  # never from the middle of a numeral: 第十三条 is no 三条
-    r"(?P<cn>[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿点]*|[百千](?=[余多]))"
+    r"(?P<cn>[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿点]{0,23}(?![〇零一二两三四五六七八九十百千万亿点])"
+    r"|[百千](?=[余多]))"
     r"|(?<![上下])(?P<half>半))"  # 上半年 is a period
 )
 _APPROX_AFTER_NUMBER = "多余"
