@@ -236,6 +236,14 @@ def test_every_span_lies_within_the_seed_text() -> None:
     _check_spans(SEED.read_text(encoding="utf-8"))
 
 
+def test_every_span_lies_within_any_slice_of_the_seed() -> None:
+    # Slices cut figures, lists and periods at arbitrary places: spans must still stay inside the slice.
+    seed = SEED.read_text(encoding="utf-8")
+    for start in range(0, len(seed), 37):
+        for length in (1, 5, 17, 120):
+            _check_spans(seed[start : start + length])
+
+
 @needs_shared
 def test_every_span_lies_within_the_text_on_real_pages() -> None:
     for body in _bodies():

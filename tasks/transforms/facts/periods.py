@@ -73,6 +73,12 @@ def resolve_period(m: re.Match[str], context_year: int | None) -> tuple[str | No
     return f"{year:04d}-{months[0]:02d}-01", f"{year:04d}-{months[1]:02d}-{last:02d}"
 
 
+def resolve_surface(surface: str, context_year: int | None) -> tuple[str | None, str | None]:
+    """First and last day of a period written alone (2017年, 去年); (None, None) when it is not one."""
+    m = PERIOD_RE.fullmatch(surface)
+    return resolve_period(m, context_year) if m else (None, None)
+
+
 def find_periods(text: str, start: int, end: int, context_year: int | None) -> list[Period]:
     """Periods written within text[start:end], in order; comparison bases (去年同期, 比2017年) are left out."""
     found = []
