@@ -182,7 +182,7 @@ def extract_metrics(
 ) -> tuple[Metric, ...]:
     """Figures with a unit as metrics; years, dates, ordinals, ranks and estimates are not metrics."""
     context_year = find_context_year(text, published_at)
-    subjects = [e for e in entities if e.kind in _SUBJECT_KINDS]
+    subjects = sorted((e for e in entities if e.kind in _SUBJECT_KINDS), key=lambda e: e.end)
     next_entity = 0
     metrics: list[Metric] = []
     clause_from = 0
