@@ -197,15 +197,19 @@ def test_ambiguous_city_short_form_is_not_a_place() -> None:
     ("text", "value", "unit", "subject", "measure", "kind", "period"),
     [
         pytest.param(
-            GUANCHA_WEI, 2519.3, "亿元", "中国集成电路设计业", "销售收入", "amount", "2018年", id="amount"
+            GUANCHA_WEI, 251930000000, "元", "中国集成电路设计业", "销售收入", "amount", "2018年", id="amount"
         ),
         pytest.param(
-            GUANCHA_WEI, 2073.5, "亿元", "中国集成电路设计业", "销售收入", "amount", "2017年", id="base"
+            GUANCHA_WEI, 207350000000, "元", "中国集成电路设计业", "销售收入", "amount", "2017年", id="base"
         ),
-        pytest.param(GUANCHA_WEI, 21.5, "%", "中国集成电路设计业", "销售收入", "growth", None, id="growth"),
+        pytest.param(
+            GUANCHA_WEI, 21.5, "%", "中国集成电路设计业", "销售收入", "growth", "2018年", id="growth"
+        ),
         pytest.param(GUANCHA_DG, 10.4, "%", "先进制造业", "增加值", "growth", None, id="distributive-1"),
-        pytest.param(LONGFOR, 8.8, "%", None, "合约销售金额", "growth", None, id="growth-inherits-measure"),
-        pytest.param(LONGFOR, 385.7, "亿元", None, "营业额", "amount", None, id="yingyee"),
+        pytest.param(
+            LONGFOR, 8.8, "%", None, "合约销售金额", "growth", "上半年", id="growth-inherits-measure"
+        ),
+        pytest.param(LONGFOR, 38570000000, "元", None, "营业额", "amount", "上半年", id="yingyee"),
         pytest.param(SINA_BYLINE, 600000, "个", None, "12306账号", "count", None, id="wan-folded"),
         pytest.param(
             "有效专利三千一百八十五件。", 3185, "件", None, "有效专利", "count", None, id="chinese-numeral"

@@ -54,7 +54,9 @@ def test_event(facts: Facts, text: str, field: str) -> None:
 
 
 @pytest.mark.parametrize("metric", GOLDEN["metrics"], ids=lambda m: f"{m['value']}{m['unit']}")
-@pytest.mark.parametrize("field", ["unit", "measure", "subject", "kind", "period"])
+@pytest.mark.parametrize(
+    "field", ["unit", "measure", "subject", "kind", "period", "period_start", "period_end"]
+)
 def test_metric(facts: Facts, text: str, metric: dict[str, object], field: str) -> None:
     got = [m for m in facts.metrics if m.value == metric["value"] and m.unit == metric["unit"]]
     assert len(got) == 1, f"metric {metric['value']}{metric['unit']}: {got}"

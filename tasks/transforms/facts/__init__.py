@@ -43,7 +43,7 @@ def extract_facts(text: str, published_at: str | None = None) -> Facts:
         byline=byline,
         mentions=mentions,
         roles=tuple(sorted(roles, key=lambda r: r.start)),
-        metrics=extract_metrics(text),
+        metrics=extract_metrics(text, published_at, mentions),
         quotes=quotes,
         events=extract_events(text, dates),
         dates=dates,

@@ -1,0 +1,79 @@
+"""Figures that name no quantity: years, ranks, estimates, articles (一个决定) and list summaries."""
+
+from __future__ import annotations
+
+import re
+
+from .figures import Figure
+
+_YEAR_RE = re.compile(r"(?:1[89]|20)\d\d|[〇零一二三四五六七八九]{4}")
+# 20年前, 19年底, 90年代, 三年级: a point in time, a decade or a grade, not a duration.
+_AFTER_YEAR = (
+    "前",
+    "后",
+    "底",
+    "初",
+    "末",
+    "度",
+    "代",
+    "级",
+    "月",
+    "份",
+    "0",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "8",
+    "9",
+)
+_RANK_UNITS = frozenset(("名", "强", "位", "届"))
+_CN_DIGITS = "一二三四五六七八九"
+_WEEKDAY_BEFORE = ("周", "星期", "礼拜")  # 周三, 星期五
+# 十九届四中全会, 十三届全国人大: a numbered session, not a count; 三次产业 is a term (the tertiary sector).
+_ORDINAL_AFTER = {
+    "届": ("一", "二", "三", "四", "五", "六", "七", "八", "九", "全国", "人大", "中央"),
+    "次": ("产业",),
+}
+# 一 is the article "a" (一个决定, 一封信) unless the words around it make it a count of one.
+_ONE_BEFORE = ("只有", "仅有", "其中", "不到", "不足", "从", "仅", "只")
+_DEMONSTRATIVES = "这那此该"
+_LIST_CLOSERS = "”》」』"
+
+
+def _counts_one(text: str, fig: Figure) -> bool:
+    """一 as a figure: 只有一个食堂, 其中一款, 不到一个月, 一年的时间."""
+    if text.endswith(_ONE_BEFORE, max(0, fig.start - 2), fig.start):
+        return True
+    return fig.unit is not None and fig.unit.family == "duration" and "时间" in text[fig.end : fig.end + 4]
+
+
+def is_not_a_metric(text: str, fig: Figure) -> bool:
+    """True for a figure that is a year, point in time, rank, estimate, article or list summary."""
+    prev = text[fig.start - 1] if fig.start else ""
+    unit = fig.unit.written if fig.unit else ""
+    if unit == "年" and (_YEAR_RE.fullmatch(fig.number) or text.startswith(_AFTER_YEAR, fig.end)):
+        return True
+    if unit in ("周", "周年") and text.startswith(("年", "岁"), fig.end):
+        return True  # 70周年: an anniversary
+    if prev == "前" and unit in _RANK_UNITS:
+        return True  # 前100名: a rank
+    if text.startswith(_ORDINAL_AFTER.get(unit, ()), fig.end) or text.endswith(_WEEKDAY_BEFORE, 0, fig.start):
+        return True
+    if prev == " " and fig.start > 1 and text[fig.start - 2].isascii() and text[fig.start - 2].isalpha():
+        return True  # iPhone 11支持: a model name
+    if prev and (prev in "几数唯" or prev in _DEMONSTRATIVES or prev in _LIST_CLOSERS):
+        return True  # 几十个, 唯一一所, 这两个领域, “生命科学奖”…三个奖项
+    if (
+        fig.written_value in (1.0, 2.0)
+        and fig.number in ("一", "二")
+        and not (fig.number == "一" and _counts_one(text, fig))
+    ):
+        return True  # 一个决定; 二次整改 (a count says 两)
+    digits = fig.number.replace("两", "二")
+    a = _CN_DIGITS.find(digits[0])
+    b = _CN_DIGITS.find(digits[1]) if len(digits) > 1 else -1
+    return a >= 0 and b == a + 1  # 六七个, 五六千元, 一两年: two neighbouring digits are a rough range
