@@ -91,7 +91,9 @@ def test_no_person(text: str) -> None:
             id="lexicon-name",
         ),
         pytest.param(
-            "香港行政长官梁振英在各方压力下", {("梁振英", "行政长官", "香港")}, id="chief-executive"
+            "香港行政长官梁振英在各方压力下",
+            {("梁振英", "行政长官", "香港特别行政区")},
+            id="chief-executive",
         ),
         # An ordinary word that looks like surname + name is not a person (陈校长焦虑不安).
         pytest.param("更让陈校长焦虑不安的是", set(), id="word-not-name"),
