@@ -71,6 +71,7 @@ class RunSummary:
         default_factory=lambda: defaultdict(float)
     )  # stage -> wall seconds
     samples: list[dict[str, Any]] = field(default_factory=list)  # a few facts, for the run's artifact
+    quality: Counter[str] = field(default_factory=Counter)  # articles marked by the quality guard, by label
 
     def as_dict(self) -> dict[str, object]:
         """Plain-JSON form."""
@@ -82,6 +83,7 @@ class RunSummary:
             "rejects": dict(self.rejects),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "samples": self.samples,
+            "quality": dict(self.quality),
         }
 
 
@@ -165,6 +167,7 @@ class _Run:
         loaded["unchanged"] += not_modified
         summary.counts["inputs"] += len(docs) + len(rejects) - len(more) + not_modified
         summary.counts.update(loaded)
+        summary.quality.update(a.quality for a in articles if a.quality != "ok")
         for article in articles:
             f = article.facts
             summary.facts.update(

@@ -10,8 +10,9 @@ from tasks.transforms.chars import HAN
 from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
 from tasks.transforms.html import extract_page
-from tasks.transforms.models import Article, RawDocument, Reject, RejectedInput
+from tasks.transforms.models import Article, Facts, RawDocument, Reject, RejectedInput
 from tasks.transforms.normalize import normalize_text
+from tasks.transforms.quality import assess_quality
 
 # Shorter bodies are navigation stubs or empty pages, not articles (the shortest real brief seen is ~40 chars).
 MIN_BODY_CHARS = 20
@@ -59,7 +60,9 @@ def process_document(doc: RawDocument) -> Article:
     title = title or doc.fallback_title
     published_at = normalize_published(published_at) or normalize_published(doc.fallback_published_at)
     norm = normalize_text(body_raw)
-    facts = extract_facts(norm.text, published_at=published_at)
+    quality = assess_quality(norm.text)
+    # A keyword list read as prose floods the fact tables: it is stored, marked, and gets no facts.
+    facts = extract_facts(norm.text, published_at=published_at) if quality.label == "ok" else Facts()
     return Article(
         source_uri=doc.source_uri,
         url=url,
@@ -74,6 +77,8 @@ def process_document(doc: RawDocument) -> Article:
         content_sha256=hashlib.sha256(doc.payload).hexdigest(),
         facts=facts,
         offsets=norm.offsets,
+        quality=quality.label,
+        quality_reason=quality.reason,
     )
 
 
