@@ -6,6 +6,7 @@ import re
 
 from ..models import Byline
 from ._text import HAN
+from .entities import is_common_word
 
 _NAME = f"[{HAN}·]{{2,5}}"
 _NAMES = f"{_NAME}(?:[ 　、，]+{_NAME})*"
@@ -62,7 +63,8 @@ def _credits(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[str | No
 
 
 def _split_names(names: str) -> list[str]:
-    return re.split(r"[ 　、，]+", names.strip())
+    """Names of a credit; a common word after them is a note, not a name (（记者陈智 整合）)."""
+    return [n for n in re.split(r"[ 　、，]+", names.strip()) if n and not is_common_word(n)]
 
 
 def extract_byline(text: str) -> Byline | None:

@@ -11,17 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..models import Mention
-from .data.lexicon import ORG_SUFFIXES
+from .data.lexicon import ORG_SUFFIXES, TITLE_MODIFIERS
 from .document import Document
 from .entities import find_entities, lexicon_words, org_verbs
 from .gazetteer import find_places, place_index
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
-from .titles import NAME_FIRST_TITLES, chain_elements, chain_start, org_span_before, title_base
+from .titles import NAME_FIRST_TITLES, NOT_ORG_FIRST, chain_elements, chain_start, org_span_before, title_base
 
-# A body before a title never starts with a pronoun, a demonstrative or a preposition (我院, 该公司, 为部门).
-_NOT_ORG_FIRST = frozenset("我你他她它该本这那其此各某为记均由从在对向把被")
 _SUFFIXES = tuple(ORG_SUFFIXES)
 
 
@@ -38,8 +36,10 @@ def _canonical(m: Mention, places: tuple[Mention, ...]) -> Mention:
 
 def _is_org_phrase(text: str, start: int, end: int, people: list[Mention], blocked: Blocked) -> bool:
     """True for text before a title that can name a body: no person, verb or pronoun in it, not one common word."""
-    if end - start > MAX_ORG_LEN or text[start] in _NOT_ORG_FIRST or blocked.crosses_at(end):
+    if end - start > MAX_ORG_LEN or text[start] in NOT_ORG_FIRST or blocked.crosses_at(end):
         return False
+    if text.startswith(TITLE_MODIFIERS, start):
+        return False  # 高级市场总监: 高级 belongs to the title
     if any(p.start < end and start < p.end for p in people):
         return False  # 西南大学党委书记李旭锋、张国友: an element holding a name is a role, not a body
     words = lexicon_words(text, start, end)
@@ -85,6 +85,10 @@ def _veto_recognised_people(
     lexicon_start = {m.start: m for m in lexicon if m.kind == "person"}
     vetoed: set[str] = set()
     for m in title_matches(text, blocked):
+        for pos in range(m.start(), m.end()):  # 荣誉 in 荣誉教授: part of a title is no name
+            held = lexicon_start.get(pos)
+            if held is not None and held.end <= m.end():
+                vetoed.add(held.name)
         if m.start() in ends and m.end() in lexicon_start:
             vetoed.add(lexicon_start[m.end()].name)
         elif m.end() in starts and m.start() in lexicon_end and title_base(m.group(0)) not in NAME_FIRST_TITLES:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from ..models import Byline, Mention
 from ._text import alternation, is_han
 from .data.lexicon import SPEECH_VERBS, TRANSLIT_CHARS
-from .entities import MAX_TRANSLIT, is_common_word
+from .entities import MAX_TRANSLIT, is_common_word, lexicon_words
 from .names import is_name_end, read_name
 from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, TITLE_AT_END_RE, TITLE_MAX_LEN, TITLE_RE, title_base
 
@@ -72,6 +72,18 @@ def name_after_title(text: str, title_end: int, lexicon_person_end: dict[int, in
     return end or lexicon_person_end.get(title_end) or _transliterated_end(text, title_end)
 
 
+def is_lexicon_word(word: str) -> bool:
+    """True when the lexicon lists `word` as one word (an entity of any kind, a candidate name or a common word)."""
+    words = lexicon_words(word, 0, len(word))
+    return len(words) == 1 and words[0][2] != ""
+
+
+def _is_place_or_body_word(word: str) -> bool:
+    """True when the lexicon lists `word` as a place or an organization (华为, 罗江县)."""
+    words = lexicon_words(word, 0, len(word))
+    return len(words) == 1 and words[0][2] in ("LOC", "ORG")
+
+
 def name_before_title(text: str, title: re.Match[str]) -> int | None:
     """Start of a 2-3 char name right before an honorific title at a phrase start (，王强教授), or None."""
     if title.group(0) in NOT_AFTER_NAME:
@@ -83,6 +95,7 @@ def name_before_title(text: str, title: re.Match[str]) -> int | None:
             and (s == 0 or not is_han(text[s - 1]))
             and read_name(text[: title.end()], s) == title.start()
             and not is_common_word(text[s : title.start()])
+            and not _is_place_or_body_word(text[s : title.start()])
         ):
             return s
     return None
@@ -120,7 +133,11 @@ def find_context_people(
         if start is not None and not is_plausible_name(text, start, m.start(), blocked):
             start = None
         end = name_after_title(text, m.end(), person_end)
-        if start is not None and (end is None or title_base(m.group(0)) in NAME_FIRST_TITLES):
+        # With a name on both sides, a title of address (主席, 院士) is the first name's unless the second is a
+        # plain name no dictionary lists (华为院士艾伟表示) while the first is not a recognised name.
+        after_is_word = end is not None and is_lexicon_word(text[m.end() : end])
+        first_wins = title_base(m.group(0)) in NAME_FIRST_TITLES and (after_is_word or m.start() in person_start)
+        if start is not None and (end is None or first_wins):
             spans.append((start, m.start()))  # 习近平主席贺信: the title is 习近平's, it confirms nothing after it
             continue
         start = m.end()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..models import Mention, Role
 from .data.lexicon import PROFESSIONS
 from .document import Document
-from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, TITLE_RE, chain_elements, chain_start, strip_qualifiers, title_base
+from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, NOT_ORG_FIRST, TITLE_RE, chain_elements, chain_start, strip_qualifiers, title_base
 
 _BODY_KINDS = ("organization", "location")
 
@@ -27,6 +27,8 @@ def organization_before(doc: Document, floor: int, title_start: int) -> str | No
     if not parts:
         return None
     first = parts[-1]
+    if doc.text[first.start] in NOT_ORG_FIRST:
+        return None  # 我院党委: "our hospital" names no body an analyst can find
     return first.name + doc.text[first.end : parts[0].end]  # 湖北省 + 国防科工办
 
 
@@ -46,7 +48,7 @@ def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
         org = organization_before(doc, a, title.start())
         if org is not None:
             previous_org = org
-        elif title.group(0) not in PROFESSIONS:
+        elif title.start() == a and title.group(0) not in PROFESSIONS:
             org = previous_org  # 党组书记、局长: the 局长 of the same organization
         roles.append(Role(person.name, title.group(0), org, a, person.end))
     return roles

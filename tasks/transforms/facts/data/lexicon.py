@@ -50,6 +50,7 @@ TITLE_MODIFIERS: tuple[str, ...] = (
     "高级",
     "首席",
     "第一",
+    "荣誉",
 )
 # Titles that are jobs rather than posts in an organization: they do not make a role chain inherit an org.
 PROFESSIONS: frozenset[str] = frozenset(
