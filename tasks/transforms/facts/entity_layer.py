@@ -18,7 +18,7 @@ from .gazetteer import find_places, place_index
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
-from .titles import NAME_FIRST_TITLES, NOT_ORG_FIRST, chain_elements, chain_start, org_span_before, title_base
+from .titles import NOT_ORG_FIRST, chain_elements, chain_start, org_span_before
 
 _SUFFIXES = tuple(ORG_SUFFIXES)
 
@@ -77,8 +77,8 @@ def _veto_recognised_people(
 ) -> list[Mention]:
     """Drop recogniser names that a title next to a confirmed name rules out, at every occurrence.
 
-    习近平主席贺信: a title after a name is that name's, so the word after it is no name. 紫光展锐副总裁周晨: a post
-    before a confirmed name is that name's, so the word before it names the body, not a person.
+    习近平主席贺信: the title went to the confirmed name before it, so the word after it is no name. 紫光展锐副总裁周晨:
+    the title went to the confirmed name after it, so the word before it names the body, not a person.
     """
     starts, ends = {p.start for p in people}, {p.end for p in people}
     lexicon_end = {m.end: m for m in lexicon if m.kind == "person"}
@@ -91,8 +91,8 @@ def _veto_recognised_people(
                 vetoed.add(held.name)
         if m.start() in ends and m.end() in lexicon_start:
             vetoed.add(lexicon_start[m.end()].name)
-        elif m.end() in starts and m.start() in lexicon_end and title_base(m.group(0)) not in NAME_FIRST_TITLES:
-            vetoed.add(lexicon_end[m.start()].name)
+        elif m.end() in starts and m.start() in lexicon_end:
+            vetoed.add(lexicon_end[m.start()].name)  # the title went to the confirmed name after it
     vetoed -= {p.name for p in people}
     return [m for m in lexicon if not (m.kind == "person" and m.name in vetoed)]
 

@@ -78,10 +78,10 @@ def is_lexicon_word(word: str) -> bool:
     return len(words) == 1 and words[0][2] != ""
 
 
-def _is_place_or_body_word(word: str) -> bool:
-    """True when the lexicon lists `word` as a place or an organization (华为, 罗江县)."""
+def _is_body_word(word: str) -> bool:
+    """True when the lexicon lists `word` as an organization (人民日报); places are left to the gazetteer."""
     words = lexicon_words(word, 0, len(word))
-    return len(words) == 1 and words[0][2] in ("LOC", "ORG")
+    return len(words) == 1 and words[0][2] == "ORG"
 
 
 def name_before_title(text: str, title: re.Match[str]) -> int | None:
@@ -95,7 +95,7 @@ def name_before_title(text: str, title: re.Match[str]) -> int | None:
             and (s == 0 or not is_han(text[s - 1]))
             and read_name(text[: title.end()], s) == title.start()
             and not is_common_word(text[s : title.start()])
-            and not _is_place_or_body_word(text[s : title.start()])
+            and not _is_body_word(text[s : title.start()])
         ):
             return s
     return None
@@ -133,10 +133,14 @@ def find_context_people(
         if start is not None and not is_plausible_name(text, start, m.start(), blocked):
             start = None
         end = name_after_title(text, m.end(), person_end)
-        # With a name on both sides, a title of address (主席, 院士) is the first name's unless the second is a
-        # plain name no dictionary lists (华为院士艾伟表示) while the first is not a recognised name.
-        after_is_word = end is not None and is_lexicon_word(text[m.end() : end])
-        first_wins = title_base(m.group(0)) in NAME_FIRST_TITLES and (after_is_word or m.start() in person_start)
+        # With a name on both sides, the one the dictionary lists as a word is the weaker (习近平主席贺信,
+        # 华为院士艾伟); when both or neither are words, a title of address (主席, 院士) goes to the first name.
+        first_wins = False
+        if start is not None and end is not None:
+            before_word, after_word = is_lexicon_word(text[start : m.start()]), is_lexicon_word(text[m.end() : end])
+            first_wins = (after_word and not before_word) or (
+                before_word == after_word and title_base(m.group(0)) in NAME_FIRST_TITLES
+            )
         if start is not None and (end is None or first_wins):
             spans.append((start, m.start()))  # 习近平主席贺信: the title is 习近平's, it confirms nothing after it
             continue
