@@ -6,12 +6,19 @@ organization is the run of organization/place entities ending at the title, neve
 
 from __future__ import annotations
 
+import re
+
 from ..models import Mention, Role
-from .data.lexicon import PROFESSIONS
+from ._text import is_han
+from .data.lexicon import ORG_SUFFIXES, PROFESSIONS
+from .names import NOT_GIVEN_NAME_CHARS
 from .document import Document
 from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, NOT_ORG_FIRST, TITLE_RE, chain_elements, chain_start, strip_qualifiers, title_base
 
 _BODY_KINDS = ("organization", "location")
+_SUFFIX_SET = frozenset(ORG_SUFFIXES)
+# A title word inside a body's name is followed by its suffix (理事会, 委员会), never by a given name.
+_SUFFIX_FIRST_CHARS = ("会", "处", "部", "局", "团", "院", "所", "办", "厅", "室", "组")
 
 
 def organization_before(doc: Document, floor: int, title_start: int) -> str | None:
@@ -27,9 +34,24 @@ def organization_before(doc: Document, floor: int, title_start: int) -> str | No
     if not parts:
         return None
     first = parts[-1]
-    if doc.text[first.start] in NOT_ORG_FIRST:
-        return None  # 我院党委: "our hospital" names no body an analyst can find
+    if doc.text[first.start] in NOT_ORG_FIRST or (len(parts) == 1 and first.surface in _SUFFIX_SET):
+        return None  # 我院党委, a bare 研究所: they name no body an analyst can find
     return first.name + doc.text[first.end : parts[0].end]  # 湖北省 + 国防科工办
+
+
+def _holds_a_name(text: str, start: int, title: re.Match[str]) -> bool:
+    """True for an element `TITLE NAME TITLE` (原院长佘之祥研究员): 2-4 name-like chars between two titles."""
+    inner = None
+    for inner in TITLE_RE.finditer(text, start, title.start()):
+        pass
+    if inner is None:
+        return False
+    rest = text[inner.end() : title.start()]
+    return (
+        2 <= len(rest) <= 4
+        and all(is_han(c) and c not in NOT_GIVEN_NAME_CHARS for c in rest)
+        and not rest.startswith(_SUFFIX_FIRST_CHARS)
+    )
 
 
 def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
@@ -39,7 +61,7 @@ def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
     for a, b, title in reversed(elements):
         if title is None:
             break
-        if own and any(m.kind == "person" for m in doc.entities_in(a, b)):
+        if own and (any(m.kind == "person" for m in doc.entities_in(a, b)) or _holds_a_name(doc.text, a, title)):
             break  # 李旭锋教授、...秘书长张国友: the earlier element is 李旭锋's
         own.append((a, title))
     roles: list[Role] = []
