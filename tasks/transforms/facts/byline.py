@@ -32,7 +32,9 @@ _FORMS: tuple[re.Pattern[str], ...] = (
     ),
     # （记者 A B）, 本报记者 X, 新华社记者 X
     re.compile(f"[（(]\\s*记者\\s*(?P<reporter>{_NAMES})\\s*[）)]"),
-    re.compile(f"(?P<agency>本报|新华社|[{HAN}]{{2,4}}报)记者\\s*(?P<reporter>{_NAME})(?=[\\s，。、）)]|$)(?!\\s*摄)"),
+    re.compile(
+        f"(?P<agency>本报|新华社|[{HAN}]{{2,4}}报)记者\\s*(?P<reporter>{_NAME})(?=[\\s，。、）)]|$)(?!\\s*摄)"
+    ),
 )
 # Photo credits: 新华社记者 才扬 摄, 图片记者黎旭阳、李妍摄, （刘通摄）, 摄影/张艳. The credited person took the picture
 # and is never the reporter.
@@ -79,7 +81,9 @@ def extract_byline(text: str) -> Byline | None:
         agency = groups.get("agency")
         reporter = groups.get("reporter")
         if reporter:
-            reporter = "、".join(n for n in _split_names(reporter) if n not in (photographer or "").split("、"))
+            reporter = "、".join(
+                n for n in _split_names(reporter) if n not in (photographer or "").split("、")
+            )
         return Byline(
             agency=None if agency in _NOT_AGENCY else agency,
             bureau=groups.get("bureau") or None,

@@ -106,7 +106,9 @@ def add_entities(doc: Document) -> Document:
         for o in find_organizations(text, places)
     )
     # A bare surname (习主席, 江主席) names nobody an analyst can look up: it is not a person entity here.
-    lexicon = [_canonical(m, places) for m in find_entities(text) if m.kind != "person" or m.end - m.start > 1]
+    lexicon = [
+        _canonical(m, places) for m in find_entities(text) if m.kind != "person" or m.end - m.start > 1
+    ]
     blocked = Blocked(len(text), (*places, *orgs))
     names = find_context_people(text, doc.byline, blocked, lexicon)
     people = [p for p in spread_names(text, names) if not blocked.touches(p.start, p.end)]

@@ -26,9 +26,7 @@ def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
     if len(auto) == 0:
         return []
     auto.make_automaton()
-    return [
-        Mention("person", name, name, end + 1 - len(name), end + 1) for end, name in auto.iter_long(text)
-    ]
+    return [Mention("person", name, name, end + 1 - len(name), end + 1) for end, name in auto.iter_long(text)]
 
 
 def _beats(a: Mention, a_source: int, b: Mention, b_source: int) -> bool:

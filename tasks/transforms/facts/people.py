@@ -17,11 +17,13 @@ from .names import is_name_end, read_name
 from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, TITLE_AT_END_RE, TITLE_MAX_LEN, TITLE_RE, title_base
 
 # What may stand between a speaker and the verb: 在讲话中, 还, 对《每日经济新闻》记者, 向记者.
-SPEECH_INSERT = r"(?:在[^，。；“”]{0,20}?[中上时]|[对向][^，。；“”]{0,14}?记者|还|也|则|同时|进一步|又|更|此前|曾)*"
+SPEECH_INSERT = (
+    r"(?:在[^，。；“”]{0,20}?[中上时]|[对向][^，。；“”]{0,14}?记者|还|也|则|同时|进一步|又|更|此前|曾)*"
+)
 # A speech verb then a colon or comma (︰ U+FE30 and ∶ U+2236 are colons too) or an opening quote.
 SPEECH_RE = re.compile(f'{SPEECH_INSERT}(?:{alternation(SPEECH_VERBS)})[，：:,︰∶]?(?=[“"]|(?<=[，：:,︰∶]))')
 
-_AFTER_QUOTE_RE = re.compile("[”\"]")
+_AFTER_QUOTE_RE = re.compile('[”"]')
 _VERB_AFTER_NAME_RE = re.compile(f"{SPEECH_INSERT}(?:{alternation(SPEECH_VERBS)})[。，,]")
 
 
@@ -137,12 +139,17 @@ def find_context_people(
         # 华为院士艾伟); when both or neither are words, a title of address (主席, 院士) goes to the first name.
         first_wins = False
         if start is not None and end is not None:
-            before_word, after_word = is_lexicon_word(text[start : m.start()]), is_lexicon_word(text[m.end() : end])
+            before_word, after_word = (
+                is_lexicon_word(text[start : m.start()]),
+                is_lexicon_word(text[m.end() : end]),
+            )
             first_wins = (after_word and not before_word) or (
                 before_word == after_word and title_base(m.group(0)) in NAME_FIRST_TITLES
             )
         if start is not None and (end is None or first_wins):
-            spans.append((start, m.start()))  # 习近平主席贺信: the title is 习近平's, it confirms nothing after it
+            spans.append(
+                (start, m.start())
+            )  # 习近平主席贺信: the title is 习近平's, it confirms nothing after it
             continue
         start = m.end()
         while end is not None:  # 议员黄毓民、陈伟业: names listed after a title share it

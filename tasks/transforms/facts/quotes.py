@@ -46,7 +46,7 @@ def extract_quotes(doc: Document) -> tuple[Quote, ...]:
         if speaker is None or speaker.kind != "person":
             continue
         end, content = _content(text, m.end())
-        if content.strip("。！？ “”\""):
+        if content.strip('。！？ “”"'):
             quotes.append(Quote(speaker.name, content, speaker.start, end))
     for m in _QUOTE_FIRST_RE.finditer(text):  # “...”X说。 : the quote comes first
         speaker = doc.entity_at.get(m.end())

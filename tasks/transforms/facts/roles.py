@@ -11,13 +11,22 @@ import re
 from ..models import Mention, Role
 from ._text import is_han
 from .data.lexicon import ORG_SUFFIXES, PROFESSIONS
-from .names import NOT_GIVEN_NAME_CHARS
 from .document import Document
-from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, NOT_ORG_FIRST, TITLE_RE, chain_elements, chain_start, strip_qualifiers, title_base
+from .titles import (
+    NAME_FIRST_TITLES,
+    NOT_AFTER_NAME,
+    NOT_ORG_FIRST,
+    TITLE_RE,
+    chain_elements,
+    chain_start,
+    strip_qualifiers,
+    title_base,
+)
 
 _BODY_KINDS = ("organization", "location")
 _SUFFIX_SET = frozenset(ORG_SUFFIXES)
 # A title word inside a body's name is followed by its suffix (理事会, 委员会), never by a given name.
+_NOT_IN_NAMES = frozenset("的和与及或等")
 _SUFFIX_FIRST_CHARS = ("会", "处", "部", "局", "团", "院", "所", "办", "厅", "室", "组")
 
 
@@ -41,15 +50,13 @@ def organization_before(doc: Document, floor: int, title_start: int) -> str | No
 
 def _holds_a_name(text: str, start: int, title: re.Match[str]) -> bool:
     """True for an element `TITLE NAME TITLE` (原院长佘之祥研究员): 2-4 name-like chars between two titles."""
-    inner = None
-    for inner in TITLE_RE.finditer(text, start, title.start()):
-        pass
+    inner = max(TITLE_RE.finditer(text, start, title.start()), key=lambda m: m.start(), default=None)
     if inner is None:
         return False
     rest = text[inner.end() : title.start()]
     return (
         2 <= len(rest) <= 4
-        and all(is_han(c) and c not in NOT_GIVEN_NAME_CHARS for c in rest)
+        and all(is_han(c) and c not in _NOT_IN_NAMES for c in rest)
         and not rest.startswith(_SUFFIX_FIRST_CHARS)
     )
 
@@ -57,11 +64,13 @@ def _holds_a_name(text: str, start: int, title: re.Match[str]) -> bool:
 def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
     """Every title of the chain before `person`, back to an element that names someone else."""
     elements = list(chain_elements(doc.text, chain_start(doc.text, chain_end), chain_end))
-    own = []
+    own: list[tuple[int, re.Match[str]]] = []
     for a, b, title in reversed(elements):
         if title is None:
             break
-        if own and (any(m.kind == "person" for m in doc.entities_in(a, b)) or _holds_a_name(doc.text, a, title)):
+        if own and (
+            any(m.kind == "person" for m in doc.entities_in(a, b)) or _holds_a_name(doc.text, a, title)
+        ):
             break  # 李旭锋教授、...秘书长张国友: the earlier element is 李旭锋's
         own.append((a, title))
     roles: list[Role] = []

@@ -33,7 +33,9 @@ MAX_CHAIN = 60
 NAME_FIRST_TITLES = frozenset(
     "主席 总理 总统 首相 总书记 国务委员 国务卿 外长 议长 委员长 教授 院士 研究员 大使 同志 先生 女士 市长 省长 部长".split()
 )
-NOT_AFTER_NAME = frozenset("记者 见习记者 特约记者 摄影记者 通讯员 专家 负责人 高管 发言人 新闻发言人".split())
+NOT_AFTER_NAME = frozenset(
+    "记者 见习记者 特约记者 摄影记者 通讯员 专家 负责人 高管 发言人 新闻发言人".split()
+)
 
 
 _MODIFIER_RE = re.compile(f"^(?:{alternation(TITLE_MODIFIERS)})+")
