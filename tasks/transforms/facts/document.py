@@ -71,21 +71,10 @@ class Document:
             return self.entities[i]
         return None
 
-    def is_person(self, start: int, end: int) -> bool:
-        """True when text[start:end] is exactly a person entity."""
-        m = self.entity_at.get(start)
-        return m is not None and m.kind == "person" and m.end == end
-
     @cached_property
     def people(self) -> frozenset[str]:
         """Names of the person entities."""
         return frozenset(m.name for m in self.entities if m.kind == "person")
-
-    def sentence_of(self, pos: int) -> Sentence:
-        """The sentence holding `pos`."""
-        starts = [s.start for s in self.sentences]
-        i = max(0, bisect.bisect_right(starts, pos) - 1)
-        return self.sentences[i] if self.sentences else Sentence(0, len(self.text))
 
 
 def add_sentences(doc: Document) -> Document:

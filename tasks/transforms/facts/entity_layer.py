@@ -8,6 +8,7 @@ by one sweep over the spans sorted by start (mentions.merge_mentions).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from ..models import Mention
@@ -52,12 +53,16 @@ def _is_org_phrase(text: str, start: int, end: int, people: list[Mention], block
 
 
 def titled_organizations(
-    text: str, blocked: Blocked, people: list[Mention], known: set[tuple[int, int]]
+    text: str,
+    blocked: Blocked,
+    titles: list[re.Match[str]],
+    people: list[Mention],
+    known: set[tuple[int, int]],
 ) -> list[Mention]:
     """Bodies named in a title chain before a confirmed person (海新科技董事长杨敬辉) that no other rule found."""
     person_at = {p.start for p in people}
     found: list[Mention] = []
-    for m in title_matches(text, blocked):
+    for m in titles:
         if m.end() not in person_at:
             continue
         for a, _, title in chain_elements(text, chain_start(text, m.end()), m.end()):
@@ -73,7 +78,7 @@ def titled_organizations(
 
 
 def _veto_recognised_people(
-    text: str, blocked: Blocked, people: list[Mention], lexicon: list[Mention]
+    titles: list[re.Match[str]], people: list[Mention], lexicon: list[Mention]
 ) -> list[Mention]:
     """Drop recogniser names that a title next to a confirmed name rules out, at every occurrence.
 
@@ -84,7 +89,7 @@ def _veto_recognised_people(
     lexicon_end = {m.end: m for m in lexicon if m.kind == "person"}
     lexicon_start = {m.start: m for m in lexicon if m.kind == "person"}
     vetoed: set[str] = set()
-    for m in title_matches(text, blocked):
+    for m in titles:
         for pos in range(m.start(), m.end()):  # 荣誉 in 荣誉教授: part of a title is no name
             held = lexicon_start.get(pos)
             if held is not None and held.end <= m.end():
@@ -110,11 +115,12 @@ def add_entities(doc: Document) -> Document:
         _canonical(m, places) for m in find_entities(text) if m.kind != "person" or m.end - m.start > 1
     ]
     blocked = Blocked(len(text), (*places, *orgs))
-    names = find_context_people(text, doc.byline, blocked, lexicon)
+    titles = title_matches(text, blocked)
+    names = find_context_people(text, doc.byline, blocked, lexicon, titles)
     people = [p for p in spread_names(text, names) if not blocked.touches(p.start, p.end)]
     known = {(m.start, m.end) for m in (*places, *orgs, *lexicon) if m.kind != "person"}
-    lexicon = _veto_recognised_people(text, blocked, people, lexicon)
+    lexicon = _veto_recognised_people(titles, people, lexicon)
     lexicon_people = [m for m in lexicon if m.kind == "person" and not blocked.touches(m.start, m.end)]
-    titled = titled_organizations(text, blocked, people + lexicon_people, known)
+    titled = titled_organizations(text, blocked, titles, people + lexicon_people, known)
     entities = merge_mentions((*people, *orgs, *titled, *places), lexicon)
     return replace(doc, places=places, entities=entities)

@@ -124,13 +124,17 @@ def byline_names(byline: Byline | None) -> list[str]:
 
 
 def find_context_people(
-    text: str, byline: Byline | None, blocked: Blocked, lexicon: Sequence[Mention]
+    text: str,
+    byline: Byline | None,
+    blocked: Blocked,
+    lexicon: Sequence[Mention],
+    titles: list[re.Match[str]],
 ) -> set[str]:
     """Names confirmed somewhere in the text by a title, a speech verb or the byline."""
     person_end = {m.start: m.end for m in lexicon if m.kind == "person"}
     person_start = {m.end: m.start for m in lexicon if m.kind == "person"}
     spans: list[tuple[int, int]] = []
-    for m in title_matches(text, blocked):
+    for m in titles:
         start = person_start.get(m.start(), name_before_title(text, m))
         if start is not None and not is_plausible_name(text, start, m.start(), blocked):
             start = None
