@@ -151,6 +151,8 @@ def _print_summary(summary: dict[str, Any]) -> None:
         table.add_row(f"facts: {kind}", str(n))
     for reason, n in sorted(summary["rejects"].items()):
         table.add_row(f"rejected: {reason}", str(n))
+    for label, n in sorted(summary.get("quality", {}).items()):
+        table.add_row(f"no facts (quality): {label}", str(n))
     for stage, seconds in summary["seconds"].items():
         table.add_row(f"seconds: {stage}", f"{seconds:.2f}")
     out.print(table)

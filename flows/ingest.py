@@ -73,6 +73,7 @@ class RunSummary:
         default_factory=lambda: defaultdict(float)
     )  # stage -> wall seconds
     samples: list[dict[str, Any]] = field(default_factory=list)  # a few facts, for the run's artifact
+    quality: Counter[str] = field(default_factory=Counter)  # articles marked by the quality guard, by label
 
     def as_dict(self) -> dict[str, object]:
         """Plain-JSON form."""
@@ -84,6 +85,7 @@ class RunSummary:
             "rejects": dict(self.rejects),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "samples": self.samples,
+            "quality": dict(self.quality),
         }
 
 
@@ -174,6 +176,7 @@ class _Run:
         summary.counts.update(loaded)
         # Facts are counted for the articles stored, so the summary equals the rows the tables gained.
         written = set(result.written)
+        summary.quality.update(a.quality for a in articles if a.quality != "ok")
         for article in articles:
             if (aid := article_key(article.url, article.source_uri)) not in written:
                 continue

@@ -11,8 +11,9 @@ from tasks.transforms.datetimes import DEFAULT_TIMEZONE, parse_published, zone_n
 from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
 from tasks.transforms.html import extract_page
-from tasks.transforms.models import Article, RawDocument, Reject, RejectedInput
+from tasks.transforms.models import Article, Facts, RawDocument, Reject, RejectedInput
 from tasks.transforms.normalize import normalize_text
+from tasks.transforms.quality import assess_quality
 
 # Shorter bodies are navigation stubs or empty pages, not articles (the shortest real brief seen is ~40 chars).
 MIN_BODY_CHARS = 20
@@ -61,8 +62,11 @@ def process_document(doc: RawDocument, zone: tzinfo | None = None) -> Article:
     zone = zone or zone_named(DEFAULT_TIMEZONE)
     published = parse_published(published_at, zone) or parse_published(doc.fallback_published_at, zone)
     norm = normalize_text(body_raw)
+    quality = assess_quality(norm.text)
     # Facts resolve relative dates (昨天, 4月20日) against the day as the source's readers saw it.
-    facts = extract_facts(norm.text, published_at=published.local_date.isoformat() if published else None)
+    local_date = published.local_date.isoformat() if published else None
+    # A keyword list read as prose floods the fact tables: it is stored, marked, and gets no facts.
+    facts = extract_facts(norm.text, published_at=local_date) if quality.label == "ok" else Facts()
     return Article(
         source_uri=doc.source_uri,
         url=url,
@@ -78,6 +82,8 @@ def process_document(doc: RawDocument, zone: tzinfo | None = None) -> Article:
         content_sha256=hashlib.sha256(doc.payload).hexdigest(),
         facts=facts,
         offsets=norm.offsets,
+        quality=quality.label,
+        quality_reason=quality.reason,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tasks.transforms.facts import extract_facts
+from tasks.transforms.facts import build_document, extract_facts
 from tasks.transforms.facts.byline import extract_byline
 from tasks.transforms.facts.dates import extract_dates, find_context_year
 from tasks.transforms.facts.events import extract_events
@@ -127,7 +127,7 @@ def test_no_byline_in_plain_text() -> None:
     ],
 )
 def test_roles(text: str, person: str, title: str, org: str | None) -> None:
-    roles = extract_roles(text, find_places(text))
+    roles = extract_roles(build_document(text))
     got = [r for r in roles if (r.person, r.title) == (person, title)]
     assert got, roles
     if org is not None:
@@ -143,7 +143,7 @@ def test_roles(text: str, person: str, title: str, org: str | None) -> None:
     ],
 )
 def test_no_roles(text: str) -> None:
-    assert extract_roles(text, find_places(text)) == ()
+    assert extract_roles(build_document(text)) == ()
 
 
 @pytest.mark.parametrize(
@@ -256,15 +256,14 @@ def test_not_metrics(text: str) -> None:
     ],
 )
 def test_quotes(text: str, speaker: str, starts: str) -> None:
-    # Foreign names are only recognised as speakers once a role found them (as extract_facts does).
-    quotes = extract_quotes(text, {r.person for r in extract_roles(text, find_places(text))})
+    quotes = extract_quotes(build_document(text))
     assert quotes and quotes[0].speaker == speaker
     assert quotes[0].text.startswith(starts)
     assert quotes[0].text in text[quotes[0].start : quotes[0].end]
 
 
 def test_no_quote_without_a_named_speaker() -> None:
-    assert extract_quotes("业内人士表示，芯片很难。他说，没关系。") == ()
+    assert extract_quotes(build_document("业内人士表示，芯片很难。他说，没关系。")) == ()
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import re
 
 from ..models import Byline
 from ._text import HAN
+from .entities import is_common_word
 
 _NAME = f"[{HAN}·]{{2,5}}"
 _NAMES = f"{_NAME}(?:[ 　、，]+{_NAME})*"
@@ -31,13 +32,47 @@ _FORMS: tuple[re.Pattern[str], ...] = (
     ),
     # （记者 A B）, 本报记者 X, 新华社记者 X
     re.compile(f"[（(]\\s*记者\\s*(?P<reporter>{_NAMES})\\s*[）)]"),
-    re.compile(f"(?P<agency>本报|新华社|[{HAN}]{{2,4}}报)记者\\s*(?P<reporter>{_NAME})(?=[\\s，。、）)]|$)"),
+    re.compile(
+        f"(?P<agency>本报|新华社|[{HAN}]{{2,4}}报)记者\\s*(?P<reporter>{_NAME})(?=[\\s，。、）)]|$)(?!\\s*摄)"
+    ),
+)
+# Photo credits: 新华社记者 才扬 摄, 图片记者黎旭阳、李妍摄, （刘通摄）, 摄影/张艳. The credited person took the picture
+# and is never the reporter.
+_PHOTO_FORMS: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        f"(?:^|(?<=[\\s（(/。]))(?:[{HAN}]{{0,12}}?(?:记者|通讯员|摄影队|摄影师)\\s*)?(?P<names>{_NAMES})\\s*摄"
+        "(?=[\\s）)/。]|$)",
+        re.MULTILINE,
+    ),
+    re.compile(f"摄影\\s*[：:/|]\\s*(?P<names>{_NAME}(?:、{_NAME})*)(?=[\\s/）)]|$)", re.MULTILINE),
+)
+# Editor credits: 责任编辑：X, 编辑 刘晓阳, 编辑|禤志杰, 责编|陈梦莹, 编辑/苏芳 (at a line start or after a space).
+_EDITOR_RE = re.compile(
+    f"(?:^|(?<=[\\s/]))(?:责任编辑|责编|编辑)\\s*[：:/|]?\\s*(?P<names>{_NAME})(?=[\\s/）)]|$)", re.MULTILINE
 )
 _NOT_AGENCY = ("本报",)
 
 
+def _credits(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """Names credited by any of `patterns` (joined with 、, first seen first) and the span of the first credit."""
+    names: list[str] = []
+    first: tuple[int, int] | None = None
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            first = first if first and first[0] < m.start() else m.span()
+            names.extend(n for n in _split_names(m.group("names")) if n not in names)
+    return ("、".join(names) or None), first
+
+
+def _split_names(names: str) -> list[str]:
+    """Names of a credit; a common word after them is a note, not a name (（记者陈智 整合）)."""
+    return [n for n in re.split(r"[ 　、，]+", names.strip()) if n and not is_common_word(n)]
+
+
 def extract_byline(text: str) -> Byline | None:
-    """The article's byline; reporters are joined with 、 when there are several."""
+    """The article's byline; reporters (photographers, editors) are joined with 、 when there are several."""
+    photographer, photo_span = _credits(_PHOTO_FORMS, text)
+    editor, editor_span = _credits((_EDITOR_RE,), text)
     for pattern in _FORMS:
         m = pattern.search(text)
         if not m:
@@ -46,12 +81,19 @@ def extract_byline(text: str) -> Byline | None:
         agency = groups.get("agency")
         reporter = groups.get("reporter")
         if reporter:
-            reporter = "、".join(re.split(r"[ 　、，]+", reporter.strip()))
+            reporter = "、".join(
+                n for n in _split_names(reporter) if n not in (photographer or "").split("、")
+            )
         return Byline(
             agency=None if agency in _NOT_AGENCY else agency,
             bureau=groups.get("bureau") or None,
             reporter=reporter or None,
             start=m.start(),
             end=m.end(),
+            photographer=photographer,
+            editor=editor,
         )
-    return None
+    span = photo_span or editor_span
+    if span is None:
+        return None
+    return Byline(None, None, None, span[0], span[1], photographer=photographer, editor=editor)

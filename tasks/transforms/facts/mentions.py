@@ -1,4 +1,4 @@
-"""Merge entity mentions from the rules (roles, quotes, byline, gazetteer, suffixes) and the lexicon NER.
+"""Merge candidate entity spans into one flat layer with a single sweep over spans sorted by start.
 
 Rule spans are confirmed by context (a title before a name, a place in the gazetteer, an organization suffix), so
 they win over a lexicon span they cross; among spans that nest, the longer wins (an organization holds its place).
@@ -9,58 +9,49 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+import ahocorasick
+
 from ..models import Mention
-from .gazetteer import place_index
-from .organizations import resolve_bare_level
 
 # Tie-break between spans of equal length: rule-confirmed first, then person > organization > location.
-_RULE, _LEXICON = 0, 1
+RULE, LEXICON = 0, 1
 _KIND_ORDER = {"person": 0, "organization": 1, "location": 2}
 
 
-def person_mentions(text: str, names: Iterable[str]) -> list[Mention]:
-    """Every occurrence of each known name (found by a rule somewhere in the article)."""
-    found = []
-    for name in names:
-        i = text.find(name)
-        while i != -1:
-            found.append(Mention("person", name, name, i, i + len(name)))
-            i = text.find(name, i + len(name))
-    return found
+def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
+    """Every occurrence of each confirmed person name, found in one Aho-Corasick pass (leftmost-longest)."""
+    auto = ahocorasick.Automaton()
+    for name in set(names):
+        auto.add_word(name, name)
+    if len(auto) == 0:
+        return []
+    auto.make_automaton()
+    return [Mention("person", name, name, end + 1 - len(name), end + 1) for end, name in auto.iter_long(text)]
 
 
-def _crosses(a: Mention, b: Mention) -> bool:
-    """True when the spans overlap without one holding the other."""
-    return (
-        a.start < b.end
-        and b.start < a.end
-        and not ((a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end))
+def _beats(a: Mention, a_source: int, b: Mention, b_source: int) -> bool:
+    """True when candidate `a` should be kept over the overlapping candidate `b`."""
+    nested = (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
+    if not nested and a_source != b_source:
+        return a_source == RULE  # a confirmed span beats a lexicon span it crosses
+    len_a, len_b = a.end - a.start, b.end - b.start
+    if len_a != len_b:
+        return len_a > len_b
+    return (a_source, _KIND_ORDER[a.kind]) < (b_source, _KIND_ORDER[b.kind])
+
+
+def merge_mentions(rule: Sequence[Mention], lexicon: Sequence[Mention]) -> tuple[Mention, ...]:
+    """Flat, non-overlapping mentions sorted by start: one sweep with a stack of kept spans (amortized linear)."""
+    candidates = sorted(
+        [(m, RULE) for m in rule] + [(m, LEXICON) for m in lexicon],
+        key=lambda c: (c[0].start, -(c[0].end - c[0].start), c[1]),
     )
-
-
-def _canonical(m: Mention, places: Sequence[Mention]) -> Mention:
-    """Give a lexicon mention the canonical name (柳州 -> 柳州市, level city) the rules would give it."""
-    if m.kind == "location":
-        place = place_index().get(m.surface)
-        if place is not None:
-            return Mention("location", place.name, m.surface, m.start, m.end, place.level)
-    if m.kind == "organization":
-        return Mention(m.kind, resolve_bare_level(m.surface, m.start, places), m.surface, m.start, m.end)
-    return m
-
-
-def merge_mentions(
-    rule: Sequence[Mention], lexicon: Sequence[Mention], places: Sequence[Mention]
-) -> tuple[Mention, ...]:
-    """Flat, non-overlapping mentions sorted by start; rule spans beat lexicon spans that cross them."""
-    kept_lexicon = [m for m in lexicon if not any(_crosses(m, r) for r in rule)]
-    candidates = [(m, _RULE) for m in rule] + [(m, _LEXICON) for m in kept_lexicon]
-    candidates.sort(key=lambda c: (-(c[0].end - c[0].start), c[1], _KIND_ORDER[c[0].kind], c[0].start))
-    taken = bytearray(max((m.end for m, _ in candidates), default=0))
-    out: list[Mention] = []
+    kept: list[tuple[Mention, int]] = []
     for m, source in candidates:
-        if any(taken[m.start : m.end]):
-            continue
-        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
-        out.append(m if source == _RULE else _canonical(m, places))
-    return tuple(sorted(out, key=lambda m: m.start))
+        # Sorted by start, so only the spans kept last can overlap `m`; each is popped at most once.
+        while kept and kept[-1][0].end > m.start and _beats(m, source, *kept[-1]):
+            kept.pop()
+        if kept and kept[-1][0].end > m.start:
+            continue  # the kept span overlapping `m` beats it
+        kept.append((m, source))
+    return tuple(m for m, _ in kept)

@@ -27,8 +27,8 @@ from .entities import is_name_break, lexicon_words, org_verbs
 
 # Longest organization name we accept: 20 chars holds >99% of the ORG spans in the MSRA/People's Daily gold.
 MAX_ORG_LEN = 20
-# A single-character suffix must not be the start of a longer word (局长, 部门, 部署, 部队, 省部级...).
-_SUFFIX_RE = re.compile(f"(?:{alternation(ORG_SUFFIXES)})(?![长门分署件位面势队级])")
+# A single-character suffix must not be the start of a longer word (局长, 部门, 部署, 部队, 省部级, 部落...).
+_SUFFIX_RE = re.compile(f"(?:{alternation(ORG_SUFFIXES)})(?![长门分署件位面势队级落])")
 _TITLE_AT_RE = re.compile(alternation(TITLES))
 _SUFFIX_SET = frozenset(ORG_SUFFIXES)
 _SUFFIXES = tuple(ORG_SUFFIXES)

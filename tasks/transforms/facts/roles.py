@@ -1,112 +1,127 @@
-"""People with titles and organizations: `柳州市委副书记、市人民政府市长张壮` -> two roles of 张壮."""
+"""Roles from title chains around person entities: `柳州市委副书记、市人民政府市长张壮` -> two roles of 张壮.
+
+A role's person is a person entity right after the chain (or right before an honorific title: 张壮市长); its
+organization is the run of organization/place entities ending at the title, never free text.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from ..models import Mention, Role
-from ._text import alternation, is_han
-from .data.lexicon import CLAUSE_VERBS, PROFESSIONS, TITLE_MODIFIERS, TITLES
-from .entities import is_common_word
-from .names import read_name
-from .organizations import resolve_bare_level
-
-_TITLE_RE = re.compile(f"(?:{alternation(TITLE_MODIFIERS)}){{0,2}}(?:{alternation(TITLES)})")
-TITLE_AT_END_RE = re.compile(f"(?:{alternation(TITLE_MODIFIERS)}){{0,2}}(?:{alternation(TITLES)})$")
-# The longest text TITLE_AT_END_RE can match: searching only this far back keeps a lookup O(1) instead of O(pos).
-TITLE_MAX_LEN = 2 * max(map(len, TITLE_MODIFIERS)) + max(map(len, TITLES))
-# Words after which an organization inside a chain starts (的, verbs); 和/与 stay: they join names (天体物理学与行星学).
-_ORG_CUT_RE = re.compile(
-    alternation([v for v in CLAUSE_VERBS if v not in ("和", "与", "及", "同", "为")] + ["但", "并"])
+from ._text import is_han
+from .data.lexicon import ORG_SUFFIXES, PROFESSIONS
+from .document import Document
+from .titles import (
+    NAME_FIRST_TITLES,
+    NOT_AFTER_NAME,
+    NOT_ORG_FIRST,
+    TITLE_RE,
+    chain_elements,
+    chain_start,
+    strip_qualifiers,
+    title_base,
 )
-# A chain element ends at 、 or 兼; the chain itself at any other punctuation.
-_CHAIN_BREAKS = frozenset('，。；;：:！？!?（）()“”‘’"《》【】\n\t ,')
-# Longest chain we read back from a name; longer runs are sentences, not title chains.
-MAX_CHAIN = 60
+
+_BODY_KINDS = ("organization", "location")
+_SUFFIX_SET = frozenset(ORG_SUFFIXES)
+# A title word inside a body's name is followed by its suffix (理事会, 委员会), never by a given name.
+_NOT_IN_NAMES = frozenset("的和与及或等")
+_SUFFIX_FIRST_CHARS = ("会", "处", "部", "局", "团", "院", "所", "办", "厅", "室", "组")
 
 
-def _chain_start(text: str, pos: int) -> int:
-    i = pos
-    while i > max(0, pos - MAX_CHAIN) and text[i - 1] not in _CHAIN_BREAKS:
-        i -= 1
-    return i
+def organization_before(doc: Document, floor: int, title_start: int) -> str | None:
+    """The body holding a title that starts at `title_start`: the organization/place entities ending there."""
+    covering = doc.entity_covering(title_start)
+    if covering is not None and covering.kind == "location" and floor <= covering.start < title_start:
+        return covering.name  # 柳州市长: the place runs into the title (柳州 + 市长)
+    parts: list[Mention] = []
+    pos = strip_qualifiers(doc.text, floor, title_start)  # 高通中国相关业务负责人
+    while (m := doc.entity_ending_at.get(pos)) is not None and m.kind in _BODY_KINDS and m.start >= floor:
+        parts.append(m)
+        pos = m.start
+    if not parts:
+        return None
+    first = parts[-1]
+    if doc.text[first.start] in NOT_ORG_FIRST or (len(parts) == 1 and first.surface in _SUFFIX_SET):
+        return None  # 我院党委, a bare 研究所: they name no body an analyst can find
+    return first.name + doc.text[first.end : parts[0].end]  # 湖北省 + 国防科工办
 
 
-def _split_chain(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    parts, s = [], start
-    for i in range(start, end):
-        if text[i] in "、兼":
-            parts.append((s, i))
-            s = i + 1
-    parts.append((s, end))
-    return [(a, b) for a, b in parts if b > a]
+def _holds_a_name(text: str, start: int, title: re.Match[str]) -> bool:
+    """True for an element `TITLE NAME TITLE` (原院长佘之祥研究员): 2-4 name-like chars between two titles."""
+    inner = max(TITLE_RE.finditer(text, start, title.start()), key=lambda m: m.start(), default=None)
+    if inner is None:
+        return False
+    rest = text[inner.end() : title.start()]
+    return (
+        2 <= len(rest) <= 4
+        and all(is_han(c) and c not in _NOT_IN_NAMES for c in rest)
+        and not rest.startswith(_SUFFIX_FIRST_CHARS)
+    )
 
 
-def _clean_org(org: str) -> str | None:
-    org = org.removesuffix("的")  # 未来论坛理事会的轮值主席: the org is what comes before 的
-    cut = 0
-    for m in _ORG_CUT_RE.finditer(org):
-        cut = m.end()
-    org = org[cut:]
-    return org if len(org) >= 2 and all(is_han(c) or c.isalnum() for c in org) else None
-
-
-def _chain_roles(
-    text: str, person: str, title_end: int, name_end: int, places: Sequence[Mention]
-) -> list[Role]:
-    start = _chain_start(text, title_end)
+def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
+    """Every title of the chain before `person`, back to an element that names someone else."""
+    elements = list(chain_elements(doc.text, chain_start(doc.text, chain_end), chain_end))
+    own: list[tuple[int, re.Match[str]]] = []
+    for a, b, title in reversed(elements):
+        if title is None:
+            break
+        if own and (
+            any(m.kind == "person" for m in doc.entities_in(a, b)) or _holds_a_name(doc.text, a, title)
+        ):
+            break  # 李旭锋教授、...秘书长张国友: the earlier element is 李旭锋's
+        own.append((a, title))
     roles: list[Role] = []
     previous_org: str | None = None
-    for a, b in _split_chain(text, start, title_end):
-        m = TITLE_AT_END_RE.search(text, a, b)
-        if not m or m.start() < a:
-            previous_org = None
-            continue
-        title = m.group(0)
-        org = _clean_org(text[a : m.start()]) if m.start() > a else None
+    for a, title in reversed(own):
+        org = organization_before(doc, a, title.start())
         if org is not None:
-            org = resolve_bare_level(org, a, places)
             previous_org = org
-        elif title not in PROFESSIONS:
+        elif title.start() == a and title.group(0) not in PROFESSIONS:
             org = previous_org  # 党组书记、局长: the 局长 of the same organization
-        roles.append(Role(person, title, org, a, name_end))
+        roles.append(Role(person.name, title.group(0), org, a, person.end))
     return roles
 
 
-def extract_roles(text: str, places: Sequence[Mention], persons: Sequence[Mention] = ()) -> tuple[Role, ...]:
-    """Roles from title chains before a name and from a title right after a name (`张壮市长`).
+def _listed_after(doc: Document, person: Mention) -> list[Mention]:
+    """Persons listed right after `person` with 、 (直选议员黄毓民、陈伟业): they share the title."""
+    out = []
+    while person.end < len(doc.text) and doc.text[person.end] == "、":
+        nxt = doc.entity_at.get(person.end + 1)
+        if nxt is None or nxt.kind != "person":
+            break
+        out.append(nxt)
+        person = nxt
+    return out
 
-    `persons` are names found without context (the lexicon NER): a title next to one confirms it, so a name that
-    `read_name` cannot end (杨敬辉当面告诉) is still read after 董事长.
-    """
+
+def extract_roles(doc: Document) -> tuple[Role, ...]:
+    """Roles of the person entities: title chains before a name, honorific titles after one."""
     roles: list[Role] = []
     seen: set[tuple[str, str, str | None]] = set()
-    end_at = {p.start: p.end for p in persons if p.kind == "person"}
-    start_at = {p.end: p.start for p in persons if p.kind == "person"}
-    for m in _TITLE_RE.finditer(text):
-        name_end = read_name(text, m.end())
-        if name_end is not None and is_common_word(text[m.end() : name_end]):
-            name_end = None  # 校长焦虑不安: 焦虑 reads as surname + name but is a word
-        name_end = name_end or end_at.get(m.end())
+    for m in TITLE_RE.finditer(doc.text):
+        inside = doc.entity_covering(m.end() - 1)
+        if inside is not None and inside.end > m.end():
+            continue  # the title is part of a longer name (吉林省长春市)
+        before = doc.entity_ending_at.get(m.start())
+        after = doc.entity_at.get(m.end())
         found: list[Role] = []
-        if name_end is not None:
-            person = text[m.end() : name_end]
-            found = _chain_roles(text, person, m.end(), name_end, places)
-        else:  # title after a name: the name must open a phrase (张壮市长, ，王强教授)
-            for size in (3, 2):
-                s = m.start() - size
-                if (
-                    s >= 0
-                    and (s == 0 or not is_han(text[s - 1]))
-                    and read_name(text[: m.end()], s) == m.start()
-                    and not is_common_word(text[s : m.start()])
-                ):
-                    found = [Role(text[s : m.start()], m.group(0), None, s, m.end())]
-                    break
-            s = start_at.get(m.start(), -1)
-            if not found and s >= 0:
-                found = [Role(text[s : m.start()], m.group(0), None, s, m.end())]
+        after_is_person = after is not None and after.kind == "person"
+        if (
+            before is not None
+            and before.kind == "person"
+            and (not after_is_person or title_base(m.group(0)) in NAME_FIRST_TITLES)
+        ):
+            if m.group(0) not in NOT_AFTER_NAME:  # 习近平主席贺信: the title is 习近平's
+                found = [Role(before.name, m.group(0), None, before.start, m.end())]
+        elif after is not None and after_is_person:
+            found = _chain_roles(doc, after, m.end())
+            last = found[-1] if found else None
+            for other in _listed_after(doc, after):
+                if last is not None:
+                    found.append(Role(other.name, last.title, last.organization, last.start, other.end))
         for r in found:
             key = (r.person, r.title, r.organization)
             if key not in seen:

@@ -50,6 +50,7 @@ TITLE_MODIFIERS: tuple[str, ...] = (
     "高级",
     "首席",
     "第一",
+    "荣誉",
 )
 # Titles that are jobs rather than posts in an organization: they do not make a role chain inherit an org.
 PROFESSIONS: frozenset[str] = frozenset(
@@ -100,6 +101,7 @@ GENERIC_ORG_HEADS: frozenset[str] = frozenset(
     地方 当地 本地 外地 基层 上级 下级 有关 相关 其他 其它 外资 中资 合资 独资 外国 国外 境外 海外 国有 民营 私营
     上市 保险 互联网 网络 科技 技术 研发 大型 小型 中小 知名 著名 一流 正规 历史性 电话 全体 各级 县级 乡级 省级
     市级 村级 地级 省部 部委 企业 新 老 原 该 主要 重要 其 本 全国 社会 发展 活动 服务 信息 营业 指挥 管理
+    行业 人工智能 媒体 金融 投资 咨询 物流 电商
     """.split()
 )
 # Stand-alone function words, pronouns, determiners and classifiers: an organization name never holds one as a
@@ -107,7 +109,7 @@ GENERIC_ORG_HEADS: frozenset[str] = frozenset(
 ORG_STOP_WORDS: frozenset[str] = frozenset(
     """
     的 地 得 之 其 和 与 及 或 并 而 且 但 向 在 于 对 从 把 将 被 为 是 了 着 过 让 使 给 跟 同 以 由 据 致 经 至 到 去 来 当
-    也 还 都 就 又 再 已 曾 要 会 能 可 应 有 无 不 没 未 很 更 最 多 少 各 每 某 该 此 这 那 本 我 你 他 她 它 咱 谁 等
+    也 还 都 就 又 再 已 曾 要 会 能 可 应 有 无 不 没 未 很 更 最 多 少 各 每 某 该 此 这 那 本 我 你 他 她 它 咱 谁 等 归
     些 前 后 年 月 日 号 时 今天 昨天 明天 今年 去年 明年 当天 日前 近日 目前
     我国 我们 你们 他们 她们 它们 我方 双方 两国 各国 各地 各级 许多 一些 这些 那些 有些 所有 上述 任何 整个 此次
     本次 这次 该次 首次 再次 其中 其他 以及 通过 经过 根据 按照 关于 对于 由于 为了 作为 包括 来自 位于 随着

@@ -1,0 +1,126 @@
+"""The entity layer: the one place that decides what is a person, place or organization.
+
+Candidates come from the recogniser (find_entities) and from rules confirmed by context: gazetteer places,
+organizations read back from a suffix, names next to a title / speech verb / in the byline (spread to every
+occurrence), and the body named before a title held by such a name (海新科技董事长杨敬辉). They are merged once,
+by one sweep over the spans sorted by start (mentions.merge_mentions).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..models import Mention
+from .data.lexicon import ORG_SUFFIXES, TITLE_MODIFIERS
+from .document import Document
+from .entities import find_entities, lexicon_words, org_verbs
+from .gazetteer import find_places, place_index
+from .mentions import merge_mentions, spread_names
+from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
+from .people import Blocked, find_context_people, title_matches
+from .titles import NOT_ORG_FIRST, chain_elements, chain_start, org_span_before
+
+_SUFFIXES = tuple(ORG_SUFFIXES)
+
+
+def _canonical(m: Mention, places: tuple[Mention, ...]) -> Mention:
+    """Give a recogniser mention the canonical name (柳州 -> 柳州市, level city) the rules would give it."""
+    if m.kind == "location":
+        place = place_index().get(m.surface)
+        if place is not None:
+            return Mention("location", place.name, m.surface, m.start, m.end, place.level)
+    if m.kind == "organization":
+        return Mention(m.kind, resolve_bare_level(m.surface, m.start, places), m.surface, m.start, m.end)
+    return m
+
+
+def _is_org_phrase(text: str, start: int, end: int, people: list[Mention], blocked: Blocked) -> bool:
+    """True for text before a title that can name a body: no person, verb or pronoun in it, not one common word."""
+    if end - start > MAX_ORG_LEN or text[start] in NOT_ORG_FIRST or blocked.crosses_at(end):
+        return False
+    if text.startswith(TITLE_MODIFIERS, start):
+        return False  # 高级市场总监: 高级 belongs to the title
+    if any(p.start < end and start < p.end for p in people):
+        return False  # 西南大学党委书记李旭锋、张国友: an element holding a name is a role, not a body
+    words = lexicon_words(text, start, end)
+    verbs = org_verbs()
+    if any(text[s:e] in verbs for s, e, _ in words):
+        return False  # 学习领会, 出台
+    if len(words) == 1 and words[0][2] == "W" and not text[start:end].endswith(_SUFFIXES):
+        return False  # 直选, 高级市场: one ordinary word is no name
+    return True
+
+
+def titled_organizations(
+    text: str,
+    blocked: Blocked,
+    titles: list[re.Match[str]],
+    people: list[Mention],
+    known: set[tuple[int, int]],
+) -> list[Mention]:
+    """Bodies named in a title chain before a confirmed person (海新科技董事长杨敬辉) that no other rule found."""
+    person_at = {p.start for p in people}
+    found: list[Mention] = []
+    for m in titles:
+        if m.end() not in person_at:
+            continue
+        for a, _, title in chain_elements(text, chain_start(text, m.end()), m.end()):
+            if title is None or title.start() == a:
+                continue
+            span = org_span_before(text, a, title.start())
+            if span is None or span in known or blocked.crosses_at(span[0]):
+                continue
+            if _is_org_phrase(text, span[0], span[1], people, blocked):
+                surface = text[span[0] : span[1]]
+                found.append(Mention("organization", surface, surface, span[0], span[1]))
+    return found
+
+
+def _veto_recognised_people(
+    titles: list[re.Match[str]], people: list[Mention], lexicon: list[Mention]
+) -> list[Mention]:
+    """Drop recogniser names that a title next to a confirmed name rules out, at every occurrence.
+
+    习近平主席贺信: the title went to the confirmed name before it, so the word after it is no name. 紫光展锐副总裁周晨:
+    the title went to the confirmed name after it, so the word before it names the body, not a person.
+    """
+    starts, ends = {p.start for p in people}, {p.end for p in people}
+    lexicon_end = {m.end: m for m in lexicon if m.kind == "person"}
+    lexicon_start = {m.start: m for m in lexicon if m.kind == "person"}
+    vetoed: set[str] = set()
+    for m in titles:
+        for pos in range(m.start(), m.end()):  # 荣誉 in 荣誉教授: part of a title is no name
+            held = lexicon_start.get(pos)
+            if held is not None and held.end <= m.end():
+                vetoed.add(held.name)
+        if m.start() in ends and m.end() in lexicon_start:
+            vetoed.add(lexicon_start[m.end()].name)
+        elif m.end() in starts and m.start() in lexicon_end:
+            vetoed.add(lexicon_end[m.start()].name)  # the title went to the confirmed name after it
+    vetoed -= {p.name for p in people}
+    return [m for m in lexicon if not (m.kind == "person" and m.name in vetoed)]
+
+
+def add_entities(doc: Document) -> Document:
+    """Places, organizations and people of the document as one flat layer (plus the gazetteer places)."""
+    text = doc.text
+    places = find_places(text)
+    orgs = tuple(
+        Mention(o.kind, resolve_bare_level(o.surface, o.start, places), o.surface, o.start, o.end)
+        for o in find_organizations(text, places)
+    )
+    # A bare surname (习主席, 江主席) names nobody an analyst can look up: it is not a person entity here.
+    lexicon = [
+        _canonical(m, places) for m in find_entities(text) if m.kind != "person" or m.end - m.start > 1
+    ]
+    blocked = Blocked(len(text), (*places, *orgs))
+    titles = title_matches(text, blocked)
+    names = find_context_people(text, doc.byline, blocked, lexicon, titles)
+    people = [p for p in spread_names(text, names) if not blocked.touches(p.start, p.end)]
+    known = {(m.start, m.end) for m in (*places, *orgs, *lexicon) if m.kind != "person"}
+    lexicon = _veto_recognised_people(titles, people, lexicon)
+    lexicon_people = [m for m in lexicon if m.kind == "person" and not blocked.touches(m.start, m.end)]
+    titled = titled_organizations(text, blocked, titles, people + lexicon_people, known)
+    entities = merge_mentions((*people, *orgs, *titled, *places), lexicon)
+    return replace(doc, places=places, entities=entities)
