@@ -74,6 +74,7 @@ def process_document(doc: RawDocument) -> Article:
         content_sha256=hashlib.sha256(doc.payload).hexdigest(),
         facts=facts,
         offsets=norm.offsets,
+        decode_errors=decoded.errors,
     )
 
 
