@@ -17,7 +17,7 @@ from tasks.transforms.html_metadata import (
     normalize_date,
     visible_text,
 )
-from tasks.transforms.models import Page
+from tasks.transforms.models import Page, RejectedInput
 
 __all__ = ["extract_page", "normalize_date"]
 
@@ -70,6 +70,13 @@ _PROMPT_LINE = re.compile(
 )
 
 
+class HtmlError(RejectedInput):
+    """An HTML page that cannot be read whole (rejected rather than losing part of its text)."""
+
+    def __init__(self, reason: str, source_uri: str = "") -> None:
+        super().__init__("html", reason, source_uri)
+
+
 @dataclass(frozen=True)
 class _Stats:
     """Character counts of a subtree: all text, text inside links, punctuation outside links."""
@@ -80,9 +87,11 @@ class _Stats:
 
 
 def extract_page(html: str, url: str | None = None) -> Page:
-    """Extract main text, title, date, author and canonical URL from one HTML page."""
+    """Extract main text, title, date, author and canonical URL from one HTML page; HtmlError if it is unreadable."""
     try:
-        root = _parse(html)
+        root = _parse(html, url)
+    except HtmlError:
+        raise
     except (ValueError, etree.LxmlError):
         return Page(text="", url=url)
     if root is None:
@@ -100,15 +109,22 @@ def extract_page(html: str, url: str | None = None) -> Page:
     return Page(text=text, title=title, published_at=published, author=author, url=canonical)
 
 
-def _parse(html: str) -> etree._Element | None:
+def _parse(html: str, url: str | None = None) -> etree._Element | None:
     """Parse leniently; bytes go in as UTF-8 so a stale `<meta charset=gb2312>` cannot re-decode them."""
     if not html or not html.strip():
         return None
-    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    # huge_tree lifts libxml2's 256-level nesting limit, past which it drops the deeper text without a word.
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     # libxml2 2.14 drops everything after a `</html>`, and CMS templates paste whole documents (a header
     # include ending in `</html>`) before the article: the end tags are optional anyway, so drop them.
     data = _END_DOCUMENT.sub("", html).encode("utf-8", "replace")
-    return lxml_html.document_fromstring(data, parser=parser)
+    root = lxml_html.document_fromstring(data, parser=parser)
+    # Even with huge_tree libxml2 stops at 2048 levels of nesting and silently drops the rest of the document.
+    limits = sorted({err.message for err in parser.error_log if err.type_name == "ERR_RESOURCE_LIMIT"})
+    if limits:
+        reason = "nested deeper than 2048 levels" if any("depth" in m for m in limits) else "; ".join(limits)
+        raise HtmlError(f"HTML {reason}, the parser's limit: rejected rather than losing text", url or "")
+    return root
 
 
 # ---- main text ---------------------------------------------------------------------------------------------
