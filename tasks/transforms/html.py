@@ -50,6 +50,9 @@ _SEMANTIC_NAME = re.compile(
 )
 _WS = re.compile(r"\s+")
 _END_DOCUMENT = re.compile(r"</(?:html|body)\s*>", re.I)
+# Control chars XML cannot hold: libxml2 keeps them in text nodes, but lxml refuses them when text is set,
+# so moving a tail (dropping an element) would raise. They carry no text.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A 责任编辑 credit line (`【责任编辑:张樵苏】`, `(责编：牛镛、岳弘彬)`): page furniture, left out of human gold.
 _EDITOR_LINE = re.compile(
     r"^.{0,30}(?:责任编辑|責任編輯|责编|責編)\s*[:：]|^[\[【（(]?\s*(?:编辑|編輯)\s*[:：]"
@@ -117,7 +120,7 @@ def _parse(html: str, url: str | None = None) -> etree._Element | None:
     parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     # libxml2 2.14 drops everything after a `</html>`, and CMS templates paste whole documents (a header
     # include ending in `</html>`) before the article: the end tags are optional anyway, so drop them.
-    data = _END_DOCUMENT.sub("", html).encode("utf-8", "replace")
+    data = _XML_INCOMPATIBLE.sub("", _END_DOCUMENT.sub("", html)).encode("utf-8", "replace")
     root = lxml_html.document_fromstring(data, parser=parser)
     # Even with huge_tree libxml2 stops at 2048 levels of nesting and silently drops the rest of the document.
     limits = sorted({err.message for err in parser.error_log if err.type_name == "ERR_RESOURCE_LIMIT"})
