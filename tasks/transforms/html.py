@@ -31,7 +31,7 @@ _ALWAYS_DROP = (
 _BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form", "figcaption")
 # `caption`: image captions (BBC's `<p class="caption">`) describe a photo, and extractors' gold leaves them out.
 _BOILERPLATE_HINT = re.compile(
-    r"comment|share|recommend|relate|xgwz|xgxw|xgyd|xiangguan|tuijian|sidebar|breadcrumb|copyright|footer|statement|disclaimer|\bnav|\bad[-_s]|advert|hot-?news"
+    r"comment|share|recommend|relate|xgwz|xgxw|xgyd|xiangguan|tuijian|tjyd|sidebar|rightbar|leftbar|breadcrumb|copyright|footer|statement|disclaimer|\bnav|\bad[-_s]|advert|hot-?news"
     r"|caption",
     re.I,
 )

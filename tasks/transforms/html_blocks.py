@@ -104,6 +104,19 @@ def semantic_strength(el: etree._Element) -> int:
     return int(any(SEMANTIC_NAME.match(name) for name in (el.get("class") or "").split()))
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _is_same_kind(el: etree._Element, other: etree._Element) -> bool:
+    """Same tag and the same class, or ids equal but for numbers (`page1`, `page2`); bare tags say nothing."""
+    if el.tag != other.tag:
+        return False
+    if el.get("class") and _signature(el) == _signature(other):
+        return True
+    ids = (el.get("id") or "", other.get("id") or "")
+    return all(ids) and ids[0] != ids[1] and _DIGITS.sub("#", ids[0]) == _DIGITS.sub("#", ids[1])
+
+
 def _signature(el: etree._Element) -> tuple[str, str]:
     return str(el.tag), " ".join(sorted((el.get("class") or "").split()))
 
@@ -129,7 +142,12 @@ def drop_threads(body: etree._Element, remove: Callable[[etree._Element], None])
         has_list[el] = bool(items) or any(has_list.get(child, False) for child in el)
         if in_article[el]:
             continue
-        if items and sum(stamped.get(item, False) for item in items) >= _THREAD_STAMPED_SHARE * len(items):
+        # Posts are prose (a sentence mark each, on average); a schedule or a reference list with dates is not.
+        if (
+            items
+            and sum(stamped.get(item, False) for item in items) >= _THREAD_STAMPED_SHARE * len(items)
+            and sum(stats[item].punct for item in items) >= len(items)
+        ):
             threads.append(items)
         if has_list[el] and _COMMENT_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
             marked.append(el)
@@ -250,15 +268,18 @@ def _run_of_blocks(
     # Article markup (`#artibody`, a `content` class) bounds the article itself: beside it, only blocks of the
     # same kind; unnamed blocks may also join a run of prose as dense as theirs.
     named = semantic_strength(anchor) > 0 or any(semantic_strength(el) for el in anchor.iterdescendants())
+    separated = False  # unnamed blocks join only across an image, ad or pager: why else split the text?
     for el in siblings:
         s = stats[el]
         if s.punct < 2 or s.chars - s.link_chars < 20:
-            continue  # an image, an ad, a pager: the article may go on after it
-        same_kind = _signature(el) == _signature(anchor) and s.link_density <= 0.5
+            separated = True  # an image, an ad, a pager: the article may go on after it
+            continue
+        same_kind = _is_same_kind(el, anchor) and s.link_density <= 0.5
         as_dense = (
             not named
+            and separated
             and el.tag == anchor.tag
-            and s.link_density <= 0.25
+            and s.link_density <= 0.1  # "recommended" summaries carry their title links
             and s.punct_density >= 0.5 * mine.punct_density
             and score(s) >= 0.1 * score(mine)
         )
