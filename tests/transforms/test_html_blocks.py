@@ -158,6 +158,19 @@ CASES["forum-short-opening-post"] = page(
     )
     + "</div>"
 )
+CASES["blog-columns-prose-sidebar"] = page(
+    f"<div class='container'><div class='col-left'><h1>短缺药品保供稳价</h1>{paras(BODY)}</div>"
+    "<div class='col-right'>"
+    + f"<div class='box'><h3>博主简介</h3><p>{COMMENTS[0]}{COMMENTS[1]}{COMMENTS[2]}</p></div>"
+    + f"<div class='box'><h3>公告</h3><p>{COMMENTS[3]}{COMMENTS[4]}</p></div>"
+    + "<div class='box'><h3>最新文章</h3><ul>"
+    + "".join(f"<li><a href='/p{i}'>{COMMENTS[i][:12]}</a></li>" for i in range(8))
+    + "</ul></div></div></div>"
+)
+CASES["news-lead-paragraph-outside-body-div"] = page(
+    f"<div class='main'><p class='lead'>{BODY[0]}</p><div class='txt-body'>{paras(BODY[1:])}</div>"
+    f"<div class='info'><p>{COMMENTS[0]}</p></div></div>"
+)
 GOLDS = {"forum-short-opening-post": "\n".join(SHORT_POST)}
 
 
