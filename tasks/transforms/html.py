@@ -7,7 +7,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-from tasks.transforms.html_blocks import PUNCT, SEMANTIC_NAME, choose_blocks, drop_threads, nonspace_len
+from tasks.transforms.html_blocks import SEMANTIC_NAME, choose_blocks, count_punct, drop_threads, nonspace_len
 from tasks.transforms.html_metadata import (
     canonical_url,
     extract_author,
@@ -89,8 +89,7 @@ def extract_page(html: str, url: str | None = None) -> Page:
     body = _find_body(root)
     lines: list[str] = []
     if body is not None:
-        drop_threads(body, _drop)
-        for block in choose_blocks(body):
+        for block in choose_blocks(body, drop_threads(body, _drop)):
             lines += _paragraphs(block)
     author = extract_author("\n".join(lines), visible_text(body), meta)
     text = "\n".join(_trim_edges([line for line in lines if not _EDITOR_LINE.match(line)], title))
@@ -150,7 +149,7 @@ def _drop(el: etree._Element) -> None:
 
 
 def _count_punct(el: etree._Element) -> int:
-    return sum(1 for ch in el.text_content() if ch in PUNCT)
+    return count_punct(el.text_content())
 
 
 def _paragraphs(el: etree._Element) -> list[str]:

@@ -18,7 +18,12 @@ PUNCT = frozenset("，。；：！？、")
 SEMANTIC_NAME = re.compile(
     r"^(content|article|artibody|article[-_]?(body|content)|main[-_]?(text|content)|trs_editor|rm_txt_con|"
     r"detail|detail[-_]?content|text|txt|post[-_]?(body|content)|entry[-_]?content|news[-_]?content|"
-    r"article[-_]?text|contentmain|con_text|arti_content|story|body[-_]?text)$",
+    r"article[-_]?text|contentmain|con_text|arti_content|story|body[-_]?text|"
+    # Blog and self-publishing platforms: Sina blog (articalContent), WeChat (js_content), cnblogs, CSDN,
+    # Zhihu, Jianshu, WordPress themes, NetEase (endText), and the pinyin 正文 (zhengwen).
+    r"artical[-_]?(content|body|text)?|js_content|rich_media_content|cnblogs_post_body|blog[-_]?(body|content|text)|"
+    r"post[-_]?richtext|richtext|show[-_]?content|entry[-_]?(body|text)|single[-_]?content|endtext|zhengwen|"
+    r"news[-_]?(text|body|txt|detail)|article[-_]?detail|text[-_]?content)$",
     re.I,
 )
 # A time stamp as comment and forum posts show it: a date, a clock time, "3小时前", a floor number.
@@ -63,7 +68,15 @@ class Stats:
 
 def nonspace_len(text: str) -> int:
     """Characters of `text` that are not white space."""
-    return len(text) - sum(1 for ch in text if ch.isspace())
+    return len("".join(text.split()))
+
+
+_PUNCT_MARKS = tuple(PUNCT)
+
+
+def count_punct(text: str) -> int:
+    """Full-width sentence marks in `text` (one str.count per mark: this runs over every text node)."""
+    return sum(map(text.count, _PUNCT_MARKS))
 
 
 def subtree_stats(body: etree._Element) -> dict[etree._Element, Stats]:
@@ -73,7 +86,7 @@ def subtree_stats(body: etree._Element) -> dict[etree._Element, Stats]:
         if not isinstance(el.tag, str):
             continue
         own = (el.text or "") + "".join(child.tail or "" for child in el)
-        chars, punct = nonspace_len(own), sum(1 for ch in own if ch in PUNCT)
+        chars, punct = nonspace_len(own), count_punct(own)
         link_chars = 0
         for child in el:
             child_stats = stats.get(child)
@@ -98,7 +111,7 @@ def score(s: Stats) -> float:
 
 def semantic_strength(el: etree._Element) -> int:
     """2 for article markup or a known id, 1 for a known class name, 0 otherwise."""
-    if not isinstance(el.tag, str):
+    if not isinstance(el.tag, str) or not (el.attrib or el.tag == "article"):
         return 0
     if el.tag == "article" or (el.get("itemprop") or "").lower() == "articlebody":
         return 2
@@ -125,26 +138,26 @@ def _signature(el: etree._Element) -> tuple[str, str]:
 
 
 # ---- threads: comment lists and forum replies ------------------------------------------------------------
-def drop_threads(body: etree._Element, remove: Callable[[etree._Element], None]) -> None:
+def drop_threads(
+    body: etree._Element, remove: Callable[[etree._Element], None]
+) -> dict[etree._Element, Stats] | None:
     """Remove comment lists and forum replies: repeated sibling items each with a stamp, or a list of
     repeated items inside a container named as comments (`#comments`, `.reply-list`, `pinglun`).
 
     A forum's opening post stays: it is the article (far longer than the replies, or the only prose there
     is). Threads inside article markup (`<article>`, a known content id) stay too: a live blog's timed
-    updates are its text. `remove` is the caller's element remover (it keeps tails).
+    updates are its text. `remove` is the caller's element remover (it keeps tails). Returns the subtree
+    stats when nothing was removed (still valid for choose_blocks), else None.
     """
     stats = subtree_stats(body)
-    in_article = _inside_article_markup(body)
     stamped: dict[etree._Element, bool] = {}
     has_list: dict[etree._Element, bool] = {}
     threads, marked = [], []
     for el in stats:  # children before parents
-        short = stats[el].chars <= _STAMP_ELEMENT_CHARS and bool(_POST_STAMP.search(el.text_content()))
+        short = 0 < stats[el].chars <= _STAMP_ELEMENT_CHARS and bool(_POST_STAMP.search(el.text_content()))
         stamped[el] = short or any(stamped.get(child, False) for child in el)
         items = _repeated_items(el)
         has_list[el] = bool(items) or any(has_list.get(child, False) for child in el)
-        if in_article[el]:
-            continue
         # Posts are prose (a sentence mark each, on average); a schedule or a reference list with dates is not.
         if (
             items
@@ -154,13 +167,16 @@ def drop_threads(body: etree._Element, remove: Callable[[etree._Element], None])
             threads.append(items)
         if has_list[el] and _COMMENT_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
             marked.append(el)
+    if not threads and not marked:
+        return stats
+    in_article = _inside_article_markup(body)
+    threads = [items for items in threads if not in_article[items[0].getparent()]]
+    marked = [el for el in marked if not in_article[el]]
     for el in marked:  # children before parents: a nested container goes first, then its parent
         if el.getparent() is not None:
             remove(el)
     total = stats[body].punct
-    for items in threads:
-        if items[0].getparent() is None:
-            continue  # inside a comment container removed above
+    for items in threads:  # items inside a container removed above are detached: removing them is harmless
         sizes = [stats[item].chars for item in items]
         is_head = sizes[0] >= _OPENING_POST_MIN_CHARS and sizes[0] >= _OPENING_POST_RATIO * max(
             1.0, median(sizes[1:])
@@ -169,6 +185,7 @@ def drop_threads(body: etree._Element, remove: Callable[[etree._Element], None])
         keep_first = is_head or outside < stats[items[0]].punct
         for item in items[1:] if keep_first else items:
             remove(item)
+    return None
 
 
 def _inside_article_markup(body: etree._Element) -> dict[etree._Element, bool]:
@@ -196,9 +213,11 @@ def _repeated_items(parent: etree._Element) -> list[etree._Element]:
 
 
 # ---- the article's blocks --------------------------------------------------------------------------------
-def choose_blocks(body: etree._Element) -> list[etree._Element]:
+def choose_blocks(
+    body: etree._Element, stats: dict[etree._Element, Stats] | None = None
+) -> list[etree._Element]:
     """The article's blocks in document order: the main block plus sibling blocks of the same body."""
-    stats = subtree_stats(body)
+    stats = stats if stats is not None else subtree_stats(body)
     main = _choose_main(body, stats)
     return _with_sibling_blocks(main, stats)
 

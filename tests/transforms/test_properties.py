@@ -8,6 +8,7 @@ modest so the suite stays fast on 2 cores.
 from __future__ import annotations
 
 import codecs
+import os
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,12 @@ from tasks.transforms.models import DecodedText, Page, RejectedInput
 from tasks.transforms.normalize import is_han, normalize_text
 from tests.conftest import SEED
 
-PROPERTY_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# NEWSETL_PROPERTY_EXAMPLES=2000 for a longer hunt; 100 keeps `make test` fast.
+PROPERTY_SETTINGS = settings(
+    max_examples=int(os.environ.get("NEWSETL_PROPERTY_EXAMPLES", "100")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 SEED_LINES = [line for line in SEED_TEXT.splitlines() if line.strip()]
 SEED_CHARS = sorted(
