@@ -58,6 +58,11 @@ _ACTION_LINE = re.compile(
     r"^(?:举报|舉報|分享到?|收藏|推荐|推薦|点赞|打印|关闭|返回顶部|纠错|关注|原创|文章问题|字号|超大|标准|大|中|小"
     r"|我要跟帖|跟帖|评论|已输入|字|[\d\s()（）])+$"
 )
+# The heading a related-articles, comments or "more" box leaves behind once its link lines are gone.
+_SECTION_LABEL = re.compile(
+    r"^[【\[]?(?:相关|推荐|延伸|热门|热点|更多|精彩|猜你喜欢|大家都在看|网友|发表|最新|往期|为你推荐)"
+    r"(?:新闻|阅读|文章|推荐|内容|图片|专题|评论|链接|报道|资讯)?[】\]]?[:：]?$"
+)
 _BREADCRUMB_LINE = re.compile(r"^(?:\S{0,6}位置\s*[:：]?\s*)?首页\s*(?:>|»|›|/|＞)")
 _PROMPT_LINE = re.compile(
     r"扫一扫|扫码|二维码|关注该公众号|正文已结束|请先\s*登录|点击进入|感谢您的反馈|手机打开"
@@ -200,6 +205,8 @@ def _trim_edges(lines: list[str], title: str | None) -> list[str]:
     def is_furniture(line: str, at_start: bool) -> bool:
         flat = "".join(line.split())
         if _STAMP_LINE.match(flat) or _ACTION_LINE.match(flat) or _BREADCRUMB_LINE.match(line):
+            return True
+        if _SECTION_LABEL.match(flat):
             return True
         if len(flat) <= 30 and _PROMPT_LINE.search(flat):
             return True

@@ -185,3 +185,10 @@ def test_an_article_that_talks_about_comments_is_kept_whole() -> None:
     # A class such as `comment-article` (an opinion piece) or text mentioning 评论 is not a comment list.
     html = page(f"<div class='comment-article'><div class='content'>{paras(BODY)}</div></div>")
     assert char_f1(extract_page(html).text, GOLD)[2] >= 0.95
+
+
+@pytest.mark.parametrize("label", ["相关新闻", "【相关阅读】", "推荐阅读：", "猜你喜欢", "网友评论", "更多"])
+def test_related_box_heading_left_behind_is_trimmed(label: str) -> None:
+    links = "".join(f"<li><a href='/r{i}'>{COMMENTS[i][:14]}</a></li>" for i in range(6))
+    html = page(f"<div class='box'>{paras(BODY)}<h3>{label}</h3><ul>{links}</ul></div>")
+    assert extract_page(html).text.splitlines() == BODY
