@@ -329,6 +329,10 @@ def print_summary(summary: dict, speed: dict, n_pages: int) -> None:
     print(f"\n{'subset':30} {'sys':5} {'n':>3} {'bagF1':>6} {'lcsF1':>6} {'lcsP':>6} {'lcsR':>6}  "
           f"{'title':>9} {'date':>9} {'author':>9} {'auth!ed':>9}")  # fmt: skip
     for name, by_system in summary.items():
+        if not any(by_system["ours"][k] for k in ("body_n", "snippets_total")) and not any(
+            by_system["ours"][k]["n"] for k in ("title", "date", "author")
+        ):
+            continue  # a site whose pages have no gold at all (GNE's unlabelled pages)
         for system in SYSTEMS:
             s = by_system[system]
             accs = " ".join(

@@ -153,3 +153,9 @@ def test_agreeing_bom_is_trusted(codec: str) -> None:
 def test_bom_alone_is_rejected() -> None:
     with pytest.raises(DecodeError, match="byte-order mark"):
         decode_bytes(codecs.BOM_UTF16_LE)
+
+
+def test_decode_errors_reach_the_article_without_shared_data() -> None:
+    payload, _ = break_sequences(SIMPLIFIED.encode("utf-8"), "utf-8", 2)
+    article = process_document(RawDocument(source_uri="broken.txt", payload=payload, media_type="text"))
+    assert article.decode_errors == 2 and article.encoding_confidence < 1.0
