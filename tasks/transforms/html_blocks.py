@@ -306,7 +306,9 @@ def _run_of_blocks(
     # Article markup (`#artibody`, a `content` class) bounds the article itself: beside it, only blocks of the
     # same kind; unnamed blocks may also join a run of prose as dense as theirs.
     named = semantic_strength(anchor) > 0 or any(semantic_strength(el) for el in anchor.iterdescendants())
-    separated = False  # unnamed blocks join only across an image, ad or pager: why else split the text?
+    separated = (
+        False  # classed unnamed blocks join only across an image, ad or pager: why else split the text?
+    )
     for el in siblings:
         s = stats[el]
         if s.punct < 2 or s.chars - s.link_chars < 20:
@@ -317,7 +319,8 @@ def _run_of_blocks(
         loose_paragraph = el.tag == "p" and not separated and s.link_density <= 0.1
         as_dense = (
             not named
-            and separated
+            # Across an image or ad; or bare blocks of one tag (a photo story's `<div><img><p>` items).
+            and (separated or not (el.get("class") or anchor.get("class")))
             and el.tag == anchor.tag
             and s.link_density <= 0.1  # "recommended" summaries carry their title links
             and s.punct_density >= 0.5 * mine.punct_density

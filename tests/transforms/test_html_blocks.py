@@ -18,11 +18,15 @@ from tests.conftest import SAMPLES
 def _paragraphs(name: str) -> list[str]:
     root = lxml_html.fromstring((SAMPLES / name).read_bytes().decode("utf-8"))
     found = [" ".join(p.text_content().split()) for p in root.iter("p")]
-    return [p for p in found if len(p) >= 40 and "。" in p]
+    found = [p for p in found if len(p) >= 40 and "。" in p]
+    assert len(found) >= 9, name
+    return found
 
 
-BODY = _paragraphs("news_cn_2023-11-17_drug_shortage_supply.html")[:9]
-OTHER = _paragraphs("chinadaily_2023-11-17_foreign_experts_china_us.html")
+BODY = _paragraphs("people_2024-04-24_china_lac_space_forum.html")[:9]
+OTHER = _paragraphs("chinadaily_2023-11-17_foreign_experts_china_us.html") + _paragraphs(
+    "xinhuanet_2020-02-19_wuhan_voices.html"
+)
 COMMENTS = [sentence + "。" for p in OTHER for sentence in p.split("。") if len(sentence) >= 12][:30]
 
 
@@ -170,6 +174,12 @@ CASES["blog-columns-prose-sidebar"] = page(
 CASES["news-lead-paragraph-outside-body-div"] = page(
     f"<div class='main'><p class='lead'>{BODY[0]}</p><div class='txt-body'>{paras(BODY[1:])}</div>"
     f"<div class='info'><p>{COMMENTS[0]}</p></div></div>"
+)
+CASES["photo-story-unclassed-blocks"] = page(
+    "<div class='wrap'><div>"
+    + f"<div><img src='/0.jpg'>{paras(BODY[:6])}</div>"
+    + "".join(f"<div><img src='/{i}.jpg'><p>{BODY[i]}</p></div>" for i in range(6, 9))
+    + "</div></div>"
 )
 GOLDS = {"forum-short-opening-post": "\n".join(SHORT_POST)}
 
