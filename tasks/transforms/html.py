@@ -8,6 +8,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from tasks.transforms.html_blocks import SEMANTIC_NAME, choose_blocks, count_punct, drop_threads, nonspace_len
+from tasks.transforms.html_deep import parse_capped
 from tasks.transforms.html_metadata import (
     canonical_url,
     extract_author,
@@ -109,13 +110,18 @@ def _parse(html: str, url: str | None = None) -> etree._Element | None:
     parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     # libxml2 2.14 drops everything after a `</html>`, and CMS templates paste whole documents (a header
     # include ending in `</html>`) before the article: the end tags are optional anyway, so drop them.
-    data = _XML_INCOMPATIBLE.sub("", _END_DOCUMENT.sub("", html)).encode("utf-8", "replace")
-    root = lxml_html.document_fromstring(data, parser=parser)
-    # Even with huge_tree libxml2 stops at 2048 levels of nesting and silently drops the rest of the document.
+    cleaned = _XML_INCOMPATIBLE.sub("", _END_DOCUMENT.sub("", html))
+    root = lxml_html.document_fromstring(cleaned.encode("utf-8", "replace"), parser=parser)
+    # Even with huge_tree libxml2 stops at 2048 levels of nesting and silently drops the rest of the document:
+    # such a page is read again by a builder without a depth limit that caps the nesting and keeps all text.
     limits = sorted({err.message for err in parser.error_log if err.type_name == "ERR_RESOURCE_LIMIT"})
+    if limits and all("depth" in message for message in limits):
+        return parse_capped(cleaned.encode("utf-8", "replace").decode("utf-8"))
     if limits:
-        reason = "nested deeper than 2048 levels" if any("depth" in m for m in limits) else "; ".join(limits)
-        raise HtmlError(f"HTML {reason}, the parser's limit: rejected rather than losing text", url or "")
+        raise HtmlError(
+            f"HTML beyond the parser's limits ({'; '.join(limits)}): rejected rather than losing text",
+            url or "",
+        )
     return root
 
 
