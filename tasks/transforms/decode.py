@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Callable
 
 from charset_normalizer import from_bytes
 
+from tasks.transforms.decode_repair import repair_mojibake
 from tasks.transforms.decode_scoring import (
     CHINESE_CODECS,
+    CJK_CODECS,
     JAPANESE_CODECS,
     KOREAN_CODECS,
+    STATS_CHARS,
     ZH_MIN_SCORE,
     CharStats,
+    Reading,
     char_stats,
     confidence_from_score,
+    read_bytes_as,
     score_decoding,
 )
 from tasks.transforms.models import DecodedText, DecodeError
+
+__all__ = ["decode_bytes", "repair_mojibake", "sniff_declared_charset"]
 
 _BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -31,20 +37,26 @@ _SNIFF_BYTES = (
     4096  # where HTML5 also stops looking for <meta charset> (its prescan reads 1024; feeds put it later)
 )
 _DETECT_BYTES = (
-    65536  # detection on a prefix keeps big pages fast; the whole payload is then decoded strictly
+    65536  # detection on a prefix keeps big pages fast; the whole payload is then decoded with that codec
 )
+# Shares of the non-ASCII bytes a codec must explain (decode without error). A declared charset (or BOM) wins
+# at 99.5%: truncated crawls and archived pages carry a few broken sequences, which browsers show as U+FFFD.
+DECLARED_MIN_EXPLAINED = 0.995
+# A detected codec may leave 5% unexplained; the right codec on the broken-sequence tests explains > 99%,
+# a wrong CJK codec on the encoding_detection files < 90% (Cyrillic read as GBK ~92%, hence the next one).
+MIN_EXPLAINED = 0.95
+# Codecs within this share of the best-explaining CJK codec compete on plausibility: a Big5 page with broken
+# sequences is 99.9% Big5 and 100% GBK (GBK's byte ranges cover Big5's), and Big5 must still win.
+EXPLAINED_MARGIN = 0.01
+# "Mostly valid GB/Big5": no single-byte codec may read such bytes.
+CJK_BYTES_EXPLAINED = 0.98
+# Below this the chosen codec does not fit the rest of a payload whose sample it explained: not text we can read.
+WHOLE_MIN_EXPLAINED = 0.75
 # Bytes that never occur in text (NUL handled apart; TAB LF VT FF CR, ESC, SO/SI kept for ISO-2022).
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0b\x0c\r\x1b\x0e\x0f") + b"\x7f"
 
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""")
 _META_CHARSET = re.compile(rb"""<meta\b[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-# A Latin-1/cp1252 lead char of a UTF-8 sequence followed by a continuation byte read the same way.
-_LATIN1_MOJIBAKE = re.compile(
-    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
-)
-_CP1252_TO_LATIN1 = {
-    ord(ch): b for b in range(0x80, 0xA0) if (ch := bytes([b]).decode("cp1252", errors="ignore"))
-}
 _LABEL_ALIASES = {  # WHATWG labels Python does not know, and labels WHATWG redirects
     "x-gbk": "gbk",
     "x-x-big5": "big5",
@@ -86,36 +98,12 @@ def _decode_prefix(sample: bytes, codec: str) -> str | None:
         return None
 
 
-def _decode_whole(payload: bytes, codec: str, source_uri: str) -> tuple[str, float]:
-    """Decode all bytes; a few bad sequences (e.g. a truncated last char) cost confidence, many reject."""
-    try:
-        return payload.decode(codec), 1.0
-    except UnicodeDecodeError:
-        text = payload.decode(codec, errors="replace")
-    errors = text.count("\ufffd")
-    if errors > max(1, len(payload) // 2000):
-        raise DecodeError(
-            f"{errors} byte sequences invalid in {codec}, the best-fitting encoding", source_uri
-        )
-    return text, 0.9
-
-
 def _utf16_without_bom(sample: bytes) -> str | None:
     """The UTF-16 codec that reads NUL-bearing bytes as clean text (a BOM-less UTF-16 file), if one does."""
     for codec in ("utf-16-le", "utf-16-be"):
         text = _decode_prefix(sample[: len(sample) // 2 * 2], codec)
-        if text:
-            stats = char_stats(text)
-            # Binary read as UTF-16 scatters over every script (or hits lone surrogates and fails): demand
-            # that nearly all chars be printable ASCII or CJK.
-            cjk = stats.han + stats.kana + stats.hangul + stats.punct
-            ascii_printable = sum(ch.isprintable() or ch in "\t\n\r" for ch in text if ch.isascii())
-            if (
-                not stats.bad
-                and ascii_printable + cjk >= 0.95 * len(text)
-                and (stats.han < 10 or stats.zh_score >= 0.2)
-            ):
-                return codec
+        if text and _is_plausible_utf16(text):
+            return codec
     return None
 
 
@@ -134,36 +122,71 @@ def _is_euc_tw(sample: bytes) -> bool:
     return re.fullmatch(rb"(?:[\x00-\x7f]|[\xa1-\xfe]{2}|\x8e[\xa1-\xb0][\xa1-\xfe]{2})*", sample) is not None
 
 
-def _chinese_candidates(sample: bytes) -> list[tuple[float, str, CharStats]]:
-    """Chinese codecs that decode the sample, most plausible first (ties to GB, the larger market)."""
-    scored = []
-    for codec in CHINESE_CODECS:
-        text = _decode_prefix(sample, codec)
-        if text is not None:
-            stats = char_stats(text)
-            scored.append((stats.zh_score, codec, stats))
+class _Readings:
+    """Readings of one sample, each codec decoded (and its characters counted) at most once."""
+
+    def __init__(self, sample: bytes, is_prefix: bool) -> None:
+        self.sample = sample
+        self.is_prefix = is_prefix
+        self._readings: dict[str, Reading | None] = {}
+        self._stats: dict[str, CharStats] = {}
+
+    def reading(self, codec: str) -> Reading | None:
+        """The sample read with `codec` (None when Python has no such codec)."""
+        if codec not in self._readings:
+            self._readings[codec] = read_bytes_as(self.sample, codec, self.is_prefix)
+        return self._readings[codec]
+
+    def get(self, codec: str) -> tuple[Reading, CharStats] | None:
+        """The reading with `codec` and its character counts."""
+        reading = self.reading(codec)
+        if reading is None:
+            return None
+        if codec not in self._stats:
+            self._stats[codec] = char_stats(reading.text)
+        return reading, self._stats[codec]
+
+    def fitting(self, codecs_: tuple[str, ...]) -> list[tuple[Reading, CharStats]]:
+        """Readings of the codecs that explain nearly all the bytes (a few broken sequences are tolerated)."""
+        # Coverage first: a codec that leaves clearly more bytes unexplained than the best CJK codec is out
+        # (Shift_JIS bytes read as cp949 explain ~97%, as Shift_JIS 100%); plausibility decides among the rest.
+        best = max((r.explained for c in CJK_CODECS if (r := self.reading(c)) is not None), default=0.0)
+        floor = max(MIN_EXPLAINED, best - EXPLAINED_MARGIN)
+        fit = [c for c in codecs_ if (r := self.reading(c)) is not None and r.explained >= floor]
+        return [found for codec in fit if (found := self.get(codec)) is not None]
+
+
+def _chinese_candidates(readings: _Readings) -> list[tuple[float, str, CharStats]]:
+    """Chinese codecs that explain the sample, most plausible first (ties to GB, the larger market)."""
+    scored = [(stats.zh_score, reading.codec, stats) for reading, stats in readings.fitting(CHINESE_CODECS)]
     return sorted(scored, key=lambda item: (item[0], item[1] == "gb18030"), reverse=True)
 
 
-def _detect(sample: bytes, source_uri: str) -> tuple[str, float]:
+def _is_mostly_chinese_bytes(readings: _Readings) -> bool:
+    """GB or Big5 explains nearly every non-ASCII byte of a sample with real double-byte content."""
+    return any(
+        reading.explained >= CJK_BYTES_EXPLAINED and stats.han >= 10
+        for reading, stats in readings.fitting(CHINESE_CODECS)
+    )
+
+
+def _detect(readings: _Readings, declared_cjk: bool, source_uri: str) -> tuple[str, float]:
     """Choose a codec for non-UTF-8 bytes: Chinese first when plausible, else what charset-normalizer says."""
-    chinese = _chinese_candidates(sample)
+    chinese = _chinese_candidates(readings)
     if chinese and chinese[0][2].han and chinese[0][0] >= ZH_MIN_SCORE:
         score, codec, stats = chinese[0]
         return codec, confidence_from_score(score, stats.han)
-    match = from_bytes(sample).best()
+    # A single-byte codec explains any bytes: never let it read a page that declares a CJK charset or whose
+    # bytes are nearly all valid GB/Big5 (a GB2312 page with broken sequences came out as ptcp154 Cyrillic).
+    cjk_page = (declared_cjk and bool(readings.fitting(CJK_CODECS))) or _is_mostly_chinese_bytes(readings)
+    match = None if cjk_page else from_bytes(readings.sample).best()
     cn_codec = _canonical_codec(match.encoding) if match else None
     # Japanese and Korean, then whatever else charset-normalizer found (Latin, Cyrillic...).
-    others = []
-    for codec in (
-        *JAPANESE_CODECS,
-        *KOREAN_CODECS,
-        *([cn_codec] if cn_codec and cn_codec not in CHINESE_CODECS else []),
-    ):
-        text = _decode_prefix(sample, codec)
-        if text is not None:
-            stats = char_stats(text)
-            others.append((score_decoding(stats, codec), codec == cn_codec, codec, stats))
+    extra = (cn_codec,) if cn_codec and cn_codec not in CHINESE_CODECS else ()
+    others = [
+        (score_decoding(stats, reading.codec), reading.codec == cn_codec, reading.codec, stats)
+        for reading, stats in readings.fitting((*JAPANESE_CODECS, *KOREAN_CODECS, *extra))
+    ]
     if others:
         score, _, codec, stats = max(others, key=lambda item: item[:2])
         if score > 0.3:
@@ -174,104 +197,48 @@ def _detect(sample: bytes, source_uri: str) -> tuple[str, float]:
         score, codec, stats = max(chinese, key=lambda item: (item[0], item[1] == cn_codec))
         if stats.han < 10 or score >= 0.2:
             return codec, confidence_from_score(score - 0.5, stats.han)
-    if _is_euc_tw(sample):
+    if _is_euc_tw(readings.sample):
         raise DecodeError("bytes look like EUC-TW (CNS 11643), which Python has no codec for", source_uri)
     raise DecodeError("no encoding decodes these bytes into plausible text", source_uri)
 
 
-def _best_cjk(sample: bytes) -> tuple[float, str] | None:
+def _best_cjk(readings: _Readings) -> tuple[float, str] | None:
     """The double-byte CJK codec (Chinese, Japanese or Korean) that reads the bytes most plausibly."""
-    best = None
-    for codec in (*CHINESE_CODECS, *JAPANESE_CODECS, *KOREAN_CODECS):
-        text = _decode_prefix(sample, codec)
-        if text is not None:
-            stats = char_stats(text)
-            if stats.han + stats.kana + stats.hangul >= 10 and (
-                best is None or score_decoding(stats, codec) > best[0]
-            ):
-                best = (score_decoding(stats, codec), codec)
-    return best
+    scored = [
+        (score_decoding(stats, reading.codec), reading.codec)
+        for reading, stats in readings.fitting(CJK_CODECS)
+        if stats.han + stats.kana + stats.hangul >= 10
+    ]
+    return max(scored, key=lambda item: item[0]) if scored else None
 
 
-def _verify_declared(sample: bytes, codec: str) -> float | None:
+def _verify_declared(readings: _Readings, codec: str) -> float | None:
     """Confidence in a declared codec, or None when the bytes contradict it."""
-    text = _decode_prefix(sample, codec)
-    if text is None:
+    reading = readings.reading(codec)
+    found = (
+        readings.get(codec) if reading is not None and reading.explained >= DECLARED_MIN_EXPLAINED else None
+    )
+    if found is None:
         return None
+    stats = found[1]
     if codec in ("utf-8", "utf-8-sig"):
-        return 0.99  # strict UTF-8 over multibyte text is its own proof
-    stats = char_stats(text)
+        return 0.99  # UTF-8 over multibyte text is its own proof
     if stats.bad_share > 0.05:
         return None
-    if stats.nonascii and _decode_prefix(sample, "utf-8") is not None:
+    utf8 = readings.reading("utf-8")
+    if stats.nonascii and utf8 is not None and utf8.explained >= DECLARED_MIN_EXPLAINED:
         return None  # valid UTF-8 with non-ASCII chars: a page re-saved as UTF-8 that kept its old <meta>
     if not stats.nonascii:
         return 0.99
-    is_cjk = codec in (*CHINESE_CODECS, *JAPANESE_CODECS, *KOREAN_CODECS)
+    is_cjk = codec in CJK_CODECS
     # A single-byte codec reads anything; CJK bytes outrank it.
     own = score_decoding(stats, codec) if is_cjk else 0.0
-    best = _best_cjk(sample)
+    best = _best_cjk(readings)
     if best and best[1] != codec and best[0] >= ZH_MIN_SCORE and best[0] > own + 0.2:
         return None  # e.g. Big5 declared gb2312, EUC-KR declared euc-jp, GBK declared iso-8859-1
     if is_cjk and stats.han + stats.kana + stats.hangul >= 20 and own < 0.2:
         return None  # CJK chars, but implausible ones: a wrong codec that happens to decode
     return confidence_from_score(max(own, 0.8), stats.han + stats.nonascii)
-
-
-def _redecode_utf8(text: str, encode: Callable[[str], bytes]) -> tuple[str, int] | None:
-    """Text's bytes under a wrong codec, read again as UTF-8; with the count of chars lost for good."""
-    try:
-        data = encode(text)
-    except UnicodeError:
-        return None
-    try:
-        return data.decode("utf-8"), 0
-    except UnicodeDecodeError:
-        pass
-    if "\ufffd" not in text:
-        return None  # nothing was lost, so the bytes should have been clean UTF-8
-    # The first decode replaced bytes it could not map: recover the rest, the lost chars stay U+FFFD.
-    fixed = data.decode("utf-8", errors="replace")
-    return fixed, fixed.count("\ufffd")
-
-
-def _to_latin1(text: str) -> bytes:
-    return text.translate(_CP1252_TO_LATIN1).replace("\ufffd", "").encode("latin-1")
-
-
-def _to_gb18030(text: str) -> bytes:
-    return text.replace("\ufffd", "").encode("gb18030")
-
-
-def repair_mojibake(text: str) -> tuple[str, str | None]:
-    """Undo UTF-8 that was decoded as cp1252/Latin-1 or as GBK; return the text and what was repaired."""
-    if _LATIN1_MOJIBAKE.search(text):
-        # Strict UTF-8 over the re-encoded chars is the evidence: real Latin-1 text is almost never valid UTF-8.
-        found = _redecode_utf8(text, _to_latin1)
-        if (
-            found
-            and char_stats(found[0]).bad <= found[1]
-            and found[1] <= 0.25 * char_stats(found[0]).nonascii
-        ):
-            return found[0], "utf-8 read as cp1252" + (" (lossy)" if found[1] else "")
-    stats = char_stats(text)
-    if stats.han < 2 or stats.zh_score >= 0.5:
-        return text, None
-    found = _redecode_utf8(text, _to_gb18030)
-    if not found:
-        return text, None
-    fixed, lost = found
-    fixed_stats = char_stats(fixed)
-    before = score_decoding(stats, "gb18030")
-    after = max(score_decoding(fixed_stats, codec) for codec in ("utf-8", "euc_jp", "euc_kr"))
-    # Only a clearly better reading counts: a rare-but-real Hanzi text re-encodes to invalid UTF-8 anyway.
-    if (
-        fixed_stats.nonascii >= 2
-        and fixed_stats.bad <= lost <= 0.25 * fixed_stats.nonascii
-        and after >= before + 0.3
-    ):
-        return fixed, "utf-8 read as gbk" + (" (lossy)" if lost else "")
-    return text, None
 
 
 def sniff_declared_charset(payload: bytes) -> str | None:
@@ -283,11 +250,59 @@ def sniff_declared_charset(payload: bytes) -> str | None:
     return found.group(1).decode("ascii").lower() if found else None
 
 
-def _finish(text: str, codec: str, confidence: float, method: str) -> DecodedText:
-    repaired, repair = repair_mojibake(text)
-    if repair:
-        confidence = round(confidence * 0.9, 3)
-    return DecodedText(repaired, codec, confidence, method, repair)
+def _finish(reading: Reading, confidence: float, method: str, repairs: tuple[str, ...] = ()) -> DecodedText:
+    """Undo mojibake and package the text; replaced sequences cost confidence and are counted."""
+    repaired, repair = repair_mojibake(reading.text)
+    if repair or repairs:
+        confidence *= 0.9
+    if reading.errors:
+        confidence *= min(0.9, reading.explained)
+    notes = "; ".join((*repairs, *([repair] if repair else [])))
+    return DecodedText(repaired, reading.codec, round(confidence, 3), method, notes or None, reading.errors)
+
+
+def _read_whole(payload: bytes, codec: str, source_uri: str) -> Reading:
+    """The whole payload read with the chosen codec; a codec that leaves much of it unexplained is an error."""
+    reading = read_bytes_as(payload, codec)
+    if reading is None:
+        raise DecodeError(f"no Python codec for {codec}", source_uri)
+    if reading.explained < WHOLE_MIN_EXPLAINED:
+        raise DecodeError(
+            f"{reading.errors} byte sequences invalid in {codec}, the best-fitting encoding "
+            f"({reading.explained:.0%} of the non-ASCII bytes explained)",
+            source_uri,
+        )
+    return reading
+
+
+def _is_plausible_utf16(text: str) -> bool:
+    """Text a UTF-16 codec produced looks like text: nearly all printable ASCII or CJK, common Hanzi."""
+    stats = char_stats(text)
+    # Binary (or 8-bit text) read as UTF-16 scatters over every script, rare Hanzi mostly.
+    cjk = stats.han + stats.kana + stats.hangul + stats.punct
+    ascii_printable = sum(ch.isprintable() or ch in "\t\n\r" for ch in text if ch.isascii())
+    return (
+        not stats.bad
+        and ascii_printable + cjk >= 0.95 * len(text)
+        and (stats.han < 10 or stats.zh_score >= 0.2)
+    )
+
+
+def _bom_reading(payload: bytes, bom: bytes, codec: str) -> Reading | None:
+    """The payload read as its byte-order mark says, or None when the bytes disagree (a stray mark)."""
+    reading = read_bytes_as(payload, codec)
+    if reading is None or reading.explained < DECLARED_MIN_EXPLAINED:
+        return None
+    if codec == "utf-8-sig":
+        return reading
+    rest = payload[len(bom) :]
+    # 8-bit text behind a UTF-16/32 mark: NUL-free valid UTF-8 is the evidence (UTF-16 text of any
+    # length is almost never valid UTF-8), or a reading that is not plausible text.
+    if (b"\x00" not in rest and _decode_prefix(rest, "utf-8") is not None) or not _is_plausible_utf16(
+        reading.text[:STATS_CHARS]
+    ):
+        return None
+    return reading
 
 
 def _decode_hz(payload: bytes) -> str | None:
@@ -306,34 +321,40 @@ def decode_bytes(payload: bytes, declared_charset: str | None = None, source_uri
     """Decode bytes to text: BOM, then a declared charset the bytes confirm, then UTF-8, then detection."""
     if not payload:
         raise DecodeError("empty input", source_uri)
+    repairs: tuple[str, ...] = ()
     for bom, codec in _BOMS:
         if payload.startswith(bom):
-            text, quality = _decode_whole(payload, codec, source_uri)
-            return _finish(text, "utf-8-sig" if codec == "utf-8-sig" else codec, quality, "bom")
+            if (reading := _bom_reading(payload, bom, codec)) is not None:
+                return _finish(reading, 1.0 if not reading.errors else 0.9, "bom")
+            payload, repairs = payload[len(bom) :], (f"stray {codec} byte-order mark dropped",)
+            break
+    if not payload:
+        raise DecodeError("only a byte-order mark", source_uri)
     sample = payload[:_DETECT_BYTES]
     if sample.count(0) and (utf16 := _utf16_without_bom(sample)):
-        text, quality = _decode_whole(payload, utf16, source_uri)
-        return _finish(text, utf16, 0.8 * quality, "detected")
+        return _finish(_read_whole(payload, utf16, source_uri), 0.8, "detected", repairs)
     _reject_binary(sample, source_uri)
+    readings = _Readings(sample, is_prefix=len(sample) < len(payload))
 
     label = declared_charset or sniff_declared_charset(payload)
     declared = _canonical_codec(label) if label else None
     if declared and not declared.startswith(("utf-16", "utf-32")):  # an 8-bit page cannot be UTF-16 (WHATWG)
-        confidence = _verify_declared(sample, declared)
+        confidence = _verify_declared(readings, declared)
         if confidence is not None:
-            text, quality = _decode_whole(payload, declared, source_uri)
-            return _finish(text, declared, confidence * quality, "declared")
+            return _finish(_read_whole(payload, declared, source_uri), confidence, "declared", repairs)
 
     if (hz := _decode_hz(payload)) is not None:
-        return _finish(hz, "hz", 0.9, "detected")
-    if _decode_prefix(sample, "utf-8") is not None:
-        text, quality = _decode_whole(payload, "utf-8", source_uri)
-        return _finish(text, "utf-8", (1.0 if text.isascii() else 0.99) * quality, "utf-8")
+        return _finish(Reading("hz", hz, 0, 0, 0), 0.9, "detected", repairs)
+    utf8 = readings.reading("utf-8")
+    # UTF-8 is self-checking (legacy CJK bytes read as UTF-8 explain < 10%): the detection threshold will do.
+    if utf8 is not None and utf8.explained >= MIN_EXPLAINED:
+        reading = _read_whole(payload, "utf-8", source_uri)
+        return _finish(reading, 1.0 if reading.text.isascii() else 0.99, "utf-8", repairs)
 
-    codec, confidence = _detect(sample, source_uri)
-    text, quality = _decode_whole(payload, codec, source_uri)
-    if char_stats(text).bad_share > 0.2:
+    codec, confidence = _detect(readings, declared in CJK_CODECS, source_uri)
+    reading = _read_whole(payload, codec, source_uri)
+    if char_stats(reading.text).bad_share > 0.2:
         raise DecodeError(
             f"decoded as {codec}, over 20% of the characters are unassigned or private-use", source_uri
         )
-    return _finish(text, codec, round(confidence * quality, 3), "detected")
+    return _finish(reading, confidence, "detected", repairs)

@@ -5,7 +5,9 @@ decode.py tries codecs and keeps the reading these scores call most plausible.
 
 from __future__ import annotations
 
+import codecs
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 # The 500 most frequent Hanzi of the MSRA + People's Daily NER test sets (390 K chars of news text, 78% of
@@ -34,6 +36,7 @@ STATS_CHARS = 20000  # enough characters to score a decoding
 CHINESE_CODECS = ("gb18030", "big5hkscs")
 JAPANESE_CODECS = ("euc_jp", "cp932", "shift_jis")
 KOREAN_CODECS = ("euc_kr", "cp949")
+CJK_CODECS = (*CHINESE_CODECS, *JAPANESE_CODECS, *KOREAN_CODECS)
 # Chardet-corpus thresholds: right-codec Chinese scores 0.41-0.85, wrong codec or Japanese/Korean <= 0.16.
 ZH_MIN_SCORE = 0.4
 
@@ -101,6 +104,78 @@ def score_decoding(stats: CharStats, codec: str) -> float:
     if stats.han:
         return stats.zh_score
     return 1.0 - stats.bad_share
+
+
+# Sizes of the byte sequences replaced by the decode running in this context (the error handler has no other
+# way to report to its caller).
+_REPLACED: ContextVar[list[tuple[int, int]]] = ContextVar("replaced_sequences")
+_COUNTING_HANDLER = "newsetl.replace-and-count"
+
+
+def _replace_and_count(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    _REPLACED.get().append((err.start, err.end))
+    return "\ufffd", err.end
+
+
+codecs.register_error(_COUNTING_HANDLER, _replace_and_count)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Bytes read with one codec, undecodable sequences replaced by U+FFFD and counted."""
+
+    codec: str
+    text: str
+    errors: int  # replaced sequences
+    bad_bytes: int  # bytes inside them
+    nonascii_bytes: int  # every codec here reads ASCII bytes as ASCII: only these tell codecs apart
+
+    @property
+    def explained(self) -> float:
+        """Share of the non-ASCII bytes that the codec decodes (1.0 for pure ASCII)."""
+        return max(0.0, 1.0 - self.bad_bytes / self.nonascii_bytes) if self.nonascii_bytes else 1.0
+
+
+def read_bytes_as(data: bytes, codec: str, is_prefix: bool = False) -> Reading | None:
+    """Decode with replacement, counting what was replaced; None for a codec Python lacks.
+
+    With `is_prefix`, a multibyte character cut by the end of `data` (a sample of a longer payload) is
+    dropped rather than counted.
+    """
+    try:
+        text = data.decode(codec, errors="replace")  # C speed; the exact count below runs a Python handler
+    except LookupError:
+        return None
+    nonascii = len(data) - len(data.translate(None, _HIGH_BYTES))
+    errors = text.count("\ufffd") - _encoded_replacement_chars(data, codec)
+    if errors <= 0:
+        return Reading(codec, text, 0, 0, nonascii)
+    if errors > 0.05 * nonascii + 1:
+        # A codec this wrong is out of the running either way; every sequence holds a byte at least, so
+        # `explained` is an upper bound.
+        return Reading(codec, text, errors, errors, nonascii)
+    replaced: list[tuple[int, int]] = []
+    token = _REPLACED.set(replaced)
+    try:
+        text = data.decode(codec, errors=_COUNTING_HANDLER)
+    finally:
+        _REPLACED.reset(token)
+    if is_prefix and replaced and replaced[-1][1] == len(data) and len(data) - replaced[-1][0] <= 3:
+        text, replaced = text[:-1], replaced[:-1]
+    return Reading(codec, text, len(replaced), sum(end - start for start, end in replaced), nonascii)
+
+
+def _encoded_replacement_chars(data: bytes, codec: str) -> int:
+    """How many U+FFFD the bytes themselves encode (a real one in the text is not a decoding error)."""
+    try:
+        return data.count("\ufffd".encode(codec))
+    except UnicodeError:
+        return 0
+
+
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def confidence_from_score(score: float, letters: int) -> float:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from lxml import etree
 from lxml import html as lxml_html
 
+from tasks.transforms.html_blocks import SEMANTIC_NAME, choose_blocks, count_punct, drop_threads, nonspace_len
+from tasks.transforms.html_deep import parse_capped
 from tasks.transforms.html_metadata import (
     canonical_url,
     extract_author,
@@ -17,7 +18,7 @@ from tasks.transforms.html_metadata import (
     normalize_date,
     visible_text,
 )
-from tasks.transforms.models import Page
+from tasks.transforms.models import Page, RejectedInput
 
 __all__ = ["extract_page", "normalize_date"]
 
@@ -31,7 +32,7 @@ _ALWAYS_DROP = (
 _BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form", "figcaption")
 # `caption`: image captions (BBC's `<p class="caption">`) describe a photo, and extractors' gold leaves them out.
 _BOILERPLATE_HINT = re.compile(
-    r"comment|share|recommend|related|sidebar|breadcrumb|copyright|footer|statement|disclaimer|\bnav|\bad[-_s]|advert|hot-?news"
+    r"comment|share|recommend|relate|xgwz|xgxw|xgyd|xiangguan|tuijian|tjyd|sidebar|rightbar|leftbar|breadcrumb|copyright|footer|statement|disclaimer|\bnav|\bad[-_s]|advert|hot-?news"
     r"|caption",
     re.I,
 )
@@ -39,17 +40,11 @@ _BLOCK_TAGS = frozenset(
     "p div section article main li ul ol dl dt dd td th tr table tbody h1 h2 h3 h4 h5 h6 "
     "blockquote pre center figure figcaption address hr body".split()
 )
-_CANDIDATE_TAGS = frozenset("div section article main td body blockquote center".split())
-# Full-width sentence punctuation: prose has one every ~15-25 characters, menus and link lists almost none.
-_PUNCT = frozenset("，。；：！？、")
-_SEMANTIC_NAME = re.compile(
-    r"^(content|article|artibody|article[-_]?(body|content)|main[-_]?(text|content)|trs_editor|rm_txt_con|"
-    r"detail|detail[-_]?content|text|txt|post[-_]?(body|content)|entry[-_]?content|news[-_]?content|"
-    r"article[-_]?text|contentmain|con_text|arti_content|story|body[-_]?text)$",
-    re.I,
-)
 _WS = re.compile(r"\s+")
 _END_DOCUMENT = re.compile(r"</(?:html|body)\s*>", re.I)
+# Control chars XML cannot hold: libxml2 keeps them in text nodes, but lxml refuses them when text is set,
+# so moving a tail (dropping an element) would raise. They carry no text.
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A 责任编辑 credit line (`【责任编辑:张樵苏】`, `(责编：牛镛、岳弘彬)`): page furniture, left out of human gold.
 _EDITOR_LINE = re.compile(
     r"^.{0,30}(?:责任编辑|責任編輯|责编|責編)\s*[:：]|^[\[【（(]?\s*(?:编辑|編輯)\s*[:：]"
@@ -64,25 +59,30 @@ _ACTION_LINE = re.compile(
     r"^(?:举报|舉報|分享到?|收藏|推荐|推薦|点赞|打印|关闭|返回顶部|纠错|关注|原创|文章问题|字号|超大|标准|大|中|小"
     r"|我要跟帖|跟帖|评论|已输入|字|[\d\s()（）])+$"
 )
+# The heading a related-articles, comments or "more" box leaves behind once its link lines are gone.
+_SECTION_LABEL = re.compile(
+    r"^[【\[]?(?:相关|推荐|延伸|热门|热点|更多|精彩|猜你喜欢|大家都在看|网友|发表|最新|往期|为你推荐)"
+    r"(?:新闻|阅读|文章|推荐|内容|图片|专题|评论|链接|报道|资讯)?[】\]]?[:：]?$"
+)
 _BREADCRUMB_LINE = re.compile(r"^(?:\S{0,6}位置\s*[:：]?\s*)?首页\s*(?:>|»|›|/|＞)")
 _PROMPT_LINE = re.compile(
     r"扫一扫|扫码|二维码|关注该公众号|正文已结束|请先\s*登录|点击进入|感谢您的反馈|手机打开"
 )
 
 
-@dataclass(frozen=True)
-class _Stats:
-    """Character counts of a subtree: all text, text inside links, punctuation outside links."""
+class HtmlError(RejectedInput):
+    """An HTML page that cannot be read whole (rejected rather than losing part of its text)."""
 
-    chars: int
-    link_chars: int
-    punct: int
+    def __init__(self, reason: str, source_uri: str = "") -> None:
+        super().__init__("html", reason, source_uri)
 
 
 def extract_page(html: str, url: str | None = None) -> Page:
-    """Extract main text, title, date, author and canonical URL from one HTML page."""
+    """Extract main text, title, date, author and canonical URL from one HTML page; HtmlError if it is unreadable."""
     try:
-        root = _parse(html)
+        root = _parse(html, url)
+    except HtmlError:
+        raise
     except (ValueError, etree.LxmlError):
         return Page(text="", url=url)
     if root is None:
@@ -93,22 +93,36 @@ def extract_page(html: str, url: str | None = None) -> Page:
     published = extract_date(root, meta, canonical)
     _clean(root)
     body = _find_body(root)
-    main = _choose_main(body) if body is not None else None
-    lines = _paragraphs(main) if main is not None else []
+    lines: list[str] = []
+    if body is not None:
+        for block in choose_blocks(body, drop_threads(body, _drop)):
+            lines += _paragraphs(block)
     author = extract_author("\n".join(lines), visible_text(body), meta)
     text = "\n".join(_trim_edges([line for line in lines if not _EDITOR_LINE.match(line)], title))
     return Page(text=text, title=title, published_at=published, author=author, url=canonical)
 
 
-def _parse(html: str) -> etree._Element | None:
+def _parse(html: str, url: str | None = None) -> etree._Element | None:
     """Parse leniently; bytes go in as UTF-8 so a stale `<meta charset=gb2312>` cannot re-decode them."""
     if not html or not html.strip():
         return None
-    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    # huge_tree lifts libxml2's 256-level nesting limit, past which it drops the deeper text without a word.
+    parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     # libxml2 2.14 drops everything after a `</html>`, and CMS templates paste whole documents (a header
     # include ending in `</html>`) before the article: the end tags are optional anyway, so drop them.
-    data = _END_DOCUMENT.sub("", html).encode("utf-8", "replace")
-    return lxml_html.document_fromstring(data, parser=parser)
+    cleaned = _XML_INCOMPATIBLE.sub("", _END_DOCUMENT.sub("", html))
+    root = lxml_html.document_fromstring(cleaned.encode("utf-8", "replace"), parser=parser)
+    # Even with huge_tree libxml2 stops at 2048 levels of nesting and silently drops the rest of the document:
+    # such a page is read again by a builder without a depth limit that caps the nesting and keeps all text.
+    limits = sorted({err.message for err in parser.error_log if err.type_name == "ERR_RESOURCE_LIMIT"})
+    if limits and all("depth" in message for message in limits):
+        return parse_capped(cleaned.encode("utf-8", "replace").decode("utf-8"))
+    if limits:
+        raise HtmlError(
+            f"HTML beyond the parser's limits ({'; '.join(limits)}): rejected rather than losing text",
+            url or "",
+        )
+    return root
 
 
 # ---- main text ---------------------------------------------------------------------------------------------
@@ -127,7 +141,7 @@ def _clean(root: etree._Element) -> None:
             continue
         hint = f"{el.get('class', '')} {el.get('id', '')}"
         is_chrome = el.tag in _BOILERPLATE_TAGS or bool(_BOILERPLATE_HINT.search(hint))
-        if is_chrome and not _SEMANTIC_NAME.match(el.get("id", "")) and _count_punct(el) < total * 0.5:
+        if is_chrome and not SEMANTIC_NAME.match(el.get("id", "")) and _count_punct(el) < total * 0.5:
             _drop(el)
 
 
@@ -146,83 +160,7 @@ def _drop(el: etree._Element) -> None:
 
 
 def _count_punct(el: etree._Element) -> int:
-    return sum(1 for ch in el.text_content() if ch in _PUNCT)
-
-
-def _nonspace_len(text: str) -> int:
-    return len(text) - sum(1 for ch in text if ch.isspace())
-
-
-def _subtree_stats(body: etree._Element) -> dict[etree._Element, _Stats]:
-    """Stats for every element, children before parents, so the whole tree is read once."""
-    stats: dict[etree._Element, _Stats] = {}
-    for el in reversed(list(body.iter())):
-        if not isinstance(el.tag, str):
-            continue
-        own = (el.text or "") + "".join(child.tail or "" for child in el)
-        chars, punct = _nonspace_len(own), sum(1 for ch in own if ch in _PUNCT)
-        link_chars = 0
-        for child in el:
-            child_stats = stats.get(child)
-            if child_stats is not None:
-                chars += child_stats.chars
-                link_chars += child_stats.link_chars
-                punct += child_stats.punct
-        if el.tag == "a":
-            link_chars, punct = chars, 0
-        stats[el] = _Stats(chars, link_chars, punct)
-    return stats
-
-
-def _score(s: _Stats) -> float:
-    """Prose mass times link-free density: Chinese punctuation, plus plain text for pages without it."""
-    if s.chars == 0:
-        return 0.0
-    density = 1.0 - s.link_chars / s.chars
-    # Squared so that a parent adding a nav bar loses to the tighter child holding the same prose.
-    return (s.punct + (s.chars - s.link_chars) / 50.0) * density * density
-
-
-def _choose_main(body: etree._Element) -> etree._Element:
-    """Pick the content block: a good semantic container if there is one, else the best-scoring block."""
-    stats = _subtree_stats(body)
-    candidates = [el for el in stats if el.tag in _CANDIDATE_TAGS]
-    if not candidates:
-        return body
-    best = max(candidates, key=lambda el: _score(stats[el]))
-    best_score = _score(stats[best])
-    # "Good": real prose (5+ sentence marks, mostly unlinked) and not dwarfed by the density peak; the
-    # 0.3 and 5 come from the gold pages, where live-blog widgets classed `content` outscore short articles.
-    good = [
-        el
-        for el in stats
-        if _semantic_strength(el)
-        and stats[el].punct >= 5
-        and stats[el].link_chars <= 0.5 * stats[el].chars
-        and _score(stats[el]) >= 0.3 * best_score
-    ]
-    if not good:
-        return best
-    strongest = max(map(_semantic_strength, good))
-    top = max((el for el in good if _semantic_strength(el) == strongest), key=lambda el: _score(stats[el]))
-    # A page-wide `#content` wrapper, or one that scores no higher than the block inside it (it adds only
-    # links and chrome around the same prose): the tighter block is the article.
-    if top in best.iterancestors() and (
-        stats[top].chars > 1.5 * stats[best].chars or _score(stats[best]) >= _score(stats[top])
-    ):
-        return best
-    return top
-
-
-def _semantic_strength(el: etree._Element) -> int:
-    """2 for article markup or a known id, 1 for a known class name, 0 otherwise."""
-    if not isinstance(el.tag, str):
-        return 0
-    if el.tag == "article" or (el.get("itemprop") or "").lower() == "articlebody":
-        return 2
-    if _SEMANTIC_NAME.match(el.get("id", "")):
-        return 2
-    return int(any(_SEMANTIC_NAME.match(name) for name in (el.get("class") or "").split()))
+    return count_punct(el.text_content())
 
 
 def _paragraphs(el: etree._Element) -> list[str]:
@@ -262,8 +200,8 @@ def _keep_line(line: list[tuple[str, bool]]) -> str:
     text = _WS.sub(" ", "".join(piece for piece, _ in line)).strip()
     if not text:
         return ""
-    link_chars = sum(_nonspace_len(piece) for piece, is_link in line if is_link)
-    return "" if link_chars > 0.5 * _nonspace_len(text) else text
+    link_chars = sum(nonspace_len(piece) for piece, is_link in line if is_link)
+    return "" if link_chars > 0.5 * nonspace_len(text) else text
 
 
 def _trim_edges(lines: list[str], title: str | None) -> list[str]:
@@ -273,6 +211,8 @@ def _trim_edges(lines: list[str], title: str | None) -> list[str]:
     def is_furniture(line: str, at_start: bool) -> bool:
         flat = "".join(line.split())
         if _STAMP_LINE.match(flat) or _ACTION_LINE.match(flat) or _BREADCRUMB_LINE.match(line):
+            return True
+        if _SECTION_LABEL.match(flat):
             return True
         if len(flat) <= 30 and _PROMPT_LINE.search(flat):
             return True

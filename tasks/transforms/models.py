@@ -51,6 +51,7 @@ class DecodedText:
     confidence: float  # 0..1
     method: str  # "bom" | "declared" | "utf-8" | "detected"
     repair: str | None = None  # e.g. "utf-8 read as gbk", when mojibake was undone
+    errors: int = 0  # byte sequences the codec could not decode, each replaced by one U+FFFD
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ def process_document(doc: RawDocument, zone: tzinfo | None = None) -> Article:
         offsets=norm.offsets,
         quality=quality.label,
         quality_reason=quality.reason,
+        decode_errors=decoded.errors,
     )
 
 
