@@ -46,12 +46,12 @@ def test_shipped_model_loads_once_and_tags_deterministically() -> None:
         pytest.param(
             "国务院总理李鹏今天在北京会见了美国总统克林顿。",
             {
-                    ("organization", "国务院"),
-                    ("person", "李鹏"),
-                    ("location", "北京"),
-                    ("location", "美国"),
-                    ("person", "克林顿"),
-                },
+                ("organization", "国务院"),
+                ("person", "李鹏"),
+                ("location", "北京"),
+                ("location", "美国"),
+                ("person", "克林顿"),
+            },
             id="title-names-places",
         ),
         pytest.param(
@@ -65,8 +65,8 @@ def test_shipped_model_loads_once_and_tags_deterministically() -> None:
         ),
     ],
 )
-def test_tagger_on_news_sentences(text: str, expected: set[tuple[str, str]]) -> None:
-    assert {(m.kind, m.surface) for m in load_tagger().tag(text)} == expected
+def test_entities_of_news_sentences(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(m.kind, m.surface) for m in find_entities(text)} == expected
 
 
 def test_find_entities_gives_canonical_place_names() -> None:
