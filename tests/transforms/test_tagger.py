@@ -153,3 +153,17 @@ def test_bad_training_records_name_the_line(line: str, reason: str) -> None:
 
     with pytest.raises(TrainingDataError, match=f"data.jsonl:2: {reason}"):
         parse_records(['{"text": "x", "entities": []}', line], "data.jsonl")
+
+
+def test_tag_many_equals_tag_one_by_one() -> None:
+    tagger = load_tagger()
+    texts = [
+        "国务院总理李鹏今天在北京会见了美国总统克林顿。",
+        "",
+        "北京",
+        "清华大学微电子所所长魏少军表示，芯片产业发展很快",
+        SEED.read_text(encoding="utf-8")[:3000],
+        "a",
+    ]
+    assert tagger.tag_many(texts) == [tagger.tag(t) for t in texts]
+    assert tagger.tag_many([]) == []

@@ -6,6 +6,7 @@ table, so a text of n characters costs a fixed number of numpy calls over arrays
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,7 @@ TEMPLATES: tuple[tuple[int, ...], ...] = (
     (_TITLE_PREV, 2), (_TITLE_PREV, 19), (_SUFFIX_NEXT, 2), (_SUFFIX_NEXT, _ORG),
 )  # fmt: skip
 BOS, EOS = 0x110001, 0x110002  # beyond Unicode: never a real character
+_SEPARATOR = np.array([EOS, EOS, BOS, BOS], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -168,17 +170,35 @@ _TYPES = _type_table()
 _NORMAL = np.where(_TYPES == 1, 48, np.where(_TYPES == 2, 97, np.arange(0x10000)))
 
 
-def atom_matrix(text: str, lexicon: Lexicon) -> np.ndarray:
-    """The (n, N_ATOMS) uint64 matrix of per-character atoms."""
-    codes = codepoints(text)
+def joined_codepoints(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of several texts in one array, [EOS, EOS, BOS, BOS] between them, and where each text starts.
+
+    Every feature of a char then equals its feature in its own text (the separators are the padding a lone text
+    gets), so a batch is tagged exactly as its texts one by one."""
+    parts, starts, pos = [], [], 0
+    for k, text in enumerate(texts):
+        if k:
+            parts.append(_SEPARATOR)
+            pos += len(_SEPARATOR)
+        starts.append(pos)
+        parts.append(codepoints(text))
+        pos += len(text)
+    codes = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return codes, np.array(starts, dtype=np.int64)
+
+
+def atom_matrix(codes: np.ndarray, lexicon: Lexicon) -> np.ndarray:
+    """The (n, N_ATOMS) uint64 matrix of per-character atoms of a text's code points."""
     n = len(codes)
     bmp = np.minimum(codes, 0xFFFF)
     astral = codes > 0xFFFF  # Extensions B-I are Han; other astral chars are "other"
     types = np.where(astral, np.where((codes >= 0x20000) & (codes <= 0x323AF), 0, 4), _TYPES[bmp])
+    types = np.where(codes == BOS, 5, np.where(codes == EOS, 6, types))  # separators read as padding
     norm = np.where(astral, codes, _NORMAL[bmp])
     padded = np.concatenate([[BOS, BOS], norm, [EOS, EOS]])
     padded_types = np.concatenate([[5], types, [6]])
     per_category, cover = _lexicon_atoms(codes, lexicon)
+    cover = np.where(codes == BOS, -1, np.where(codes == EOS, -2, cover))
     atoms = np.empty((n, N_ATOMS), dtype=np.int64)
     ramp = _ramp(n)
     atoms[:, 0:5] = padded[ramp[:, :5]]
@@ -200,5 +220,10 @@ def atom_matrix(text: str, lexicon: Lexicon) -> np.ndarray:
 
 def feature_buckets(text: str, lexicon: Lexicon, multipliers: np.ndarray, bits: int) -> np.ndarray:
     """The (n, len(TEMPLATES)) weight-table rows of the features of every character."""
-    hashed = _mix(atom_matrix(text, lexicon) @ multipliers)
+    return code_buckets(codepoints(text), lexicon, multipliers, bits)
+
+
+def code_buckets(codes: np.ndarray, lexicon: Lexicon, multipliers: np.ndarray, bits: int) -> np.ndarray:
+    """feature_buckets of a text given as code points (one text, or several joined by joined_codepoints)."""
+    hashed = _mix(atom_matrix(codes, lexicon) @ multipliers)
     return (hashed >> np.uint64(64 - bits)).astype(np.int64)
