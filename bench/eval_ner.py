@@ -37,7 +37,9 @@ JIEBA_TAGS = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
 Span = tuple[str, int, int]
 
 
-def load_sentences(path: Path, limit: int | None = None, lines: Path | None = None) -> list[dict[str, object]]:
+def load_sentences(
+    path: Path, limit: int | None = None, lines: Path | None = None
+) -> list[dict[str, object]]:
     """Sentences with their gold spans (only the 0-based `lines` listed in that JSON file), the first `limit`."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     if lines is not None:
