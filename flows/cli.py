@@ -337,6 +337,51 @@ def serve(
     prefect_serve(*deployments)
 
 
+ner_app = typer.Typer(
+    help="The entity tagger: train it on your own annotated sentences.", no_args_is_help=True
+)
+app.add_typer(ner_app, name="ner")
+
+
+@ner_app.command("train")
+def ner_train(
+    data: Annotated[
+        str,
+        typer.Option(
+            "--data", help='JSONL of {"text", "entities": [{"type", "start", "end"}]} (PER/LOC/ORG).'
+        ),
+    ],
+    out_path: Annotated[str, typer.Option("--out", help="Model file to write.")] = "ner_model.npz",
+    epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the data.")] = 10,
+) -> None:
+    """Train a tagger on FILE.jsonl and write it; load it with load_tagger(path) (the `ner_model` setting)."""
+    from pathlib import Path
+
+    from tasks.transforms.facts.tagger import to_bytes
+    from tasks.transforms.facts.tagger_train import TrainingDataError, parse_records, split_dev, train_tagger
+
+    path = Path(data)
+    try:
+        sentences = parse_records(path.read_text(encoding="utf-8").splitlines(), str(path))
+    except (OSError, UnicodeDecodeError, TrainingDataError) as exc:
+        err.print(f"[red]cannot read training data[/red]: {exc}")
+        raise typer.Exit(1) from exc
+    if not sentences:
+        err.print(f"[red]no training sentences in {path}[/red]")
+        raise typer.Exit(1)
+    train, dev = split_dev(sentences)
+    err.print(f"training on {len(train)} sentences, {len(dev)} held out to choose the epoch")
+    tagger, report = train_tagger(train, dev, epochs=epochs, log=err.print)
+    Path(out_path).write_bytes(to_bytes(tagger))
+    out.print(
+        json.dumps(
+            {"model": out_path, "train": len(train), "dev": len(dev), "best_epoch": report.best_epoch,
+             "dev_f1": report.dev_f1[report.best_epoch - 1] if dev else None},
+            ensure_ascii=False,
+        )
+    )  # fmt: skip
+
+
 if __name__ == "__main__":
     app()
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from ..models import Byline, Mention
 from ._text import alternation, is_han
 from .data.lexicon import SPEECH_VERBS, TRANSLIT_CHARS
-from .entities import MAX_TRANSLIT, is_common_word, lexicon_words
+from .entities import is_common_word, lexicon_words
 from .names import is_name_end, read_name
 from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, TITLE_AT_END_RE, TITLE_MAX_LEN, TITLE_RE, title_base
 
@@ -25,6 +25,9 @@ SPEECH_RE = re.compile(f'{SPEECH_INSERT}(?:{alternation(SPEECH_VERBS)})[，：:,
 
 _AFTER_QUOTE_RE = re.compile('[”"]')
 _VERB_AFTER_NAME_RE = re.compile(f"{SPEECH_INSERT}(?:{alternation(SPEECH_VERBS)})[。，,]")
+
+# Longest transliterated-name run (a run of TRANSLIT_CHARS): 叶利钦 is 3, 戈尔巴乔夫 5, with slack.
+MAX_TRANSLIT = 7
 
 
 class Blocked:

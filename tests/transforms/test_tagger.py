@@ -1,0 +1,169 @@
+"""The entity tagger: shipped model loads and tags deterministically, Viterbi is exact, training runs end to end."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tasks.transforms.facts.entities import find_entities
+from tasks.transforms.facts.tagger import (
+    N_TAGS,
+    ModelError,
+    allowed_transitions,
+    decode,
+    load_tagger,
+    read_tagger,
+    spans_from_tags,
+    to_bytes,
+)
+from tasks.transforms.facts.tagger_train import parse_records, score_spans, train_tagger
+from tests.conftest import FIXTURES, SEED
+
+TINY = FIXTURES / "ner" / "tiny_train.jsonl"
+
+
+def test_shipped_model_loads_once_and_tags_deterministically() -> None:
+    tagger = load_tagger()
+    assert load_tagger(None) is tagger
+    text = SEED.read_text(encoding="utf-8")
+    first = tagger.tag(text)
+    assert first == tagger.tag(text) == load_tagger().tag(text)
+    assert first, "the seed article names people, places and organizations"
+    for a, b in itertools.pairwise(first):
+        assert a.end <= b.start
+    for m in first:
+        assert 0 <= m.start < m.end <= len(text)
+        assert m.surface == text[m.start : m.end]
+        assert m.kind in {"person", "location", "organization"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "国务院总理李鹏今天在北京会见了美国总统克林顿。",
+            {
+                ("organization", "国务院"),
+                ("person", "李鹏"),
+                ("location", "北京"),
+                ("location", "美国"),
+                ("person", "克林顿"),
+            },
+            id="title-names-places",
+        ),
+        pytest.param(
+            "由国家知识产权局、广西壮族自治区人民政府指导的活动在柳州举行。",
+            {
+                ("organization", "国家知识产权局"),
+                ("organization", "广西壮族自治区人民政府"),
+                ("location", "柳州"),
+            },
+            id="government-bodies-one-span",
+        ),
+    ],
+)
+def test_entities_of_news_sentences(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {(m.kind, m.surface) for m in find_entities(text)} == expected
+
+
+def test_find_entities_gives_canonical_place_names() -> None:
+    found = {(m.kind, m.name, m.level) for m in find_entities("柳州的企业代表来到广西")}
+    assert ("location", "柳州市", "city") in found
+    assert ("location", "广西壮族自治区", "province") in found
+
+
+@pytest.mark.parametrize(
+    "text", ["", " ", "。", "2025", "abc"], ids=["empty", "space", "punct", "digits", "latin"]
+)
+def test_tagger_edge_inputs(text: str) -> None:
+    assert all(text[m.start : m.end] == m.surface for m in load_tagger().tag(text))
+
+
+def _brute_force(emit: np.ndarray, transitions: np.ndarray) -> list[int]:
+    """Best valid path by enumerating every tag sequence (tiny inputs only)."""
+    best, best_path = -np.inf, None
+    for path in itertools.product(range(N_TAGS), repeat=len(emit)):
+        framed = (0, *path, 0)
+        score = sum(transitions[a, b] for a, b in itertools.pairwise(framed))
+        score += sum(emit[i, t] for i, t in enumerate(path))
+        if score > best:
+            best, best_path = score, list(path)
+    assert best_path is not None
+    return best_path
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_decode_matches_brute_force(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    transitions = np.where(allowed_transitions(), rng.normal(size=(N_TAGS, N_TAGS)), -1e9).astype(np.float32)
+    emit = rng.normal(scale=2.0, size=(3, N_TAGS)).astype(np.float32)
+    assert decode(emit, transitions, float("inf")).tolist() == _brute_force(emit, transitions)
+
+
+def test_spans_from_tags() -> None:
+    # O B-PER E-PER S-LOC B-ORG I-ORG E-ORG O
+    assert spans_from_tags(np.array([0, 1, 3, 8, 9, 10, 11, 0])) == [
+        ("PER", 1, 3),
+        ("LOC", 3, 4),
+        ("ORG", 4, 7),
+    ]
+
+
+def test_training_end_to_end_on_a_tiny_sample(tmp_path: Path) -> None:
+    sentences = parse_records(TINY.read_text(encoding="utf-8").splitlines(), str(TINY))
+    tagger, report = train_tagger(sentences, sentences[:4], epochs=6, bits=16)
+    assert report.best_epoch >= 1 and len(report.dev_f1) == 6
+    path = tmp_path / "tiny.npz"
+    path.write_bytes(to_bytes(tagger))
+    reloaded = load_tagger(path)
+    gold = [set(s.spans) for s in sentences]
+    kinds = {"person": "PER", "location": "LOC", "organization": "ORG"}
+    pred = [{(kinds[m.kind], m.start, m.end) for m in reloaded.tag(s.text)} for s in sentences]
+    assert score_spans(gold, pred) >= 0.8  # it learns what it was shown
+    assert read_tagger(path).tag(sentences[0].text) == reloaded.tag(sentences[0].text)
+
+
+def test_bad_model_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.npz"
+    path.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="broken.npz"):
+        read_tagger(path)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        pytest.param(
+            '{"text": "abc", "entities": [{"type": "PER", "start": 2, "end": 5}]}',
+            "bad entity",
+            id="out-of-text",
+        ),
+        pytest.param(
+            '{"text": "abc", "entities": [{"type": "MISC", "start": 0, "end": 1}]}', "bad entity", id="type"
+        ),
+        pytest.param('{"entities": []}', "not a training record", id="no-text"),
+        pytest.param("{not json", "not a training record", id="json"),
+    ],
+)
+def test_bad_training_records_name_the_line(line: str, reason: str) -> None:
+    from tasks.transforms.facts.tagger_train import TrainingDataError
+
+    with pytest.raises(TrainingDataError, match=f"data.jsonl:2: {reason}"):
+        parse_records(['{"text": "x", "entities": []}', line], "data.jsonl")
+
+
+def test_tag_many_equals_tag_one_by_one() -> None:
+    tagger = load_tagger()
+    texts = [
+        "国务院总理李鹏今天在北京会见了美国总统克林顿。",
+        "",
+        "北京",
+        "清华大学微电子所所长魏少军表示，芯片产业发展很快",
+        SEED.read_text(encoding="utf-8")[:3000],
+        "a",
+    ]
+    assert tagger.tag_many(texts) == [tagger.tag(t) for t in texts]
+    assert tagger.tag_many([]) == []
