@@ -30,6 +30,10 @@ class Settings:
     max_concurrency_per_host: int = 2
     respect_robots: bool = True
     sources_file: str = str(SOURCES_FILE)
+    # How long a run waits for the DuckDB file while a reader has it open, before the run fails with the reason.
+    write_wait_seconds: float = 60.0
+    # Publish <db>.read.duckdb (a consistent copy for long analysis) after every completed run.
+    publish_snapshot: bool = True
 
 
 @dataclass(frozen=True)
