@@ -1,4 +1,4 @@
-"""The `newsetl` command line: ingest, parse, query."""
+"""The `newsetl` command line: ingest, parse, query, stats, serve, backup."""
 
 from __future__ import annotations
 
@@ -6,22 +6,76 @@ import csv
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from flows.settings import load_settings
+from flows.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    import duckdb
 
 app = typer.Typer(help="newsetl: ingest Chinese news into a DuckDB warehouse.", no_args_is_help=True)
 err = Console(stderr=True)
 out = Console()
+
+# Readers wait this long by default for a run to let go of the file between its batches.
+DEFAULT_READ_WAIT = 5.0
+WaitOption = Annotated[
+    float,
+    typer.Option("--wait", min=0, help="Seconds to wait while a run is writing the warehouse."),
+]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+]
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line on stderr (never wrapped, never a traceback) and exit with code."""
+    err.print(f"error: {message}", style="red", soft_wrap=True, markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    """The settings, or a one-line error (exit 2) naming what is wrong in them."""
+    try:
+        return load_settings()
+    except ValueError as exc:
+        _fail(f"bad configuration: {exc}", 2)
+
+
+@contextmanager
+def _reader(db: str | None, wait: float, snapshot: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse (or its published copy) opened read-only, waiting up to `wait` s for a writing run."""
+    from flows.writer import current_writer, snapshot_path
+    from warehouse.connection import WarehouseBusy, WarehouseCorrupt, connect
+
+    db_path = db or _settings().db_path
+    path = snapshot_path(db_path) if snapshot else Path(db_path)
+    if snapshot and not path.exists():
+        _fail(f"no read-only copy at {path}: it is published after each completed run (publish_snapshot)")
+    try:
+        conn = connect(path, read_only=True, wait_seconds=wait)
+    except WarehouseBusy:
+        writer = current_writer(db_path) or "another process"
+        _fail(
+            f"{db_path} is busy: {writer} is writing it (waited {wait:g} s); try again, raise --wait, "
+            "or read the copy of the last completed run with --snapshot"
+        )
+    except (FileNotFoundError, WarehouseCorrupt) as exc:
+        _fail(str(exc))
+    with conn:
+        yield conn
 
 
 class Format(StrEnum):
@@ -79,6 +133,7 @@ def ingest(
 
     from flows.ingest import add_progress_listener, ingest_news, run_ingest
 
+    _settings()  # a bad setting is exit 2 before anything starts
     orchestrate = _prefect_api_configured() if prefect is None else prefect
     if not orchestrate:
         _log_to_stderr()
@@ -93,10 +148,11 @@ def ingest(
             lambda done, total: progress.update(bar, completed=done, total=total or None)
         )
         try:
-            summary: dict[str, Any] = run(
-                paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
-                sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
-            )  # fmt: skip
+            with _run_errors():
+                summary: dict[str, Any] = run(
+                    paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
+                    sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
+                )  # fmt: skip
         finally:
             remove()
     if as_json:
@@ -109,6 +165,25 @@ def ingest(
             f"[red]{internal} input(s) hit an internal error (a bug in newsetl); they are stored in rejects[/red]"
         )
         raise typer.Exit(3)
+
+
+@contextmanager
+def _run_errors() -> Iterator[None]:
+    """Expected failures of a run as one line and an exit code: 2 usage, 128+n a signal, 1 the surroundings."""
+    import duckdb
+
+    from flows.lifecycle import RunInterrupted, UsageError, describe_error
+    from flows.writer import WriterBusy
+    from warehouse.connection import WarehouseBusy, WarehouseCorrupt
+
+    try:
+        yield
+    except UsageError as exc:
+        _fail(str(exc), 2)
+    except RunInterrupted as exc:
+        _fail(f"run {exc}; it is marked failed", exc.exit_code)
+    except (WarehouseBusy, WarehouseCorrupt, WriterBusy, duckdb.Error, OSError) as exc:
+        _fail(describe_error(exc), 1)
 
 
 def _log_to_stderr() -> None:
@@ -205,25 +280,23 @@ def _print_article(record: dict[str, Any]) -> None:
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
-    db: Annotated[
-        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
-    ] = None,
+    db: DbOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    wait: WaitOption = DEFAULT_READ_WAIT,
+    snapshot: Annotated[
+        bool, typer.Option("--snapshot", help="Read the copy published after the last run (never waits).")
+    ] = False,
 ) -> None:
     """Run SQL on the warehouse opened read-only and print the result."""
     import duckdb
 
-    from warehouse.connection import connect
-
-    db_path = db or load_settings().db_path
     try:
-        with connect(db_path, read_only=True) as conn:
+        with _reader(db, wait, snapshot) as conn:
             cursor = conn.execute(sql)
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchall()
-    except (duckdb.Error, FileNotFoundError) as exc:
-        err.print(f"[red]query failed:[/red] {exc}")
-        raise typer.Exit(1) from None
+    except duckdb.Error as exc:
+        _fail(f"query failed: {exc}")
     if fmt is Format.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, default=_json_default, indent=2) + "\n")
@@ -244,22 +317,21 @@ def stats(
         str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
     ] = None,
     runs: Annotated[int, typer.Option(help="How many recent runs to show.")] = 10,
+    wait: WaitOption = DEFAULT_READ_WAIT,
 ) -> None:
     """Last runs, rows per table and rejects by reason, from the warehouse (read-only)."""
     import duckdb
 
     from warehouse import repository
-    from warehouse.connection import connect
 
-    db_path = db or load_settings().db_path
+    db_path = db or _settings().db_path
     try:
-        with connect(db_path, read_only=True) as conn:
+        with _reader(db_path, wait) as conn:
             recent = repository.recent_runs(conn, runs)
             counts = repository.table_counts(conn)
             rejects = repository.rejects_by_reason(conn)
-    except (duckdb.Error, FileNotFoundError) as exc:
-        err.print(f"[red]cannot read {db_path}:[/red] {exc}")
-        raise typer.Exit(1) from None
+    except duckdb.Error as exc:
+        _fail(f"cannot read {db_path}: {exc}")
     numeric = ("s", "in", "loaded", "unchanged", "rejected")
     table = Table(title="Last runs (times in UTC)", box=box.SIMPLE_HEAD, pad_edge=False)
     for name in ("run", "started", *numeric[:1], "status", *numeric[1:]):
@@ -288,28 +360,66 @@ def serve(
         list[str] | None,
         typer.Option("--source", help="Serve only these sources (default: all with a schedule)."),
     ] = None,
+    ephemeral: Annotated[
+        bool,
+        typer.Option(
+            "--ephemeral",
+            help="Without PREFECT_API_URL, serve against a throw-away Prefect server that dies with this process.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the scheduled ingest of every configured source from this machine (Prefect's serve; needs a server)."""
-    from prefect import serve as prefect_serve
-
-    from flows.deploy import deployments_for
     from flows.settings import load_sources
 
-    settings = load_settings()
-    sources = load_sources(settings.sources_file)
+    settings = _settings()
+    try:
+        sources = load_sources(settings.sources_file)
+    except ValueError as exc:
+        _fail(f"bad configuration: {exc}", 2)
     chosen = [sources[name] for name in source] if source else [s for s in sources.values() if s.schedule]
     missing = set(source or ()) - set(sources)
     if missing or not chosen:
-        err.print(
-            f"[red]no source to serve[/red] (unknown: {sorted(missing)}; configured: {sorted(sources)})"
+        _fail(f"no source to serve (unknown: {sorted(missing)}; configured: {sorted(sources)})", 2)
+    if not _prefect_api_configured() and not ephemeral:
+        # Schedules, runs and their history live in the server: a temporary one loses them when this exits.
+        _fail(
+            "PREFECT_API_URL is not set: start a server (`prefect server start`, then `prefect config set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api`), or pass --ephemeral for a throw-away one",
+            2,
         )
-        raise typer.Exit(1)
-    if not _prefect_api_configured():
-        err.print("[yellow]PREFECT_API_URL is not set: schedules live in a Prefect server; start one with "
-                  "`prefect server start` and `prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`[/yellow]")  # fmt: skip
+    from prefect import serve as prefect_serve
+
+    from flows.deploy import deployments_for
+
     deployments = deployments_for(chosen)
     out.print(f"serving {', '.join(s.name for s in chosen)}; Ctrl-C stops")
     prefect_serve(*deployments)
+
+
+@app.command()
+def backup(
+    dest: Annotated[
+        str, typer.Argument(help="File to write, or a folder to put a copy of the warehouse in.")
+    ],
+    db: DbOption = None,
+    wait: Annotated[
+        float, typer.Option("--wait", min=0, help="Seconds to wait for a running ingest to finish.")
+    ] = 60.0,
+) -> None:
+    """Copy the warehouse consistently (checkpoint, copy, atomic rename) while no run writes it."""
+    from flows.writer import single_writer
+
+    db_path = db or _settings().db_path
+    if not Path(db_path).is_file():
+        _fail(f"no warehouse at {db_path}")
+    target = Path(dest) / Path(db_path).name if Path(dest).is_dir() else Path(dest)
+    if target.resolve() == Path(db_path).resolve():
+        _fail(f"the backup would overwrite the warehouse itself: {target}", 2)
+    from warehouse.connection import copy_database
+
+    with _run_errors(), single_writer(db_path, holder="backup", timeout=wait):
+        copy_database(db_path, target, wait)
+    out.print(f"backed up {db_path} to {target} ({target.stat().st_size} bytes)", soft_wrap=True)
 
 
 if __name__ == "__main__":

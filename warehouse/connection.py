@@ -79,17 +79,37 @@ def connect(
             pause = min(pause * 2, 0.5)
 
 
+def _highest_block(conn: duckdb.DuckDBPyConnection) -> int:
+    """The highest block id any table's data lives in (-1 for none); its end must lie within the file."""
+    tables = conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+        "AND table_schema = 'main'"
+    ).fetchall()
+    highest = -1
+    for (table,) in tables:
+        # Table names come from the catalog; pragma_storage_info reads segment metadata, not the data blocks.
+        row = conn.execute("SELECT max(block_id) FROM pragma_storage_info(?)", [table]).fetchone()
+        if row and row[0] is not None:
+            highest = max(highest, int(row[0]))
+    return highest
+
+
 def check_integrity(conn: duckdb.DuckDBPyConnection, db_path: str | Path) -> None:
-    """Raise WarehouseCorrupt when the file is shorter than its own header says or a small table cannot be read."""
+    """Raise WarehouseCorrupt when the file is shorter than its blocks need or a small table cannot be read.
+
+    A file cut short can still open (its metadata may sit in an early block) and then answer from the stored
+    content hashes that every input is `unchanged`; only the data blocks past the cut are gone.
+    """
     path = Path(db_path)
     try:
-        row = conn.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
-        block_size, total_blocks = row if row else (0, 0)
-        expected = _HEADER_BYTES + block_size * total_blocks if total_blocks else 0
+        row = conn.execute("SELECT block_size, used_blocks FROM pragma_database_size()").fetchone()
+        block_size, used_blocks = row if row else (0, 0)
+        blocks = max(used_blocks, _highest_block(conn) + 1)
+        expected = _HEADER_BYTES + block_size * blocks if blocks else 0
         size = path.stat().st_size if path.exists() else 0
         if size < expected:
             raise WarehouseCorrupt(
-                f"{path} is truncated: {size} bytes on disk, its header describes {expected}; {RESTORE_HINT}"
+                f"{path} is truncated: {size} bytes on disk, its blocks need {expected}; {RESTORE_HINT}"
             )
         present = {r[0] for r in conn.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         for table in (t for t in _SCANNED_TABLES if t in present):
