@@ -131,9 +131,11 @@ def ingest(
     """Run the ingest locally and print what it did."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from flows.ingest import add_progress_listener, ingest_news, run_ingest
+    from flows.ingest import add_progress_listener, check_request, ingest_news, run_ingest
 
-    _settings()  # a bad setting is exit 2 before anything starts
+    settings = _settings()  # a bad setting is exit 2 before anything starts
+    with _run_errors():  # so is a bad request, also in Prefect mode (where the flow would log a traceback)
+        check_request(settings, paths, db, batch_size, feed, sitemap, source)
     orchestrate = _prefect_api_configured() if prefect is None else prefect
     if not orchestrate:
         _log_to_stderr()

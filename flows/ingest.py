@@ -273,6 +273,28 @@ class _Run:
         call(save_fetch_state, self.db, root_states, self.wait)
 
 
+def check_request(
+    settings: Settings,
+    paths: list[str] | None = None,
+    db_path: str | None = None,
+    batch_size: int | None = None,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    source: str | None = None,
+) -> tuple[Source | None, str]:
+    """Refuse a request that cannot run (UsageError) before any work; returns the source and the database."""
+    check_batch_size(batch_size)
+    configured = load_sources(settings.sources_file).get(source) if source else None
+    if source and configured is None:
+        known = ", ".join(sorted(load_sources(settings.sources_file))) or "none"
+        raise UsageError(f"unknown source {source!r} (configured: {known}; see {settings.sources_file})")
+    check_urls([*(paths or []), *(feeds or []), *(sitemaps or [])])
+    check_paths(paths or [])
+    db = db_path or (configured.db_path if configured and configured.db_path else settings.db_path)
+    check_db_writable(db)
+    return configured, db
+
+
 def run_ingest(
     paths: list[str] | None = None,
     db_path: str | None = None,
@@ -285,13 +307,7 @@ def run_ingest(
     """The ingest: orchestrated when called inside the ingest_news flow, plain Python otherwise."""
     logger = _logger()
     settings = load_settings()
-    check_batch_size(batch_size)
-    configured = load_sources(settings.sources_file).get(source) if source else None
-    if source and configured is None:
-        known = ", ".join(sorted(load_sources(settings.sources_file))) or "none"
-        raise UsageError(f"unknown source {source!r} (configured: {known}; see {settings.sources_file})")
-    check_urls([*(paths or []), *(feeds or []), *(sitemaps or [])])
-    check_paths(paths or [])
+    configured, db = check_request(settings, paths, db_path, batch_size, feeds, sitemaps, source)
     given = list(paths or []) + list(configured.paths if configured else ())
     urls = [p for p in given if is_url(p)]
     local = [p for p in given if not is_url(p)]
@@ -306,8 +322,6 @@ def run_ingest(
     has_web = bool(spec.pages or spec.feeds or spec.sitemaps)
     if not local and not has_web:
         local = list(settings.default_paths)
-    db = db_path or (configured.db_path if configured and configured.db_path else settings.db_path)
-    check_db_writable(db)
     size = batch_size or settings.batch_size
     summary = RunSummary(run_id=flow_run.id or uuid.uuid4().hex, db_path=db)
     with stop_on_signals(), single_writer(db, holder=f"run {summary.run_id}"):
@@ -391,4 +405,12 @@ def ingest_news(
     return run_ingest(paths, db_path, batch_size, feeds, sitemaps, source, allow_hosts)
 
 
-__all__ = ["add_progress_listener", "batched_refs", "fetch_policy", "ingest_news", "is_url", "run_ingest"]
+__all__ = [
+    "add_progress_listener",
+    "batched_refs",
+    "check_request",
+    "fetch_policy",
+    "ingest_news",
+    "is_url",
+    "run_ingest",
+]

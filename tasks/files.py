@@ -103,6 +103,8 @@ def _expand_glob(pattern: str, visited: set[tuple[int, int]]) -> Iterator[Path |
     rest = parts[magic:]
     regex = _glob_regex(rest)
     max_depth = None if "**" in rest else len(rest) - 1
+    if not root.expanduser().is_dir():
+        return  # nothing can match under a folder that does not exist
     # Folders are walked with their own visited set, so a folder the glob matches is still expanded whole.
     for item in _walk(root.expanduser(), set(), max_depth):
         if isinstance(item, InputRef):
