@@ -188,9 +188,21 @@ def _run_errors() -> Iterator[None]:
         _fail(describe_error(exc), 1)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at each record (a handler bound to a replaced stream fails later)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def _log_to_stderr() -> None:
     """Local mode's INFO logs on stderr, in the same shape as Prefect's."""
-    handler = logging.StreamHandler()
+    handler = _StderrHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s", "%H:%M:%S")
     )

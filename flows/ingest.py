@@ -384,7 +384,8 @@ def _run_locked(
             summary.counts.setdefault(key, 0)
         summary.seconds["total"] = time.perf_counter() - started
         try:
-            call(finish_run, db, summary.run_id, status, dict(summary.counts), error, wait)
+            # How a run ended is worth a longer wait than a batch: a reader that made a batch give up may be done.
+            call(finish_run, db, summary.run_id, status, dict(summary.counts), error, 3 * wait)
         except Exception as exc:  # noqa: BLE001 - must not hide the run's own error; the next run marks it crashed
             logger.error("could not record the end of run %s: %s", summary.run_id, describe_error(exc, db))
         if in_prefect_run():

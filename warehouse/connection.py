@@ -73,7 +73,7 @@ def connect(
                     raise WarehouseBusy(f"{exc} (still busy after waiting {waited:.1f} s)") from exc
                 raise
             if pause == 0.02:
-                logger.info("%s is in use by another process; waiting up to %.0f s", path, wait_seconds)
+                logger.info("%s is in use by another process; waiting up to %g s", path, wait_seconds)
             # Short first pauses: a reader or a batch usually lets go within a second.
             time.sleep(min(pause, wait_seconds - waited))
             pause = min(pause * 2, 0.5)

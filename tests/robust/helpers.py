@@ -1,0 +1,110 @@
+"""Real processes for the robustness tests: a corpus, a process holding the warehouse, the processes a run starts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT, SEED
+
+NEWSETL = [sys.executable, "-m", "flows.cli"]
+
+_HOLDER = """
+import sys, time
+import duckdb
+from flows.writer import single_writer
+db, mode, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+if mode == "writer":  # what a run holds: the write slot (lock file naming it) and a read-write connection
+    with single_writer(db, holder="run held-by-test"):
+        conn = duckdb.connect(db)
+        print("held", flush=True)
+        time.sleep(seconds)
+        conn.close()
+else:  # an analyst's long query
+    conn = duckdb.connect(db, read_only=True)
+    print("held", flush=True)
+    time.sleep(seconds)
+    conn.close()
+"""
+
+
+def write_corpus(path: Path, n: int, start: int = 0) -> Path:
+    """n real articles (the seed with a marker per copy) as JSONL, each with its own URL."""
+    text = SEED.read_text(encoding="utf-8")
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(start, start + n):
+            record = {"url": f"https://example.cn/{i}", "text": f"{text}\n（第{i}号）"}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def hold(db: Path, mode: str, seconds: float) -> subprocess.Popen[str]:
+    """A process that holds the database ('writer' or 'reader') for `seconds`; returns once it holds it."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(db), mode, str(seconds)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    return process
+
+
+def children(pid: int) -> set[int]:
+    """Every live descendant of pid (from /proc)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {p for p, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def is_alive(pid: int) -> bool:
+    """A process that exists and is not a zombie (a zombie has ended; only its exit status is left)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float = 120) -> list[str]:
+    """Read the process's stderr until a line contains needle; the lines read."""
+    assert process.stderr is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if needle in line:
+            return lines
+    raise AssertionError(f"never saw {needle!r}: {''.join(lines)[-2000:]}")
+
+
+def ingest_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    """`newsetl ingest ...` as a real process (local mode), stderr piped for its log lines."""
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("PREFECT_API_URL", None)
+    return subprocess.Popen(
+        [*NEWSETL, "ingest", *args, "--no-prefect"],
+        cwd=REPO_ROOT,
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
