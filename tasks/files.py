@@ -105,8 +105,9 @@ def _expand_glob(pattern: str, visited: set[tuple[int, int]]) -> Iterator[Path |
     max_depth = None if "**" in rest else len(rest) - 1
     if not root.expanduser().is_dir():
         return  # nothing can match under a folder that does not exist
-    # Folders are walked with their own visited set, so a folder the glob matches is still expanded whole.
-    for item in _walk(root.expanduser(), set(), max_depth):
+    # A matching folder is expanded when the walk yields it, before the walk would enter it: sharing `visited`
+    # then keeps the walk from reading it a second time.
+    for item in _walk(root.expanduser(), visited, max_depth):
         if isinstance(item, InputRef):
             yield item
             continue
@@ -136,14 +137,14 @@ def _expand(path_or_glob: str, visited: set[tuple[int, int]]) -> Iterator[Path |
 def discover_inputs(paths: Iterable[str], slice_lines: int = JSONL_SLICE_LINES) -> Iterator[InputRef]:
     """Files under the given files, folders and globs, JSONL files split into slices; each file once.
 
-    Streams: a folder is visited once per call. Files already yielded are remembered only when several inputs
+    Streams: a folder is visited once per input. Files already yielded are remembered only when several inputs
     are given (one may contain another) or when reached through a symlink, so memory stays flat over one tree.
     """
     given = list(paths)
-    visited: set[tuple[int, int]] = set()
     seen: set[str] = set()
     for one in given:
-        for item in _expand(one, visited):
+        # Folders visited per input: two globs over one tree each see all of it; `seen` drops the repeats.
+        for item in _expand(one, set()):
             if isinstance(item, InputRef):
                 yield item
                 continue
