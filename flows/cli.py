@@ -150,7 +150,7 @@ def ingest(
             lambda done, total: progress.update(bar, completed=done, total=total or None)
         )
         try:
-            with _run_errors():
+            with _run_errors(db or settings.db_path):
                 summary: dict[str, Any] = run(
                     paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
                     sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
@@ -170,7 +170,7 @@ def ingest(
 
 
 @contextmanager
-def _run_errors() -> Iterator[None]:
+def _run_errors(db_path: str = "") -> Iterator[None]:
     """Expected failures of a run as one line and an exit code: 2 usage, 128+n a signal, 1 the surroundings."""
     import duckdb
 
@@ -185,7 +185,7 @@ def _run_errors() -> Iterator[None]:
     except RunInterrupted as exc:
         _fail(f"run {exc}; it is marked failed", exc.exit_code)
     except (WarehouseBusy, WarehouseCorrupt, WriterBusy, duckdb.Error, OSError) as exc:
-        _fail(describe_error(exc), 1)
+        _fail(describe_error(exc, db_path), 1)
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -431,7 +431,7 @@ def backup(
         _fail(f"the backup would overwrite the warehouse itself: {target}", 2)
     from warehouse.connection import copy_database
 
-    with _run_errors(), single_writer(db_path, holder="backup", timeout=wait):
+    with _run_errors(str(target)), single_writer(db_path, holder="backup", timeout=wait):
         copy_database(db_path, target, wait)
     out.print(f"backed up {db_path} to {target} ({target.stat().st_size} bytes)", soft_wrap=True)
 
