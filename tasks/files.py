@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from tasks.transforms.inputs import SUPPORTED_SUFFIXES, media_type_for, parse_json_line, readable_path
 from tasks.transforms.models import RawDocument, Reject, RejectedInput
@@ -37,35 +38,47 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+class _Found(NamedTuple):
+    path: Path
+    is_folder: bool
+    is_canonical: bool  # reached from a resolved root through no symlink: the path is already its resolve()
+
+
 def _walk(
     root: Path, visited: set[tuple[int, int]], max_depth: int | None = None
-) -> Iterator[tuple[Path, bool] | InputRef]:
-    """(path, is_folder) under root, depth first in name order; an unreadable folder comes as an error InputRef.
+) -> Iterator[_Found | InputRef]:
+    """What lies under root (resolved), depth first in name order; an unreadable folder comes as an error InputRef.
 
     Symlinked folders are followed, but each folder (device, inode) only once, so a symlink loop ends. Memory
     holds the pending folders and one folder's sorted names, never the whole tree.
     """
-    stack: list[tuple[Path, int]] = [(root, 0)]
+    stack: list[tuple[Path, int, bool]] = [(root, 0, True)]
     while stack:
-        folder, depth = stack.pop()
+        folder, depth, canonical = stack.pop()
         try:
             info = folder.stat()
             key = (info.st_dev, info.st_ino)
             if key in visited:
                 continue
             visited.add(key)
-            with os.scandir(folder) as entries:
-                names = sorted(e.name for e in entries if not e.name.startswith("."))
+            with os.scandir(folder) as scan:
+                # The entry's type comes with the listing (no stat per file); a symlink is examined further.
+                entries = sorted(
+                    (e.name, e.is_symlink(), e.is_dir(follow_symlinks=False))
+                    for e in scan
+                    if e.name[0] != "."
+                )
         except OSError as exc:
             yield InputRef(str(folder), error=f"cannot read folder: {_reason(exc)}")
             continue
         subfolders = []
-        for name in names:
+        for name, is_link, is_folder in entries:
             path = folder / name
-            is_folder = path.is_dir()  # follows a symlink; False when it cannot be examined
-            yield path, is_folder
+            if is_link:
+                is_folder = path.is_dir()  # follows the link; False when it cannot be examined
+            yield _Found(path, is_folder, canonical and not is_link)
             if is_folder and (max_depth is None or depth < max_depth):
-                subfolders.append((path, depth + 1))
+                subfolders.append((path, depth + 1, canonical and not is_link))
         stack.extend(reversed(subfolders))
 
 
@@ -96,40 +109,40 @@ def _glob_regex(pattern_parts: list[str]) -> re.Pattern[str]:
     return re.compile("".join(pieces).removesuffix("/") + r"\Z")
 
 
-def _expand_glob(pattern: str, visited: set[tuple[int, int]]) -> Iterator[Path | InputRef]:
+def _expand_glob(pattern: str, visited: set[tuple[int, int]]) -> Iterator[_Found | InputRef]:
     parts = pattern.split(os.sep)
     magic = next(i for i, part in enumerate(parts) if glob.has_magic(part))
-    root = Path(os.sep.join(parts[:magic]) or (os.sep if pattern.startswith(os.sep) else "."))
+    root = Path(os.sep.join(parts[:magic]) or (os.sep if pattern.startswith(os.sep) else ".")).expanduser()
     rest = parts[magic:]
     regex = _glob_regex(rest)
     max_depth = None if "**" in rest else len(rest) - 1
-    if not root.expanduser().is_dir():
+    if not root.is_dir():
         return  # nothing can match under a folder that does not exist
+    root = root.resolve()
     # A matching folder is expanded when the walk yields it, before the walk would enter it: sharing `visited`
     # then keeps the walk from reading it a second time.
-    for item in _walk(root.expanduser(), visited, max_depth):
+    for item in _walk(root, visited, max_depth):
         if isinstance(item, InputRef):
             yield item
-            continue
-        path, is_folder = item
-        if regex.match(path.relative_to(root.expanduser()).as_posix()):
-            yield from (_expand_folder(path, visited) if is_folder else [path])
+        elif regex.match(item.path.relative_to(root).as_posix()):
+            yield from (_expand_folder(item.path, visited) if item.is_folder else [item])
 
 
-def _expand_folder(path: Path, visited: set[tuple[int, int]]) -> Iterator[Path | InputRef]:
+def _expand_folder(path: Path, visited: set[tuple[int, int]]) -> Iterator[_Found | InputRef]:
     for item in _walk(path, visited):
-        if isinstance(item, InputRef):
+        if isinstance(item, InputRef) or (
+            not item.is_folder and item.path.suffix.lower() in SUPPORTED_SUFFIXES
+        ):
             yield item
-        elif not item[1] and item[0].suffix.lower() in SUPPORTED_SUFFIXES:
-            yield item[0]
 
 
-def _expand(path_or_glob: str, visited: set[tuple[int, int]]) -> Iterator[Path | InputRef]:
+def _expand(path_or_glob: str, visited: set[tuple[int, int]]) -> Iterator[_Found | InputRef]:
     path = Path(path_or_glob).expanduser()
     if path.is_dir():
-        yield from _expand_folder(path, visited)
+        yield from _expand_folder(path.resolve(), visited)
     elif path.exists() or not glob.has_magic(path_or_glob):
-        yield path  # named explicitly (an unsupported type is rejected with a reason), or missing: rejected too
+        # Named explicitly (an unsupported type is rejected with a reason), or missing: rejected too.
+        yield _Found(path, False, False)
     else:
         yield from _expand_glob(path_or_glob, visited)
 
@@ -148,13 +161,13 @@ def discover_inputs(paths: Iterable[str], slice_lines: int = JSONL_SLICE_LINES) 
             if isinstance(item, InputRef):
                 yield item
                 continue
-            key = str(item.resolve())
-            if len(given) > 1 or item.is_symlink() or key != str(item.absolute()):
+            key = str(item.path) if item.is_canonical else str(item.path.resolve())
+            if len(given) > 1 or not item.is_canonical:
                 if key in seen:
                     continue
                 seen.add(key)
-            if item.suffix.lower() == ".jsonl" and item.is_file():
-                yield from _jsonl_slices(item, key, max(1, slice_lines))
+            if item.path.suffix.lower() == ".jsonl" and item.path.is_file():
+                yield from _jsonl_slices(item.path, key, max(1, slice_lines))
             else:
                 yield InputRef(key)
 
