@@ -6,27 +6,21 @@ import csv
 import json
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from flows.settings import Settings, load_settings
-
-if TYPE_CHECKING:
-    import duckdb
+from flows.cli_errors import StderrHandler, err, fail, open_reader, run_errors, settings_or_exit
 
 app = typer.Typer(help="newsetl: ingest Chinese news into a DuckDB warehouse.", no_args_is_help=True)
-err = Console(stderr=True)
 out = Console()
 
 # Readers wait this long by default for a run to let go of the file between its batches.
@@ -38,44 +32,6 @@ WaitOption = Annotated[
 DbOption = Annotated[
     str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
 ]
-
-
-def _fail(message: str, code: int = 1) -> NoReturn:
-    """Print one line on stderr (never wrapped, never a traceback) and exit with code."""
-    err.print(f"error: {message}", style="red", soft_wrap=True, markup=False, highlight=False)
-    raise typer.Exit(code)
-
-
-def _settings() -> Settings:
-    """The settings, or a one-line error (exit 2) naming what is wrong in them."""
-    try:
-        return load_settings()
-    except ValueError as exc:
-        _fail(f"bad configuration: {exc}", 2)
-
-
-@contextmanager
-def _reader(db: str | None, wait: float, snapshot: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The warehouse (or its published copy) opened read-only, waiting up to `wait` s for a writing run."""
-    from flows.writer import current_writer, snapshot_path
-    from warehouse.connection import WarehouseBusy, WarehouseCorrupt, connect
-
-    db_path = db or _settings().db_path
-    path = snapshot_path(db_path) if snapshot else Path(db_path)
-    if snapshot and not path.exists():
-        _fail(f"no read-only copy at {path}: it is published after each completed run (publish_snapshot)")
-    try:
-        conn = connect(path, read_only=True, wait_seconds=wait)
-    except WarehouseBusy:
-        writer = current_writer(db_path) or "another process"
-        _fail(
-            f"{db_path} is busy: {writer} is writing it (waited {wait:g} s); try again, raise --wait, "
-            "or read the copy of the last completed run with --snapshot"
-        )
-    except (FileNotFoundError, WarehouseCorrupt) as exc:
-        _fail(str(exc))
-    with conn:
-        yield conn
 
 
 class Format(StrEnum):
@@ -133,8 +89,8 @@ def ingest(
 
     from flows.ingest import add_progress_listener, check_request, ingest_news, run_ingest
 
-    settings = _settings()  # a bad setting is exit 2 before anything starts
-    with _run_errors():  # so is a bad request, also in Prefect mode (where the flow would log a traceback)
+    settings = settings_or_exit()  # a bad setting is exit 2 before anything starts
+    with run_errors():  # so is a bad request, also in Prefect mode (where the flow would log a traceback)
         check_request(settings, paths, db, batch_size, feed, sitemap, source)
     orchestrate = _prefect_api_configured() if prefect is None else prefect
     if not orchestrate:
@@ -150,7 +106,7 @@ def ingest(
             lambda done, total: progress.update(bar, completed=done, total=total or None)
         )
         try:
-            with _run_errors(db or settings.db_path):
+            with run_errors(db or settings.db_path):
                 summary: dict[str, Any] = run(
                     paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
                     sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
@@ -169,40 +125,9 @@ def ingest(
         raise typer.Exit(3)
 
 
-@contextmanager
-def _run_errors(db_path: str = "") -> Iterator[None]:
-    """Expected failures of a run as one line and an exit code: 2 usage, 128+n a signal, 1 the surroundings."""
-    import duckdb
-
-    from flows.lifecycle import RunInterrupted, UsageError, describe_error
-    from flows.writer import WriterBusy
-    from warehouse.connection import WarehouseBusy, WarehouseCorrupt
-
-    try:
-        yield
-    except UsageError as exc:
-        _fail(str(exc), 2)
-    except RunInterrupted as exc:
-        _fail(f"run {exc}; it is marked failed", exc.exit_code)
-    except (WarehouseBusy, WarehouseCorrupt, WriterBusy, duckdb.Error, OSError) as exc:
-        _fail(describe_error(exc, db_path), 1)
-
-
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to whatever sys.stderr is at each record (a handler bound to a replaced stream fails later)."""
-
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value: Any) -> None:
-        pass
-
-
 def _log_to_stderr() -> None:
     """Local mode's INFO logs on stderr, in the same shape as Prefect's."""
-    handler = _StderrHandler()
+    handler = StderrHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s", "%H:%M:%S")
     )
@@ -305,12 +230,12 @@ def query(
     import duckdb
 
     try:
-        with _reader(db, wait, snapshot) as conn:
+        with open_reader(db, wait, snapshot) as conn:
             cursor = conn.execute(sql)
             columns = [d[0] for d in cursor.description or []]
             rows = cursor.fetchall()
     except duckdb.Error as exc:
-        _fail(f"query failed: {exc}")
+        fail(f"query failed: {exc}")
     if fmt is Format.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, default=_json_default, indent=2) + "\n")
@@ -338,14 +263,14 @@ def stats(
 
     from warehouse import repository
 
-    db_path = db or _settings().db_path
+    db_path = db or settings_or_exit().db_path
     try:
-        with _reader(db_path, wait) as conn:
+        with open_reader(db_path, wait) as conn:
             recent = repository.recent_runs(conn, runs)
             counts = repository.table_counts(conn)
             rejects = repository.rejects_by_reason(conn)
     except duckdb.Error as exc:
-        _fail(f"cannot read {db_path}: {exc}")
+        fail(f"cannot read {db_path}: {exc}")
     numeric = ("s", "in", "loaded", "unchanged", "rejected")
     table = Table(title="Last runs (times in UTC)", box=box.SIMPLE_HEAD, pad_edge=False)
     for name in ("run", "started", *numeric[:1], "status", *numeric[1:]):
@@ -385,18 +310,18 @@ def serve(
     """Serve the scheduled ingest of every configured source from this machine (Prefect's serve; needs a server)."""
     from flows.settings import load_sources
 
-    settings = _settings()
+    settings = settings_or_exit()
     try:
         sources = load_sources(settings.sources_file)
     except ValueError as exc:
-        _fail(f"bad configuration: {exc}", 2)
+        fail(f"bad configuration: {exc}", 2)
     chosen = [sources[name] for name in source] if source else [s for s in sources.values() if s.schedule]
     missing = set(source or ()) - set(sources)
     if missing or not chosen:
-        _fail(f"no source to serve (unknown: {sorted(missing)}; configured: {sorted(sources)})", 2)
+        fail(f"no source to serve (unknown: {sorted(missing)}; configured: {sorted(sources)})", 2)
     if not _prefect_api_configured() and not ephemeral:
         # Schedules, runs and their history live in the server: a temporary one loses them when this exits.
-        _fail(
+        fail(
             "PREFECT_API_URL is not set: start a server (`prefect server start`, then `prefect config set "
             "PREFECT_API_URL=http://127.0.0.1:4200/api`), or pass --ephemeral for a throw-away one",
             2,
@@ -423,15 +348,15 @@ def backup(
     """Copy the warehouse consistently (checkpoint, copy, atomic rename) while no run writes it."""
     from flows.writer import single_writer
 
-    db_path = db or _settings().db_path
+    db_path = db or settings_or_exit().db_path
     if not Path(db_path).is_file():
-        _fail(f"no warehouse at {db_path}")
+        fail(f"no warehouse at {db_path}")
     target = Path(dest) / Path(db_path).name if Path(dest).is_dir() else Path(dest)
     if target.resolve() == Path(db_path).resolve():
-        _fail(f"the backup would overwrite the warehouse itself: {target}", 2)
+        fail(f"the backup would overwrite the warehouse itself: {target}", 2)
     from warehouse.connection import copy_database
 
-    with _run_errors(str(target)), single_writer(db_path, holder="backup", timeout=wait):
+    with run_errors(str(target)), single_writer(db_path, holder="backup", timeout=wait):
         copy_database(db_path, target, wait)
     out.print(f"backed up {db_path} to {target} ({target.stat().st_size} bytes)", soft_wrap=True)
 
