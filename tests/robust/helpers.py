@@ -7,8 +7,14 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from bench.chaos import alive as is_alive
+from bench.chaos import descendants as children
 from tests.conftest import REPO_ROOT, SEED
 
 NEWSETL = [sys.executable, "-m", "flows.cli"]
@@ -54,33 +60,6 @@ def hold(db: Path, mode: str, seconds: float) -> subprocess.Popen[str]:
     return process
 
 
-def children(pid: int) -> set[int]:
-    """Every live descendant of pid (from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found: set[int] = set()
-    frontier = {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def is_alive(pid: int) -> bool:
-    """A process that exists and is not a zombie (a zombie has ended; only its exit status is left)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
-
-
 def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float = 120) -> list[str]:
     """Read the process's stderr until a line contains needle; the lines read."""
     assert process.stderr is not None
@@ -108,3 +87,19 @@ def ingest_process(*args: str, env: dict[str, str] | None = None) -> subprocess.
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+@contextmanager
+def mounted_tmpfs(folder: Path, options: str) -> Iterator[Path]:
+    """A tmpfs mounted on folder (e.g. "ro,size=64k" or "size=1m"); the test is skipped where mounting fails."""
+    folder.mkdir(exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+__all__ = ["children", "hold", "ingest_process", "is_alive", "mounted_tmpfs", "wait_for_line", "write_corpus"]

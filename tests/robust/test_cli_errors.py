@@ -13,24 +13,16 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from tests.conftest import REPO_ROOT, SEED
+from tests.robust.helpers import mounted_tmpfs
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def read_only_folder(tmp_path: Path) -> Iterator[Path]:
-    """A folder nobody can write, root included: a read-only tmpfs (skipped where mounting is not allowed)."""
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a read-only tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
+    """A folder nobody can write, root included: a read-only tmpfs."""
+    with mounted_tmpfs(tmp_path / "ro", "ro,size=64k") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=False)
 
 
 def _assert_one_line_error(result, code: int, *needles: str) -> None:  # type: ignore[no-untyped-def]

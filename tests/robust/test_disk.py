@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,25 +13,16 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.ingest import run_ingest
 from tests.conftest import SEED
-from tests.robust.helpers import write_corpus
+from tests.robust.helpers import mounted_tmpfs, write_corpus
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 1 MB tmpfs (skipped where mounting is not allowed)."""
-    folder = tmp_path / "small"
-    folder.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
+    """A 1 MB tmpfs."""
+    with mounted_tmpfs(tmp_path / "small", "size=1m") as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", str(folder)], check=False)
 
 
 def _error_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
