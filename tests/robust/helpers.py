@@ -21,17 +21,20 @@ NEWSETL = [sys.executable, "-m", "flows.cli"]
 
 _HOLDER = """
 import sys, time
-import duckdb
 from flows.writer import single_writer
+from warehouse.connection import connect
 db, mode, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
 if mode == "writer":  # what a run holds: the write slot (lock file naming it) and a read-write connection
     with single_writer(db, holder="run held-by-test"):
-        conn = duckdb.connect(db)
+        conn = connect(db, wait_seconds=60)
         print("held", flush=True)
         time.sleep(seconds)
         conn.close()
-else:  # an analyst's long query
-    conn = duckdb.connect(db, read_only=True)
+else:  # an analyst's long query, started whenever the file is free (between a run's batches)
+    if mode == "reader-on-cue":  # imports done; connect when told (a line on stdin)
+        print("ready", flush=True)
+        sys.stdin.readline()
+    conn = connect(db, read_only=True, wait_seconds=60)
     print("held", flush=True)
     time.sleep(seconds)
     conn.close()
@@ -49,15 +52,27 @@ def write_corpus(path: Path, n: int, start: int = 0) -> Path:
 
 
 def hold(db: Path, mode: str, seconds: float) -> subprocess.Popen[str]:
-    """A process that holds the database ('writer' or 'reader') for `seconds`; returns once it holds it."""
+    """A process that holds the database ('writer' or 'reader') for `seconds`; returns once it holds it.
+
+    'reader-on-cue' returns once the process is ready; `cue(process)` makes it take the file.
+    """
     process = subprocess.Popen(
         [sys.executable, "-c", _HOLDER, str(db), mode, str(seconds)],
         cwd=REPO_ROOT,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    expected = "ready" if mode == "reader-on-cue" else "held"
+    assert process.stdout is not None and process.stdout.readline().strip() == expected
     return process
+
+
+def cue(process: subprocess.Popen[str]) -> None:
+    """Tell a 'reader-on-cue' holder to take the file now."""
+    assert process.stdin is not None
+    process.stdin.write("go\n")
+    process.stdin.flush()
 
 
 def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float = 120) -> list[str]:
@@ -102,4 +117,13 @@ def mounted_tmpfs(folder: Path, options: str) -> Iterator[Path]:
         subprocess.run(["umount", str(folder)], check=False)
 
 
-__all__ = ["children", "hold", "ingest_process", "is_alive", "mounted_tmpfs", "wait_for_line", "write_corpus"]
+__all__ = [
+    "children",
+    "cue",
+    "hold",
+    "ingest_process",
+    "is_alive",
+    "mounted_tmpfs",
+    "wait_for_line",
+    "write_corpus",
+]

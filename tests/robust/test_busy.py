@@ -12,7 +12,7 @@ from flows.cli import app
 from flows.ingest import run_ingest
 from flows.writer import snapshot_path
 from tests.conftest import SEED
-from tests.robust.helpers import hold, write_corpus
+from tests.robust.helpers import cue, hold, ingest_process, wait_for_line, write_corpus
 
 runner = CliRunner()
 
@@ -56,6 +56,30 @@ def test_a_run_that_cannot_get_the_file_fails_in_one_line(
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and "in use by another process" in lines[0] and "still busy after" in lines[0]
     assert "Traceback" not in result.output
+
+
+def test_a_reader_arriving_mid_run_fails_the_run_cleanly_with_the_reason(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "in.jsonl", 40)
+    db = tmp_path / "w.duckdb"
+    # Holds 2.5 s: longer than a batch waits (1 s), shorter than recording the run's end waits (3 s).
+    reader = hold(db, "reader-on-cue", 2.5)
+    run = ingest_process(
+        str(corpus), "--db", str(db), "--batch-size", "4", env={"NEWSETL_WRITE_WAIT_SECONDS": "1"}
+    )
+    try:
+        wait_for_line(run, "batch:")
+        cue(reader)  # the reader takes the file between two batches
+        stderr = run.communicate(timeout=120)[1]
+        reader.wait(timeout=30)
+    finally:
+        run.kill()
+    assert run.returncode == 1 and "Traceback" not in stderr, stderr[-3000:]
+    errors = [line for line in stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "still busy after waiting" in errors[0], stderr[-3000:]
+    with duckdb.connect(str(db), read_only=True) as conn:
+        status, error, loaded = conn.execute("SELECT status, error, n_loaded FROM runs").fetchone()  # type: ignore[misc]
+    assert status == "failed" and "in use by another process" in error and "still busy after waiting" in error
+    assert loaded >= 4  # what was committed before stays
 
 
 def test_readers_wait_then_name_the_writing_run(warehouse: Path) -> None:
