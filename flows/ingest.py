@@ -17,18 +17,9 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows.artifacts import publish_summary
-from flows.lifecycle import (
-    RunInterrupted,
-    UsageError,
-    check_batch_size,
-    check_db_writable,
-    check_paths,
-    check_urls,
-    describe_error,
-    stop_on_signals,
-)
-from flows.settings import Settings, Source, load_settings, load_sources
-from flows.writer import single_writer, snapshot_path
+from flows.lifecycle import RunInterrupted, check_request, describe_error, publish_snapshot, stop_on_signals
+from flows.settings import Settings, Source, load_settings
+from flows.writer import single_writer
 from tasks.crawl import close_fetchers, discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
 from tasks.files import InputRef, discover_inputs
@@ -38,7 +29,6 @@ from tasks.read import read_batch
 from tasks.transform import transform_batch
 from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.web import FetchState, WebSpec
-from warehouse.connection import copy_database
 
 # Errors of one row's content (a value DuckDB cannot store): the batch is then loaded input by input, so one bad
 # input is rejected and the rest of its batch is kept. A full disk or a busy file is not one of them.
@@ -273,28 +263,6 @@ class _Run:
         call(save_fetch_state, self.db, root_states, self.wait)
 
 
-def check_request(
-    settings: Settings,
-    paths: list[str] | None = None,
-    db_path: str | None = None,
-    batch_size: int | None = None,
-    feeds: list[str] | None = None,
-    sitemaps: list[str] | None = None,
-    source: str | None = None,
-) -> tuple[Source | None, str]:
-    """Refuse a request that cannot run (UsageError) before any work; returns the source and the database."""
-    check_batch_size(batch_size)
-    configured = load_sources(settings.sources_file).get(source) if source else None
-    if source and configured is None:
-        known = ", ".join(sorted(load_sources(settings.sources_file))) or "none"
-        raise UsageError(f"unknown source {source!r} (configured: {known}; see {settings.sources_file})")
-    check_urls([*(paths or []), *(feeds or []), *(sitemaps or [])])
-    check_paths(paths or [])
-    db = db_path or (configured.db_path if configured and configured.db_path else settings.db_path)
-    check_db_writable(db)
-    return configured, db
-
-
 def run_ingest(
     paths: list[str] | None = None,
     db_path: str | None = None,
@@ -327,23 +295,13 @@ def run_ingest(
     with stop_on_signals(), single_writer(db, holder=f"run {summary.run_id}"):
         _run_locked(summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured)
         if settings.publish_snapshot:
-            _publish_snapshot(db, settings.write_wait_seconds)
+            publish_snapshot(db, settings.write_wait_seconds)
     logger.info(
         "run %s completed: %d inputs, %d loaded, %d unchanged, %d rejected",
         summary.run_id, summary.counts["inputs"], summary.counts["loaded"],
         summary.counts["unchanged"], summary.counts["rejected"],
     )  # fmt: skip
     return summary.as_dict()
-
-
-def _publish_snapshot(db: str, wait_seconds: float) -> None:
-    """Copy the warehouse to <db>.read.duckdb for long reads; a failure is logged, the run's data is committed."""
-    try:
-        copy_database(db, snapshot_path(db), wait_seconds)
-    except Exception as exc:  # noqa: BLE001 - the run itself succeeded; the old snapshot stays in place
-        _logger().warning(
-            "could not publish the read-only copy %s: %s", snapshot_path(db), describe_error(exc)
-        )
 
 
 def _run_locked(
@@ -358,12 +316,14 @@ def _run_locked(
 ) -> None:
     logger = _logger()
     wait = settings.write_wait_seconds
-    call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
-    logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
     run = _Run(summary, db, total=0, workers=settings.transform_workers, wait_seconds=wait)
     status, error = "completed", None
+    prepared = interrupted = False
     started = time.perf_counter()
     try:
+        call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
+        prepared = True
+        logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
         if local:
             # Counted for the progress bar by a second streaming walk: a list of every file would grow with the tree.
             run.total = sum(_weight(r) for r in discover_inputs(local, slice_lines=size))
@@ -375,7 +335,8 @@ def _run_locked(
                 close_fetchers()
     except BaseException as exc:
         status, error = "failed", describe_error(exc, db)
-        if isinstance(exc, RunInterrupted):
+        interrupted = isinstance(exc, RunInterrupted)
+        if interrupted:
             kill_pool()  # the workers' batch will never be loaded: stop them now, not at interpreter exit
         logger.error("run %s failed: %s", summary.run_id, error)
         raise
@@ -383,13 +344,26 @@ def _run_locked(
         for key in ("inputs", "loaded", "unchanged", "rejected"):
             summary.counts.setdefault(key, 0)
         summary.seconds["total"] = time.perf_counter() - started
-        try:
-            # How a run ended is worth a longer wait than a batch: a reader that made a batch give up may be done.
-            call(finish_run, db, summary.run_id, status, dict(summary.counts), error, 3 * wait)
-        except Exception as exc:  # noqa: BLE001 - must not hide the run's own error; the next run marks it crashed
-            logger.error("could not record the end of run %s: %s", summary.run_id, describe_error(exc, db))
+        # A run stopped by a signal before its row existed (waiting for a reader) still gets one; a warehouse that
+        # could not be prepared (damaged, full, busy) cannot take it.
+        if prepared or interrupted:
+            _record_end(run, status, error, prepared)
         if in_prefect_run():
             publish_summary(summary.as_dict(), status)
+
+
+def _record_end(run: _Run, status: str, error: str | None, prepared: bool) -> None:
+    """Write the run's end; a failure here is logged, never raised over the run's own error."""
+    summary = run.summary
+    try:
+        if not prepared:
+            call(prepare_warehouse, run.db, summary.run_id, flow_run.id, run.wait)
+        # How a run ended is worth a longer wait than a batch: a reader that made a batch give up may be done.
+        call(finish_run, run.db, summary.run_id, status, dict(summary.counts), error, 3 * run.wait)
+    except Exception as exc:  # noqa: BLE001 - the next run marks a run left `running` as crashed
+        run.logger.error(
+            "could not record the end of run %s: %s", summary.run_id, describe_error(exc, run.db)
+        )
 
 
 @flow(name="ingest_news")

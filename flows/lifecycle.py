@@ -14,7 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from flows.settings import Settings, Source, load_sources
+from flows.writer import snapshot_path
 from tasks.files import discover_inputs
+from warehouse.connection import copy_database
 
 logger = logging.getLogger("newsetl")
 
@@ -122,3 +125,33 @@ def check_db_writable(db_path: str) -> None:
             pass
     except OSError as exc:
         raise UsageError(f"cannot write the warehouse {db_path}: {exc.strerror or exc} ({folder})") from None
+
+
+def check_request(
+    settings: Settings,
+    paths: list[str] | None = None,
+    db_path: str | None = None,
+    batch_size: int | None = None,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    source: str | None = None,
+) -> tuple[Source | None, str]:
+    """Refuse a request that cannot run (UsageError) before any work; returns the source and the database."""
+    check_batch_size(batch_size)
+    configured = load_sources(settings.sources_file).get(source) if source else None
+    if source and configured is None:
+        known = ", ".join(sorted(load_sources(settings.sources_file))) or "none"
+        raise UsageError(f"unknown source {source!r} (configured: {known}; see {settings.sources_file})")
+    check_urls([*(paths or []), *(feeds or []), *(sitemaps or [])])
+    check_paths(paths or [])
+    db = db_path or (configured.db_path if configured and configured.db_path else settings.db_path)
+    check_db_writable(db)
+    return configured, db
+
+
+def publish_snapshot(db: str, wait_seconds: float) -> None:
+    """Copy the warehouse to <db>.read.duckdb for long reads; a failure is logged, the run's data is committed."""
+    try:
+        copy_database(db, snapshot_path(db), wait_seconds)
+    except Exception as exc:  # noqa: BLE001 - the run itself succeeded; the old snapshot stays in place
+        logger.warning("could not publish the read-only copy %s: %s", snapshot_path(db), describe_error(exc))

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.robust.helpers import children, ingest_process, is_alive, wait_for_line, write_corpus
+from tests.robust.helpers import children, hold, ingest_process, is_alive, wait_for_line, write_corpus
 
 # Batches of 64+ documents are transformed by worker processes: these runs start them.
 BATCH = 70
@@ -53,3 +53,24 @@ def test_kill_9_leaves_no_process_behind(tmp_path: Path) -> None:
         assert not [pid for pid in started if is_alive(pid)]
     finally:
         run.kill()
+
+
+def test_a_run_stopped_while_waiting_for_a_reader_is_still_recorded(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    first = ingest_process(str(write_corpus(tmp_path / "a.jsonl", 2)), "--db", str(db))
+    assert first.wait(timeout=120) == 0
+    reader = hold(db, "reader", 60.0)
+    run = ingest_process(str(write_corpus(tmp_path / "b.jsonl", 2, start=2)), "--db", str(db))
+    try:
+        wait_for_line(run, "waiting up to")  # blocked before its row exists
+        run.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        reader.kill()  # the file frees up: the stopped run can now record how it ended
+        rest = run.communicate(timeout=120)[1]
+    finally:
+        run.kill()
+        reader.kill()
+    assert run.returncode == 143 and "Traceback" not in rest, rest
+    with duckdb.connect(str(db), read_only=True) as conn:
+        rows = conn.execute("SELECT status, error FROM runs ORDER BY started_at").fetchall()
+    assert rows == [("completed", None), ("failed", "interrupted by SIGTERM")]
