@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,7 +73,18 @@ def run_errors(db_path: str = "") -> Iterator[None]:
     except UsageError as exc:
         fail(str(exc), 2)
     except RunInterrupted as exc:
-        fail(f"run {exc}; it is marked failed", exc.exit_code)
+        err.print(
+            f"error: run {exc}; it is marked failed",
+            style="red",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # The run is recorded and its workers are dead: exit now, as a stopped process should, instead of running
+        # interpreter clean-up that may wait on their queues.
+        os._exit(exc.exit_code)
     except (WarehouseBusy, WarehouseCorrupt, WriterBusy, duckdb.Error, OSError) as exc:
         fail(describe_error(exc, db_path), 1)
 

@@ -83,12 +83,17 @@ def kill_pool() -> None:
     global _pool
     if _pool is None:
         return
-    processes = list(getattr(_pool, "_processes", {}).values())  # the executor has no public handle on them
+    # The executor has no public handle on its processes or queues. Its call queue's feeder thread may be blocked
+    # writing a batch to workers that are now dead: without cancel_join_thread, interpreter exit waits for it forever.
+    processes = list(getattr(_pool, "_processes", {}).values())
     for process in processes:
         process.kill()
-    _pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         process.join(timeout=5)
+    call_queue = getattr(_pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
+    _pool.shutdown(wait=False, cancel_futures=True)
     _pool = None
 
 
