@@ -93,7 +93,9 @@ def kill_pool() -> None:
     call_queue = getattr(_pool, "_call_queue", None)
     if call_queue is not None:
         call_queue.cancel_join_thread()
-    _pool.shutdown(wait=False, cancel_futures=True)
+    # No cancel_futures: the executor's own thread fails the pending futures as it finds the workers dead, and on
+    # Python 3.11 it raises (InvalidStateError) when one of them was cancelled meanwhile.
+    _pool.shutdown(wait=False)
     _pool = None
 
 
