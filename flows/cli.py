@@ -1,4 +1,4 @@
-"""The `newsetl` command line: ingest, parse, query."""
+"""The `newsetl` command line: ingest, parse, query, stats, serve, backup."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,11 +18,21 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from flows.cli_errors import StderrHandler, err, fail, open_reader, run_errors
 from flows.settings import Settings, SettingsError, Source, load_settings, load_sources
 
 app = typer.Typer(help="newsetl: ingest Chinese news into a DuckDB warehouse.", no_args_is_help=True)
-err = Console(stderr=True)
 out = Console()
+
+# Readers wait this long by default for a run to let go of the file between its batches.
+DEFAULT_READ_WAIT = 5.0
+WaitOption = Annotated[
+    float,
+    typer.Option("--wait", min=0, help="Seconds to wait while a run is writing the warehouse."),
+]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+]
 
 
 class Format(StrEnum):
@@ -36,8 +47,7 @@ def _settings(with_sources: bool = False) -> tuple[Settings, dict[str, Source]]:
         settings = load_settings()
         return settings, load_sources(settings.sources_file) if with_sources else {}
     except SettingsError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail(f"configuration error: {exc}", 2)
 
 
 def _json_default(value: Any) -> Any:
@@ -87,9 +97,11 @@ def ingest(
     """Run the ingest locally and print what it did."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from flows.ingest import add_progress_listener, ingest_news, run_ingest
+    from flows.ingest import add_progress_listener, check_request, ingest_news, run_ingest
 
-    _settings(with_sources=bool(source))  # a bad setting is reported before anything runs
+    settings, _ = _settings(with_sources=bool(source))  # a bad setting is exit 2 before anything starts
+    with run_errors():  # so is a bad request, also in Prefect mode (where the flow would log a traceback)
+        check_request(settings, paths, db, batch_size, feed, sitemap, source)
     orchestrate = _prefect_api_configured() if prefect is None else prefect
     if not orchestrate:
         _log_to_stderr()
@@ -104,10 +116,11 @@ def ingest(
             lambda done, total: progress.update(bar, completed=done, total=total or None)
         )
         try:
-            summary: dict[str, Any] = run(
-                paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
-                sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
-            )  # fmt: skip
+            with run_errors(db or settings.db_path):
+                summary: dict[str, Any] = run(
+                    paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
+                    sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
+                )  # fmt: skip
         finally:
             remove()
     if as_json:
@@ -124,7 +137,7 @@ def ingest(
 
 def _log_to_stderr() -> None:
     """Local mode's INFO logs on stderr, in the same shape as Prefect's."""
-    handler = logging.StreamHandler()
+    handler = StderrHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s | %(levelname)-7s | %(name)s - %(message)s", "%H:%M:%S")
     )
@@ -219,9 +232,7 @@ def _print_article(record: dict[str, Any]) -> None:
 @app.command()
 def query(
     sql: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
-    db: Annotated[
-        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
-    ] = None,
+    db: DbOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
     allow_files: Annotated[
         bool,
@@ -230,26 +241,27 @@ def query(
             help="Let the SQL read other files (read_csv, read_parquet...); it still writes none.",
         ),
     ] = False,
+    wait: WaitOption = DEFAULT_READ_WAIT,
+    snapshot: Annotated[
+        bool, typer.Option("--snapshot", help="Read the copy published after the last run (never waits).")
+    ] = False,
 ) -> None:
     """Run SQL on the warehouse in a read-only sandbox (no other files, no writes) and print the result."""
     import duckdb
 
-    from warehouse.connection import connect
     from warehouse.query import QueryRefused, run_query, sandbox_config
 
     settings, _ = _settings()  # checked even with --db: a typo is an error, never ignored
-    db_path = db or settings.db_path
     try:
-        with connect(db_path, read_only=True, config=sandbox_config(allow_files)) as conn:
+        with open_reader(db or settings.db_path, wait, snapshot, config=sandbox_config(allow_files)) as conn:
             columns, rows = run_query(conn, sql)
-    except (duckdb.Error, FileNotFoundError, QueryRefused) as exc:
+    except (duckdb.Error, QueryRefused) as exc:
         # DuckDB's messages carry a caret diagram on later lines; the first line says what failed.
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         hint = (
             " (--allow-files lets a query read other files)" if "disabled by configuration" in message else ""
         )
-        err.print(f"[red]query failed:[/red] {message}{hint}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        fail(f"query failed: {message}{hint}")
     if fmt is Format.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, default=_json_default, indent=2) + "\n")
@@ -270,23 +282,22 @@ def stats(
         str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
     ] = None,
     runs: Annotated[int, typer.Option(help="How many recent runs to show.")] = 10,
+    wait: WaitOption = DEFAULT_READ_WAIT,
 ) -> None:
     """Last runs, rows per table and rejects by reason, from the warehouse (read-only)."""
     import duckdb
 
     from warehouse import repository
-    from warehouse.connection import connect
 
     settings, _ = _settings()  # checked even with --db: a typo is an error, never ignored
     db_path = db or settings.db_path
     try:
-        with connect(db_path, read_only=True) as conn:
+        with open_reader(db_path, wait) as conn:
             recent = repository.recent_runs(conn, runs)
             counts = repository.table_counts(conn)
             rejects = repository.rejects_by_reason(conn)
-    except (duckdb.Error, FileNotFoundError) as exc:
-        err.print(f"[red]cannot read {db_path}:[/red] {exc}")
-        raise typer.Exit(1) from None
+    except duckdb.Error as exc:
+        fail(f"cannot read {db_path}: {exc}")
     numeric = ("s", "in", "loaded", "unchanged", "rejected")
     table = Table(title="Last runs (times in UTC)", box=box.SIMPLE_HEAD, pad_edge=False)
     for name in ("run", "started", *numeric[:1], "status", *numeric[1:]):
@@ -315,23 +326,31 @@ def serve(
         list[str] | None,
         typer.Option("--source", help="Serve only these sources (default: all with a schedule)."),
     ] = None,
+    ephemeral: Annotated[
+        bool,
+        typer.Option(
+            "--ephemeral",
+            help="Without PREFECT_API_URL, serve against a throw-away Prefect server that dies with this process.",
+        ),
+    ] = False,
 ) -> None:
     """Serve the scheduled ingest of every configured source from this machine (Prefect's serve; needs a server)."""
-    from prefect import serve as prefect_serve
-
-    from flows.deploy import deployments_for
-
     _, sources = _settings(with_sources=True)
     chosen = [sources[name] for name in source] if source else [s for s in sources.values() if s.schedule]
     missing = set(source or ()) - set(sources)
     if missing or not chosen:
-        err.print(
-            f"[red]no source to serve[/red] (unknown: {sorted(missing)}; configured: {sorted(sources)})"
+        fail(f"no source to serve (unknown: {sorted(missing)}; configured: {sorted(sources)})", 2)
+    if not _prefect_api_configured() and not ephemeral:
+        # Schedules, runs and their history live in the server: a temporary one loses them when this exits.
+        fail(
+            "PREFECT_API_URL is not set: start a server (`prefect server start`, then `prefect config set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api`), or pass --ephemeral for a throw-away one",
+            2,
         )
-        raise typer.Exit(1)
-    if not _prefect_api_configured():
-        err.print("[yellow]PREFECT_API_URL is not set: schedules live in a Prefect server; start one with "
-                  "`prefect server start` and `prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api`[/yellow]")  # fmt: skip
+    from prefect import serve as prefect_serve
+
+    from flows.deploy import deployments_for
+
     deployments = deployments_for(chosen)
     out.print(f"serving {', '.join(s.name for s in chosen)}; Ctrl-C stops")
     prefect_serve(*deployments)
@@ -380,6 +399,32 @@ def ner_train(
             ensure_ascii=False,
         )
     )  # fmt: skip
+
+
+@app.command()
+def backup(
+    dest: Annotated[
+        str, typer.Argument(help="File to write, or a folder to put a copy of the warehouse in.")
+    ],
+    db: DbOption = None,
+    wait: Annotated[
+        float, typer.Option("--wait", min=0, help="Seconds to wait for a running ingest to finish.")
+    ] = 60.0,
+) -> None:
+    """Copy the warehouse consistently (checkpoint, copy, atomic rename) while no run writes it."""
+    from flows.writer import single_writer
+
+    db_path = db or _settings()[0].db_path
+    if not Path(db_path).is_file():
+        fail(f"no warehouse at {db_path}")
+    target = Path(dest) / Path(db_path).name if Path(dest).is_dir() else Path(dest)
+    if target.resolve() == Path(db_path).resolve():
+        fail(f"the backup would overwrite the warehouse itself: {target}", 2)
+    from warehouse.connection import copy_database
+
+    with run_errors(str(target)), single_writer(db_path, holder="backup", timeout=wait):
+        copy_database(db_path, target, wait)
+    out.print(f"backed up {db_path} to {target} ({target.stat().st_size} bytes)", soft_wrap=True)
 
 
 if __name__ == "__main__":

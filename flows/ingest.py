@@ -10,24 +10,39 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import duckdb
 from prefect import Task, flow, get_run_logger
 from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows.artifacts import publish_summary
-from flows.settings import Settings, Source, load_settings, load_sources
+from flows.lifecycle import RunInterrupted, check_request, describe_error, publish_snapshot, stop_on_signals
+from flows.settings import Settings, Source, load_settings
 from flows.writer import single_writer
 from tasks.crawl import close_fetchers, discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
 from tasks.files import InputRef, discover_inputs
 from tasks.load import finish_run, load_batch, prepare_warehouse, save_fetch_state
+from tasks.parallel import kill_pool
 from tasks.read import read_batch
 from tasks.transform import transform_batch
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
-from tasks.transforms.models import RawDocument, Reject
+from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.transforms.rows import article_key
 from tasks.web import FetchState, WebSpec
+from warehouse.repository import LoadResult
+
+# Errors of one row's content (a value DuckDB cannot store): the batch is then loaded input by input, so one bad
+# input is rejected and the rest of its batch is kept. A full disk or a busy file is not one of them.
+_ROW_ERRORS = (
+    duckdb.ConversionException,
+    duckdb.ConstraintException,
+    duckdb.InvalidInputException,
+    UnicodeError,
+    TypeError,
+    ValueError,
+)
 
 
 def in_prefect_run() -> bool:
@@ -144,10 +159,16 @@ class _Run:
     """The steps one flow run repeats per batch, sharing its summary."""
 
     def __init__(
-        self, summary: RunSummary, db: str, total: int, workers: int = 1, timezone: str = DEFAULT_TIMEZONE
+        self,
+        summary: RunSummary,
+        db: str,
+        total: int,
+        workers: int = 1,
+        timezone: str = DEFAULT_TIMEZONE,
+        wait_seconds: float = 0.0,
     ) -> None:
         self.summary, self.db, self.total, self.done = summary, db, total, 0
-        self.workers, self.timezone = workers, timezone
+        self.workers, self.timezone, self.wait = workers, timezone, wait_seconds
         self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
@@ -168,7 +189,13 @@ class _Run:
         self._timed("transform", started)
         rejects = rejects + more
         started = time.perf_counter()
-        result = call(load_batch, self.db, summary.run_id, articles, rejects, states or [])
+        try:
+            result = call(load_batch, self.db, summary.run_id, articles, rejects, states or [], self.wait)
+        except _ROW_ERRORS as exc:
+            self.logger.warning("loading a batch failed (%s); loading it input by input", describe_error(exc))
+            result, failed = self._load_one_by_one(articles, rejects, states or [])
+            articles = [a for a in articles if a.source_uri not in {r.source_uri for r in failed}]
+            rejects, more = rejects + failed, more + failed
         self._timed("load", started)
         loaded = {"loaded": result.loaded, "unchanged": result.unchanged + not_modified,
                   "duplicates": result.duplicates, "rejected": len(rejects)}  # fmt: skip
@@ -202,6 +229,30 @@ class _Run:
         for listener in list(_progress_listeners):
             listener(self.done, self.total)
 
+    def _load_one_by_one(
+        self, articles: list[Article], rejects: list[Reject], states: list[FetchState]
+    ) -> tuple[LoadResult, list[Reject]]:
+        """Load each article in its own transaction; one that cannot be stored becomes an internal reject."""
+        results: list[LoadResult] = []
+        failed: list[Reject] = []
+        for article in articles:
+            try:
+                results.append(call(load_batch, self.db, self.summary.run_id, [article], [], [], self.wait))
+            except _ROW_ERRORS as exc:
+                reason = f"internal error: load: {describe_error(exc)}"
+                payload = article.body_raw.encode("utf-8", "backslashreplace")
+                failed.append(Reject(article.source_uri, "internal", reason, payload))
+        results.append(
+            call(load_batch, self.db, self.summary.run_id, [], rejects + failed, states, self.wait)
+        )
+        merged = LoadResult(
+            loaded=sum(r.loaded for r in results),
+            unchanged=sum(r.unchanged for r in results),
+            duplicates=sum(r.duplicates for r in results),
+            written=tuple(w for r in results for w in r.written),
+        )
+        return merged, failed
+
     def read_local(self, inputs: list[str], batch_size: int) -> None:
         """Files, folders, globs and JSONL, batch by batch."""
         # JSONL slices no longer than a batch, so batch_size holds for JSONL too.
@@ -215,7 +266,7 @@ class _Run:
         """Feeds, sitemaps and pages: discover article URLs, then fetch them batch by batch."""
         started = time.perf_counter()
         roots = [*spec.feeds, *spec.sitemaps, *spec.pages]
-        found = call(discover_web, spec, policy, call(read_fetch_state, self.db, roots))
+        found = call(discover_web, spec, policy, call(read_fetch_state, self.db, roots, self.wait))
         self._timed("fetch", started)
         self.total += len(found.targets) + len(found.docs)
         page_urls = set(spec.pages)
@@ -225,13 +276,13 @@ class _Run:
         for start in range(0, len(found.targets), batch_size):
             targets = found.targets[start : start + batch_size]
             started = time.perf_counter()
-            states = call(read_fetch_state, self.db, [t.url for t in targets])
+            states = call(read_fetch_state, self.db, [t.url for t in targets], self.wait)
             fetched = call(fetch_batch, targets, policy, states, spec.charset)
             self._timed("fetch", started)
             self.process(fetched.docs, fetched.rejects, fetched.states, not_modified=fetched.not_modified)
         # Feeds and sitemaps are marked fetched only once every article they listed was processed, so a crash
         # mid-run makes the next run read them in full again instead of getting a 304 and skipping the rest.
-        call(save_fetch_state, self.db, root_states)
+        call(save_fetch_state, self.db, root_states, self.wait)
 
 
 def run_ingest(
@@ -246,10 +297,7 @@ def run_ingest(
     """The ingest: orchestrated when called inside the ingest_news flow, plain Python otherwise."""
     logger = _logger()
     settings = load_settings()
-    configured = load_sources(settings.sources_file).get(source) if source else None
-    if source and configured is None:
-        known = ", ".join(sorted(load_sources(settings.sources_file))) or "none"
-        raise ValueError(f"unknown source {source!r} (configured: {known}; see {settings.sources_file})")
+    configured, db = check_request(settings, paths, db_path, batch_size, feeds, sitemaps, source)
     given = list(paths or []) + list(configured.paths if configured else ())
     urls = [p for p in given if is_url(p)]
     local = [p for p in given if not is_url(p)]
@@ -264,11 +312,12 @@ def run_ingest(
     has_web = bool(spec.pages or spec.feeds or spec.sitemaps)
     if not local and not has_web:
         local = list(settings.default_paths)
-    db = db_path or (configured.db_path if configured and configured.db_path else settings.db_path)
     size = batch_size or settings.batch_size
     summary = RunSummary(run_id=flow_run.id or uuid.uuid4().hex, db_path=db)
-    with single_writer(db):
+    with stop_on_signals(), single_writer(db, holder=f"run {summary.run_id}"):
         _run_locked(summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured)
+        if settings.publish_snapshot:
+            publish_snapshot(db, settings.write_wait_seconds)
     logger.info(
         "run %s completed: %d inputs, %d loaded, %d unchanged, %d rejected",
         summary.run_id, summary.counts["inputs"], summary.counts["loaded"],
@@ -288,18 +337,19 @@ def _run_locked(
     configured: Source | None,
 ) -> None:
     logger = _logger()
-    call(prepare_warehouse, db, summary.run_id, flow_run.id)
-    logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
+    wait = settings.write_wait_seconds
     zone = configured.timezone if configured and configured.timezone else settings.timezone
-    run = _Run(summary, db, total=0, workers=settings.transform_workers, timezone=zone)
+    run = _Run(summary, db, total=0, workers=settings.transform_workers, timezone=zone, wait_seconds=wait)
     status, error = "completed", None
+    prepared = interrupted = False
     started = time.perf_counter()
     try:
+        call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
+        prepared = True
+        logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
         if local:
-            refs = list(
-                discover_inputs(local, slice_lines=size)
-            )  # tiny (paths and line ranges): counted for the progress bar
-            run.total = sum(_weight(r) for r in refs)
+            # Counted for the progress bar by a second streaming walk: a list of every file would grow with the tree.
+            run.total = sum(_weight(r) for r in discover_inputs(local, slice_lines=size))
             run.read_local(local, size)
         if spec is not None:
             try:
@@ -307,15 +357,36 @@ def _run_locked(
             finally:
                 close_fetchers()
     except BaseException as exc:
-        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        status, error = "failed", describe_error(exc, db)
+        interrupted = isinstance(exc, RunInterrupted)
+        if interrupted:
+            kill_pool()  # the workers' batch will never be loaded: stop them now, not at interpreter exit
+        logger.error("run %s failed: %s", summary.run_id, error)
         raise
     finally:
         for key in ("inputs", "loaded", "unchanged", "duplicates", "rejected"):
             summary.counts.setdefault(key, 0)
         summary.seconds["total"] = time.perf_counter() - started
-        call(finish_run, db, summary.run_id, status, dict(summary.counts), error)
+        # A run stopped by a signal before its row existed (waiting for a reader) still gets one; a warehouse that
+        # could not be prepared (damaged, full, busy) cannot take it.
+        if prepared or interrupted:
+            _record_end(run, status, error, prepared)
         if in_prefect_run():
             publish_summary(summary.as_dict(), status)
+
+
+def _record_end(run: _Run, status: str, error: str | None, prepared: bool) -> None:
+    """Write the run's end; a failure here is logged, never raised over the run's own error."""
+    summary = run.summary
+    try:
+        if not prepared:
+            call(prepare_warehouse, run.db, summary.run_id, flow_run.id, run.wait)
+        # How a run ended is worth a longer wait than a batch: a reader that made a batch give up may be done.
+        call(finish_run, run.db, summary.run_id, status, dict(summary.counts), error, 3 * run.wait)
+    except Exception as exc:  # noqa: BLE001 - the next run marks a run left `running` as crashed
+        run.logger.error(
+            "could not record the end of run %s: %s", summary.run_id, describe_error(exc, run.db)
+        )
 
 
 @flow(name="ingest_news")
@@ -332,4 +403,12 @@ def ingest_news(
     return run_ingest(paths, db_path, batch_size, feeds, sitemaps, source, allow_hosts)
 
 
-__all__ = ["add_progress_listener", "batched_refs", "fetch_policy", "ingest_news", "is_url", "run_ingest"]
+__all__ = [
+    "add_progress_listener",
+    "batched_refs",
+    "check_request",
+    "fetch_policy",
+    "ingest_news",
+    "is_url",
+    "run_ingest",
+]

@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     timezone: str = DEFAULT_TIMEZONE
     ner_model: str | None = None
     sources_file: str = str(SOURCES_FILE)
+    # How long a run waits for the DuckDB file while a reader has it open, before the run fails with the reason.
+    write_wait_seconds: float = Field(60.0, ge=0)
+    # Publish <db>.read.duckdb (a consistent copy for long analysis) after every completed run.
+    publish_snapshot: bool = True
 
     @classmethod
     def settings_customise_sources(

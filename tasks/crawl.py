@@ -35,9 +35,11 @@ def close_fetchers() -> None:
 
 
 @task(name="read_fetch_state", cache_policy=NO_CACHE)
-def read_fetch_state(db_path: str, urls: list[str]) -> dict[str, tuple[str | None, str | None]]:
+def read_fetch_state(
+    db_path: str, urls: list[str], wait_seconds: float = 0.0
+) -> dict[str, tuple[str | None, str | None]]:
     """ETag / Last-Modified stored for these URLs by earlier runs."""
-    with connect(db_path) as conn:
+    with connect(db_path, wait_seconds=wait_seconds) as conn:
         return repository.get_fetch_states(conn, urls)
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urljoin
 
 import httpcore
@@ -44,6 +44,7 @@ __all__ = [
     "DEFAULT_USER_AGENT",
     "Fetcher",
     "FetchError",
+    "FetchFailure",
     "FetchPolicy",
     "FetchResult",
     "Resolver",
@@ -416,27 +417,35 @@ class Fetcher:
         return self._with_retries(url, etag, last_modified)
 
 
+class FetchFailure(NamedTuple):
+    """A URL that could not be fetched: the reason, and the last HTTP status when the server answered."""
+
+    url: str
+    reason: str
+    status: int | None = None
+
+
 def fetch_many(
     fetcher: Fetcher,
     urls: Iterable[str],
     states: dict[str, tuple[str | None, str | None]] | None = None,
     max_workers: int = 8,
-) -> tuple[list[FetchResult], list[tuple[str, str]]]:
-    """Fetch URLs in threads (states: url -> (etag, last_modified)); results and (url, reason) failures in order."""
+) -> tuple[list[FetchResult], list[FetchFailure]]:
+    """Fetch URLs in threads (states: url -> (etag, last_modified)); results and failures, each in order."""
     unique = list(dict.fromkeys(urls))
     states = states or {}
 
-    def one(url: str) -> FetchResult | tuple[str, str]:
+    def one(url: str) -> FetchResult | FetchFailure:
         etag, last_modified = states.get(url, (None, None))
         try:
             return fetcher.fetch(url, etag=etag, last_modified=last_modified)
         except FetchError as exc:
-            return url, exc.reason
+            return FetchFailure(url, exc.reason, exc.status)
         except Exception as exc:  # noqa: BLE001 - a bug on one URL must not lose the batch; stored with its type
-            return url, f"internal error: {type(exc).__name__}: {exc}"
+            return FetchFailure(url, f"internal error: {type(exc).__name__}: {exc}")
 
     results: list[FetchResult] = []
-    failures: list[tuple[str, str]] = []
+    failures: list[FetchFailure] = []
     with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
         for outcome in pool.map(one, unique):
             if isinstance(outcome, FetchResult):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
-from tasks.transforms.inputs import SUPPORTED_SUFFIXES, media_type_for, parse_json_line
+from tasks.transforms.inputs import SUPPORTED_SUFFIXES, media_type_for, parse_json_line, readable_path
 from tasks.transforms.models import RawDocument, Reject, RejectedInput
 
 # Larger single files are not news articles; refusing them keeps one bad file from exhausting memory.
@@ -20,48 +22,163 @@ JSONL_SLICE_LINES = 200
 
 @dataclass(frozen=True)
 class InputRef:
-    """One file, or a slice of lines [line_start, line_end) of a JSONL file (1-based)."""
+    """One file, or a slice of lines [line_start, line_end) of a JSONL file (1-based).
+
+    path is the name as the file system has it (non-UTF-8 bytes as surrogate escapes, so the file can be
+    opened); error is set for a folder that could not be read, which read_ref turns into a reject.
+    """
 
     path: str
     line_start: int = 0
     line_end: int = 0
+    error: str = ""
 
 
-def _expand(path_or_glob: str) -> Iterator[Path]:
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class _Found(NamedTuple):
+    path: Path
+    is_folder: bool
+    is_canonical: bool  # reached from a resolved root through no symlink: the path is already its resolve()
+
+
+def _walk(
+    root: Path, visited: set[tuple[int, int]], max_depth: int | None = None
+) -> Iterator[_Found | InputRef]:
+    """What lies under root (resolved), depth first in name order; an unreadable folder comes as an error InputRef.
+
+    Symlinked folders are followed, but each folder (device, inode) only once, so a symlink loop ends. Memory
+    holds the pending folders and one folder's sorted names, never the whole tree.
+    """
+    stack: list[tuple[Path, int, bool]] = [(root, 0, True)]
+    while stack:
+        folder, depth, canonical = stack.pop()
+        try:
+            info = folder.stat()
+            key = (info.st_dev, info.st_ino)
+            if key in visited:
+                continue
+            visited.add(key)
+            with os.scandir(folder) as scan:
+                # The entry's type comes with the listing (no stat per file); a symlink is examined further.
+                entries = sorted(
+                    (e.name, e.is_symlink(), e.is_dir(follow_symlinks=False))
+                    for e in scan
+                    if e.name[0] != "."
+                )
+        except OSError as exc:
+            yield InputRef(str(folder), error=f"cannot read folder: {_reason(exc)}")
+            continue
+        subfolders = []
+        for name, is_link, is_folder in entries:
+            path = folder / name
+            if is_link:
+                is_folder = path.is_dir()  # follows the link; False when it cannot be examined
+            yield _Found(path, is_folder, canonical and not is_link)
+            if is_folder and (max_depth is None or depth < max_depth):
+                subfolders.append((path, depth + 1, canonical and not is_link))
+        stack.extend(reversed(subfolders))
+
+
+def _glob_regex(pattern_parts: list[str]) -> re.Pattern[str]:
+    """A regex for a path relative to the glob's root: `**` spans folders, `*` and `?` stay within a name."""
+    pieces = []
+    for index, part in enumerate(pattern_parts):
+        if part == "**":
+            # Inside a pattern: zero or more folders; at its end: everything below.
+            pieces.append("(?:[^/]+/)*" if index < len(pattern_parts) - 1 else ".*/")
+            continue
+        out, i = "", 0
+        while i < len(part):
+            char = part[i]
+            close = part.find("]", i + 2) if char == "[" else -1
+            if char == "*":
+                out += "[^/]*"
+            elif char == "?":
+                out += "[^/]"
+            elif close > 0:
+                body = part[i + 1 : close]
+                out += "[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]"
+                i = close
+            else:
+                out += re.escape(char)
+            i += 1
+        pieces.append(out + "/")
+    return re.compile("".join(pieces).removesuffix("/") + r"\Z")
+
+
+def _expand_glob(pattern: str, visited: set[tuple[int, int]]) -> Iterator[_Found | InputRef]:
+    parts = pattern.split(os.sep)
+    magic = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    root = Path(os.sep.join(parts[:magic]) or (os.sep if pattern.startswith(os.sep) else ".")).expanduser()
+    rest = parts[magic:]
+    regex = _glob_regex(rest)
+    max_depth = None if "**" in rest else len(rest) - 1
+    if not root.is_dir():
+        return  # nothing can match under a folder that does not exist
+    root = root.resolve()
+    # A matching folder is expanded when the walk yields it, before the walk would enter it: sharing `visited`
+    # then keeps the walk from reading it a second time.
+    for item in _walk(root, visited, max_depth):
+        if isinstance(item, InputRef):
+            yield item
+        elif regex.match(item.path.relative_to(root).as_posix()):
+            yield from (_expand_folder(item.path, visited) if item.is_folder else [item])
+
+
+def _expand_folder(path: Path, visited: set[tuple[int, int]]) -> Iterator[_Found | InputRef]:
+    for item in _walk(path, visited):
+        if isinstance(item, InputRef) or (
+            not item.is_folder and item.path.suffix.lower() in SUPPORTED_SUFFIXES
+        ):
+            yield item
+
+
+def _expand(path_or_glob: str, visited: set[tuple[int, int]]) -> Iterator[_Found | InputRef]:
     path = Path(path_or_glob).expanduser()
     if path.is_dir():
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield Path(root) / name
-    elif path.exists():
-        yield path  # named explicitly: an unsupported type is rejected with a reason, not skipped
-    elif glob.has_magic(path_or_glob):
-        for match in sorted(glob.glob(str(path), recursive=True)):
-            yield from _expand(match)
+        yield from _expand_folder(path.resolve(), visited)
+    elif path.exists() or not glob.has_magic(path_or_glob):
+        # Named explicitly (an unsupported type is rejected with a reason), or missing: rejected too.
+        yield _Found(path, False, False)
     else:
-        yield path  # does not exist: read_refs rejects it with the reason
+        yield from _expand_glob(path_or_glob, visited)
 
 
 def discover_inputs(paths: Iterable[str], slice_lines: int = JSONL_SLICE_LINES) -> Iterator[InputRef]:
-    """Files under the given files, folders and globs, JSONL files split into slices; each file once."""
+    """Files under the given files, folders and globs, JSONL files split into slices; each file once.
+
+    Streams: a folder is visited once per input. Files already yielded are remembered only when several inputs
+    are given (one may contain another) or when reached through a symlink, so memory stays flat over one tree.
+    """
+    given = list(paths)
     seen: set[str] = set()
-    for given in paths:
-        for path in _expand(given):
-            key = str(path.resolve())
-            if key in seen:
+    for one in given:
+        # Folders visited per input: two globs over one tree each see all of it; `seen` drops the repeats.
+        for item in _expand(one, set()):
+            if isinstance(item, InputRef):
+                yield item
                 continue
-            seen.add(key)
-            if path.suffix.lower() == ".jsonl" and path.is_file():
-                yield from _jsonl_slices(path, key, max(1, slice_lines))
+            key = str(item.path) if item.is_canonical else str(item.path.resolve())
+            if len(given) > 1 or not item.is_canonical:
+                if key in seen:
+                    continue
+                seen.add(key)
+            if item.path.suffix.lower() == ".jsonl" and item.path.is_file():
+                yield from _jsonl_slices(item.path, key, max(1, slice_lines))
             else:
                 yield InputRef(key)
 
 
 def _jsonl_slices(path: Path, key: str, slice_lines: int) -> Iterator[InputRef]:
-    with path.open("rb") as handle:
-        n_lines = sum(1 for _ in handle)
+    try:
+        with path.open("rb") as handle:
+            n_lines = sum(1 for _ in handle)
+    except OSError:
+        yield InputRef(key)  # read_ref rejects it with the reason
+        return
     for start in range(1, n_lines + 1, slice_lines):
         yield InputRef(key, start, min(start + slice_lines, n_lines + 1))
     if n_lines == 0:
@@ -75,34 +192,35 @@ def _mtime(path: Path) -> str:
 def read_ref(ref: InputRef) -> tuple[list[RawDocument], list[Reject]]:
     """Read one input reference; problems become Rejects of stage 'read'."""
     path = Path(ref.path)
+    uri = readable_path(ref.path)  # stored form of the name; ref.path still opens the file
+    if ref.error:
+        return [], [Reject(uri, "read", ref.error, b"")]
     try:
         if not path.is_file():
-            raise RejectedInput(
-                "read", "no such file" if not path.exists() else "not a regular file", ref.path
-            )
+            raise RejectedInput("read", "no such file" if not path.exists() else "not a regular file", uri)
         size = path.stat().st_size
         if ref.line_start:
-            return _read_jsonl_slice(path, ref)
+            return _read_jsonl_slice(path, ref, uri)
         if size > MAX_FILE_BYTES:
-            raise RejectedInput("read", f"file too large ({size} bytes > {MAX_FILE_BYTES})", ref.path)
+            raise RejectedInput("read", f"file too large ({size} bytes > {MAX_FILE_BYTES})", uri)
         payload = path.read_bytes()
-        kind = media_type_for(path.name, payload[:512])
+        kind = media_type_for(uri, payload[:512])
         if kind == "jsonl":
-            raise RejectedInput("read", "empty JSONL file", ref.path)
+            raise RejectedInput("read", "empty JSONL file", uri)
         if kind == "json":
-            doc = parse_json_line(payload, ref.path)
+            doc = parse_json_line(payload, uri)
             return [RawDocument(**{**doc.__dict__, "size": size, "mtime": _mtime(path)})], []
-        return [RawDocument(ref.path, payload, kind, size=size, mtime=_mtime(path))], []
+        return [RawDocument(uri, payload, kind, size=size, mtime=_mtime(path))], []
     except RejectedInput as exc:
         payload = b""
         if path.is_file() and path.stat().st_size <= MAX_FILE_BYTES:
             payload = path.read_bytes()
-        return [], [Reject(ref.path, exc.stage, exc.reason, payload)]
+        return [], [Reject(uri, exc.stage, exc.reason, payload)]
     except OSError as exc:
-        return [], [Reject(ref.path, "read", f"cannot read file: {exc.strerror or exc}", b"")]
+        return [], [Reject(uri, "read", f"cannot read file: {_reason(exc)}", b"")]
 
 
-def _read_jsonl_slice(path: Path, ref: InputRef) -> tuple[list[RawDocument], list[Reject]]:
+def _read_jsonl_slice(path: Path, ref: InputRef, name: str) -> tuple[list[RawDocument], list[Reject]]:
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
     mtime = _mtime(path)
@@ -112,7 +230,7 @@ def _read_jsonl_slice(path: Path, ref: InputRef) -> tuple[list[RawDocument], lis
                 continue
             if number >= ref.line_end:
                 break
-            uri = f"{ref.path}#L{number}"
+            uri = f"{name}#L{number}"
             if not line.strip():
                 continue
             try:
@@ -129,7 +247,20 @@ def read_refs(refs: Iterable[InputRef]) -> tuple[list[RawDocument], list[Reject]
     docs: list[RawDocument] = []
     rejects: list[Reject] = []
     for ref in refs:
-        d, r = read_ref(ref)
+        try:
+            d, r = read_ref(ref)
+        except Exception as exc:  # noqa: BLE001 - a bug on one input must not lose the rest of its batch
+            d, r = (
+                [],
+                [
+                    Reject(
+                        readable_path(ref.path),
+                        "internal",
+                        f"internal error: {type(exc).__name__}: {exc}",
+                        b"",
+                    )
+                ],
+            )
         docs.extend(d)
         rejects.extend(r)
     return docs, rejects

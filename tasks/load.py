@@ -9,14 +9,17 @@ from tasks.transforms.models import Article, Reject
 from tasks.transforms.rows import reject_row, to_rows
 from tasks.web import FetchState
 from warehouse import repository
-from warehouse.connection import connect
+from warehouse.connection import check_integrity, connect
 from warehouse.migrate import migrate
 
 
 @task(name="prepare_warehouse", cache_policy=NO_CACHE)
-def prepare_warehouse(db_path: str, run_id: str, flow_run_id: str | None) -> list[int]:
-    """Apply migrations and record the run as started; returns the migrations applied."""
-    with connect(db_path) as conn:
+def prepare_warehouse(
+    db_path: str, run_id: str, flow_run_id: str | None, wait_seconds: float = 0.0
+) -> list[int]:
+    """Check the file is whole, apply migrations and record the run as started; returns the migrations applied."""
+    with connect(db_path, wait_seconds=wait_seconds) as conn:
+        check_integrity(conn, db_path)
         applied = migrate(conn)
         repository.start_run(conn, run_id, flow_run_id)
     return applied
@@ -29,9 +32,10 @@ def load_batch(
     articles: list[Article],
     rejects: list[Reject],
     fetch_states: list[FetchState] | None = None,
+    wait_seconds: float = 0.0,
 ) -> repository.LoadResult:
     """Upsert a batch's articles with their facts in one transaction, then its rejects and fetch states."""
-    with connect(db_path) as conn:
+    with connect(db_path, wait_seconds=wait_seconds) as conn:
         result = repository.upsert_articles(conn, [to_rows(a) for a in articles], run_id)
         repository.upsert_rejects(conn, [reject_row(r) for r in rejects], run_id)
         # After the articles: a crash before this line makes the next run fetch again rather than skip (304).
@@ -41,15 +45,20 @@ def load_batch(
 
 @task(name="finish_run", cache_policy=NO_CACHE)
 def finish_run(
-    db_path: str, run_id: str, status: str, counts: dict[str, int], error: str | None = None
+    db_path: str,
+    run_id: str,
+    status: str,
+    counts: dict[str, int],
+    error: str | None = None,
+    wait_seconds: float = 0.0,
 ) -> None:
     """Record the run's end, status and counts."""
-    with connect(db_path) as conn:
+    with connect(db_path, wait_seconds=wait_seconds) as conn:
         repository.finish_run(conn, run_id, status, counts, error)
 
 
 @task(name="save_fetch_state", cache_policy=NO_CACHE)
-def save_fetch_state(db_path: str, fetch_states: list[FetchState]) -> None:
+def save_fetch_state(db_path: str, fetch_states: list[FetchState], wait_seconds: float = 0.0) -> None:
     """Record what fetching feeds and sitemaps returned (validators for the next run's conditional GET)."""
-    with connect(db_path) as conn:
+    with connect(db_path, wait_seconds=wait_seconds) as conn:
         repository.upsert_fetch_states(conn, fetch_states)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import atexit
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
@@ -21,16 +25,49 @@ logger = logging.getLogger("newsetl")
 # builds the entity lexicon, ~1 s) costs more than it saves, and small runs (`newsetl ingest one.html`) stay fast.
 MIN_PARALLEL_DOCS = 64
 
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# How often a worker checks that its parent is still alive (the fallback where PR_SET_PDEATHSIG is missing).
+_WATCHDOG_SECONDS = 0.5
+
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while True:
+        if os.getppid() != parent_pid:  # re-parented: the parent died, even by SIGKILL
+            os._exit(1)
+        time.sleep(_WATCHDOG_SECONDS)
+
+
+def init_worker(parent_pid: int, use_pdeathsig: bool) -> None:
+    """Make a worker die with its parent: the kernel's parent-death signal on Linux, plus a watchdog thread."""
+    if use_pdeathsig and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl here: the watchdog below still ends the worker
+    # The parent may already be gone between fork and prctl; the watchdog sees it at its first check.
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watchdog", daemon=True).start()
+    # Signals are for the parent: a Ctrl-C reaches the whole process group, and the parent stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _get_pool(workers: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
     if _pool is None or _pool_size != workers:
         shutdown_pool()
+        # PR_SET_PDEATHSIG fires when the creating *thread* ends: only safe from the main thread, which lives as
+        # long as the process. Pools started from another thread rely on the watchdog alone.
+        from_main = threading.current_thread() is threading.main_thread()
         # spawn, not fork: the parent runs Prefect's threads and event loop, which must not be copied mid-flight.
-        _pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_worker,
+            initargs=(os.getpid(), from_main),
+        )
         _pool_size = workers
     return _pool
 
@@ -41,6 +78,27 @@ def shutdown_pool() -> None:
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
+
+
+def kill_pool() -> None:
+    """Kill the worker processes now (a run interrupted by a signal does not wait for their batch)."""
+    global _pool
+    if _pool is None:
+        return
+    # The executor has no public handle on its processes or queues. Its call queue's feeder thread may be blocked
+    # writing a batch to workers that are now dead: without cancel_join_thread, interpreter exit waits for it forever.
+    processes = list(getattr(_pool, "_processes", {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+    call_queue = getattr(_pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
+    # No cancel_futures: the executor's own thread fails the pending futures as it finds the workers dead, and on
+    # Python 3.11 it raises (InvalidStateError) when one of them was cancelled meanwhile.
+    _pool.shutdown(wait=False)
+    _pool = None
 
 
 atexit.register(shutdown_pool)

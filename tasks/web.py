@@ -107,8 +107,8 @@ def _crawl(
 ) -> None:
     """Fetch feed/sitemap/page URLs; kind None means recognise it by content."""
     results, failures = fetch_many(fetcher, urls, states)
-    for url, reason in failures:
-        _failure(url, reason, out)
+    for failure in failures:
+        _failure(failure.url, failure.reason, out, failure.status)
     for result in results:
         out.states.append(_state(result))
         if result.not_modified:
@@ -168,8 +168,8 @@ def fetch_targets(
     out = WebBatch()
     by_url = {t.url: t for t in targets}
     results, failures = fetch_many(fetcher, list(by_url), states)
-    for url, reason in failures:
-        _failure(url, reason, out)
+    for failure in failures:
+        _failure(failure.url, failure.reason, out, failure.status)
     for result in results:
         out.states.append(_state(result))
         if result.not_modified:

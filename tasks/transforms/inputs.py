@@ -18,6 +18,15 @@ SUPPORTED_SUFFIXES = {
 _HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<p>", b"<div")
 
 
+def readable_path(path: str) -> str:
+    """A path as text that can be stored anywhere: bytes of a non-UTF-8 file name become `\\xNN` escapes.
+
+    Paths from the file system carry such bytes as lone surrogates (Python's surrogateescape), which no UTF-8
+    encoder accepts; names that are valid UTF-8 come back unchanged.
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def media_type_for(name: str, head: bytes) -> str:
     """'text' | 'html' | 'json' | 'jsonl' from the file name, with HTML sniffed from .txt content."""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""

@@ -66,6 +66,15 @@ def test_feed_ingest_is_incremental(site: HTTPServer, tmp_path: Path) -> None:
         )
         assert "HTTP 404" in rejects[site.url_for("/news/missing.html")]
         assert "robots.txt" in rejects[site.url_for("/private/secret.html")]
+        # A failure keeps the server's last HTTP status (issue 10): 404 for the page the server answered, NULL for
+        # the one robots.txt forbade (never requested).
+        statuses = dict(
+            conn.execute("SELECT url, status FROM fetch_state WHERE last_error IS NOT NULL").fetchall()
+        )
+        assert statuses == {
+            site.url_for("/news/missing.html"): 404,
+            site.url_for("/private/secret.html"): None,
+        }
         gbk = conn.execute(
             "SELECT encoding_detected, title, published_at FROM articles WHERE source_uri = ?",
             [site.url_for("/news/gbk.html")],

@@ -506,7 +506,7 @@ def test_fetch_many_keeps_order_and_reports_failures(httpserver: HTTPServer, mak
         (urls[0], 200, False),
         (urls[2], 304, True),
     ]
-    assert failures == [(urls[1], "HTTP 404")]
+    assert failures == [(urls[1], "HTTP 404", 404)]  # the status is kept for fetch_state
     assert all(isinstance(r, FetchResult) for r in results)
 
 

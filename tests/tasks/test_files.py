@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,91 @@ def test_json_html_field_and_txt_sniffing(tmp_path: Path) -> None:
     kinds = {Path(d.source_uri).name: (d.media_type, d.title) for d in docs}
     assert kinds == {"one.json": ("html", "标题"), "page.txt": ("html", None)}
     assert not rejects
+
+
+def test_a_symlink_loop_is_walked_once(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("正文", encoding="utf-8")
+    (tmp_path / "a" / "b" / "loop").symlink_to(tmp_path / "a")  # a/b/loop -> a: endless for a naive walk
+    (tmp_path / "a" / "self").symlink_to(".")
+    for given in (str(tmp_path / "a"), str(tmp_path / "a" / "**" / "*.txt"), str(tmp_path / "**")):
+        refs = list(discover_inputs([given]))
+        assert [Path(r.path).name for r in refs] == ["x.txt"], given
+
+
+def test_a_symlinked_folder_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "x.txt").write_text("正文", encoding="utf-8")
+    (tmp_path / "drop").mkdir()
+    (tmp_path / "drop" / "linked").symlink_to(tmp_path / "real")
+    assert [Path(r.path).name for r in discover_inputs([str(tmp_path / "drop")])] == ["x.txt"]
+
+
+def test_a_file_name_that_is_not_utf8_is_read_with_a_readable_name(tmp_path: Path) -> None:
+    name = os.fsdecode("新闻".encode("gb18030") + b".txt")  # a GBK name from a Windows zip
+    (tmp_path / name).write_bytes("正文。".encode() * 20)
+    docs, rejects = read_refs(discover_inputs([str(tmp_path)]))
+    assert not rejects and len(docs) == 1
+    assert docs[0].source_uri.endswith("/\\xd0\\xc2\\xce\\xc5.txt")
+    docs[0].source_uri.encode("utf-8")  # storable: no lone surrogates left
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="drops to user nobody, which needs root")
+def test_an_unreadable_folder_is_a_reject(tmp_path_factory: pytest.TempPathFactory) -> None:
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="newsetl-unreadable-"))
+    try:
+        root.chmod(0o755)
+        (root / "ok.txt").write_text("正文", encoding="utf-8")
+        (root / "secret").mkdir(mode=0o700)
+        (root / "secret" / "x.txt").write_text("正文", encoding="utf-8")
+        refs = _discover_as_nobody(str(root))
+    finally:
+        import shutil
+
+        shutil.rmtree(root)
+    assert [(Path(r.path).name, r.error) for r in refs] == [
+        ("ok.txt", ""),
+        ("secret", "cannot read folder: Permission denied"),
+    ]
+    docs, rejects = read_refs(refs[1:])
+    assert not docs and rejects[0].reason == "cannot read folder: Permission denied"
+
+
+def _discover_as_nobody(path: str) -> list[InputRef]:
+    """discover_inputs in a child process that runs as user nobody (root reads every folder)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop to nobody, walk, send the result back, exit without cleanup
+        try:
+            os.close(read_end)
+            os.setgid(65534)
+            os.setuid(65534)
+            found = [(r.path, r.error) for r in discover_inputs([path])]
+            os.write(write_end, json.dumps(found).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as handle:
+        data = handle.read()
+    os.waitpid(pid, 0)
+    return [InputRef(p, error=e) for p, e in json.loads(data)]
+
+
+def test_one_bad_input_never_loses_its_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text("正文。" * 20, encoding="utf-8")
+    real = files.read_ref
+
+    def broken_for_b(ref: InputRef):  # type: ignore[no-untyped-def]
+        if ref.path.endswith("b.txt"):
+            raise RuntimeError("a bug")
+        return real(ref)
+
+    monkeypatch.setattr(files, "read_ref", broken_for_b)
+    docs, rejects = read_refs(discover_inputs([str(tmp_path)]))
+    assert [Path(d.source_uri).name for d in docs] == ["a.txt", "c.txt"]
+    assert [(Path(r.source_uri).name, r.stage, r.reason) for r in rejects] == [
+        ("b.txt", "internal", "internal error: RuntimeError: a bug")
+    ]

@@ -1,0 +1,103 @@
+"""What the CLI says when something expected goes wrong: one line on stderr and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from flows.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    import duckdb
+
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line on stderr (never wrapped, never a traceback) and exit with code."""
+    err.print(f"error: {message}", style="red", soft_wrap=True, markup=False, highlight=False)
+    raise typer.Exit(code)
+
+
+def settings_or_exit() -> Settings:
+    """The settings, or a one-line error (exit 2) naming what is wrong in them."""
+    try:
+        return load_settings()
+    except ValueError as exc:
+        fail(f"bad configuration: {exc}", 2)
+
+
+@contextmanager
+def open_reader(
+    db: str | None, wait: float, snapshot: bool = False, config: dict[str, Any] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The warehouse (or its published copy) opened read-only, waiting up to `wait` s for a writing run."""
+    from flows.writer import current_writer, snapshot_path
+    from warehouse.connection import WarehouseBusy, WarehouseCorrupt, connect
+
+    db_path = db or settings_or_exit().db_path
+    path = snapshot_path(db_path) if snapshot else Path(db_path)
+    if snapshot and not path.exists():
+        fail(f"no read-only copy at {path}: it is published after each completed run (publish_snapshot)")
+    try:
+        conn = connect(path, read_only=True, config=config, wait_seconds=wait)
+    except WarehouseBusy:
+        writer = current_writer(db_path) or "another process"
+        fail(
+            f"{db_path} is busy: {writer} is writing it (waited {wait:g} s); try again, raise --wait, "
+            "or read the copy of the last completed run with --snapshot"
+        )
+    except (FileNotFoundError, WarehouseCorrupt) as exc:
+        fail(str(exc))
+    with conn:
+        yield conn
+
+
+@contextmanager
+def run_errors(db_path: str = "") -> Iterator[None]:
+    """Expected failures of a run as one line and an exit code: 2 usage, 128+n a signal, 1 the surroundings."""
+    import duckdb
+
+    from flows.lifecycle import RunInterrupted, UsageError, describe_error
+    from flows.writer import WriterBusy
+    from warehouse.connection import WarehouseBusy, WarehouseCorrupt
+
+    try:
+        yield
+    except UsageError as exc:
+        fail(str(exc), 2)
+    except RunInterrupted as exc:
+        err.print(
+            f"error: run {exc}; it is marked failed",
+            style="red",
+            soft_wrap=True,
+            markup=False,
+            highlight=False,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # The run is recorded and its workers are dead: exit now, as a stopped process should, instead of running
+        # interpreter clean-up that may wait on their queues.
+        os._exit(exc.exit_code)
+    except (WarehouseBusy, WarehouseCorrupt, WriterBusy, duckdb.Error, OSError) as exc:
+        fail(describe_error(exc, db_path), 1)
+
+
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at each record (a handler bound to a replaced stream fails later)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
