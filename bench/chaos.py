@@ -209,6 +209,8 @@ def chaos(pages: int, kills: int, short: bool, seed: int, workdir: Path) -> dict
         ours |= run.seen
         outcomes.append({"signal": signal.Signals(signum).name if running else None, "exit": code,
                          "traceback": "Traceback" in stderr})  # fmt: skip
+        if "Traceback" in stderr:  # what to look at
+            outcomes[-1]["stderr"] = stderr[stderr.index("Traceback") - 200 :][:3000]
     final = Ingest(corpus, db, batch)
     code, stderr = final.finish()
     ours |= final.seen

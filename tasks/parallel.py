@@ -88,6 +88,12 @@ def kill_pool() -> None:
     # The executor has no public handle on its processes or queues. Its call queue's feeder thread may be blocked
     # writing a batch to workers that are now dead: without cancel_join_thread, interpreter exit waits for it forever.
     processes = list(getattr(_pool, "_processes", {}).values())
+    # The interrupted map() cancelled its pending futures; on Python 3.11 the executor's thread then fails them
+    # again when it finds the workers dead and dies with InvalidStateError. Drop them before the kill.
+    pending = getattr(_pool, "_pending_work_items", {})
+    for work_id, item in list(pending.items()):
+        if item.future.cancelled():
+            pending.pop(work_id, None)
     for process in processes:
         process.kill()
     for process in processes:
