@@ -44,7 +44,7 @@ def _refused(db: Path, sql: str, *flags: str) -> str:
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("query failed: "), result.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: query failed: "), result.stderr
     assert _files(db.parent) == before, "the query wrote a file or changed the warehouse"
     assert _extension_dirs() == extensions, "the query installed something"
     return lines[0]

@@ -156,7 +156,7 @@ def test_cli_reports_a_bad_setting_in_one_line(monkeypatch: pytest.MonkeyPatch, 
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 2, result.output
         assert result.stderr.strip().splitlines() == [
-            "configuration error: environment variable NEWSETL_RESPECT_ROBOTS: respect_robots: "
+            "error: configuration error: environment variable NEWSETL_RESPECT_ROBOTS: respect_robots: "
             "Input should be a valid boolean, unable to interpret input (got 'ture')"
         ]
         assert not (tmp_path / "w.duckdb").exists()
