@@ -21,11 +21,12 @@ from flows.writer import single_writer
 from tasks.crawl import close_fetchers, discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
 from tasks.files import InputRef, discover_inputs
-from tasks.load import finish_run, load_batch, prepare_warehouse, save_fetch_state
+from tasks.load import find_unchanged, finish_run, load_batch, prepare_warehouse, save_fetch_state
 from tasks.read import read_batch
 from tasks.transform import transform_batch
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import RawDocument, Reject
+from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
 from tasks.transforms.rows import article_key
 from tasks.web import FetchState, WebSpec
 
@@ -144,10 +145,16 @@ class _Run:
     """The steps one flow run repeats per batch, sharing its summary."""
 
     def __init__(
-        self, summary: RunSummary, db: str, total: int, workers: int = 1, timezone: str = DEFAULT_TIMEZONE
+        self,
+        summary: RunSummary,
+        db: str,
+        total: int,
+        workers: int = 1,
+        timezone: str = DEFAULT_TIMEZONE,
+        max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     ) -> None:
         self.summary, self.db, self.total, self.done = summary, db, total, 0
-        self.workers, self.timezone = workers, timezone
+        self.workers, self.timezone, self.max_text_chars = workers, timezone, max_text_chars
         self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
@@ -163,8 +170,10 @@ class _Run:
     ) -> None:
         """Transform and load one batch, then count it."""
         summary = self.summary
+        docs, skipped = self.skip_unchanged(docs)
+        not_modified += skipped
         started = time.perf_counter()
-        articles, more = call(transform_batch, docs, self.workers, self.timezone)
+        articles, more = call(transform_batch, docs, self.workers, self.timezone, self.max_text_chars)
         self._timed("transform", started)
         rejects = rejects + more
         started = time.perf_counter()
@@ -201,6 +210,16 @@ class _Run:
         )  # fmt: skip
         for listener in list(_progress_listeners):
             listener(self.done, self.total)
+
+    def skip_unchanged(self, docs: list[RawDocument]) -> tuple[list[RawDocument], int]:
+        """Drop inputs stored with the same bytes by this pipeline version, before any decoding (issue 11 item 4)."""
+        if not docs:
+            return docs, 0
+        started = time.perf_counter()
+        unchanged = call(find_unchanged, self.db, docs)
+        self._timed("skip", started)
+        kept = [d for d in docs if d.source_uri not in unchanged]
+        return kept, len(docs) - len(kept)
 
     def read_local(self, inputs: list[str], batch_size: int) -> None:
         """Files, folders, globs and JSONL, batch by batch."""
@@ -291,7 +310,10 @@ def _run_locked(
     call(prepare_warehouse, db, summary.run_id, flow_run.id)
     logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
     zone = configured.timezone if configured and configured.timezone else settings.timezone
-    run = _Run(summary, db, total=0, workers=settings.transform_workers, timezone=zone)
+    run = _Run(
+        summary, db, total=0, workers=settings.transform_workers, timezone=zone,
+        max_text_chars=settings.max_text_chars,
+    )  # fmt: skip
     status, error = "completed", None
     started = time.perf_counter()
     try:
