@@ -7,8 +7,9 @@ from functools import cache
 from pathlib import Path
 
 TRANSFORMS_DIR = Path(__file__).resolve().parent
-# Source files and the model/lexicon files they load: a change to any of them changes what an input yields.
-_FINGERPRINTED = (".py", ".tsv", ".json", ".bin", ".npz", ".txt")
+# Every file but caches and prose: source files and whatever model or lexicon files they load (any format), since a
+# change to any of them can change what an input yields; a model card or README edit does not.
+_NOT_FINGERPRINTED = (".pyc", ".md")
 
 
 def fingerprint_files(root: Path) -> list[Path]:
@@ -16,7 +17,10 @@ def fingerprint_files(root: Path) -> list[Path]:
     return sorted(
         path
         for path in root.rglob("*")
-        if path.is_file() and path.suffix in _FINGERPRINTED and "__pycache__" not in path.parts
+        if path.is_file()
+        and path.suffix not in _NOT_FINGERPRINTED
+        and "__pycache__" not in path.parts
+        and not path.name.startswith(".")
     )
 
 

@@ -21,7 +21,9 @@ def test_fingerprint_changes_with_code_and_model_files(tmp_path: Path) -> None:
     (tmp_path / "facts" / "data" / "lexicon.tsv").write_text("上海\tlocation\n")
     after_model = fingerprint_tree(tmp_path)
     (tmp_path / "stage.py").write_text("X = 2\n")
-    assert len({before, after_model, fingerprint_tree(tmp_path)}) == 3
+    after_code = fingerprint_tree(tmp_path)
+    (tmp_path / "facts" / "data" / "tagger.weights").write_bytes(b"\x00\x01")  # a model in any format counts
+    assert len({before, after_model, after_code, fingerprint_tree(tmp_path)}) == 4
 
 
 def test_fingerprint_ignores_caches_and_other_files(tmp_path: Path) -> None:
