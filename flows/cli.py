@@ -186,7 +186,7 @@ def parse(
     settings, _ = _settings()
     for ref in discover_inputs(paths):
         docs, rejects = read_refs([ref])
-        articles, more = process_documents(docs, settings.timezone)
+        articles, more = process_documents(docs, settings.timezone, settings.max_text_chars)
         # JSONL inputs of {"id", "text"} get their id back so output lines match input lines.
         ids = {d.source_uri: d.doc_id for d in docs} | {r.source_uri: record_id(r.payload) for r in rejects}
         records = [_article_record(a, ids.get(a.source_uri)) for a in articles] + [

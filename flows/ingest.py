@@ -23,12 +23,13 @@ from flows.writer import single_writer
 from tasks.crawl import close_fetchers, discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
 from tasks.files import InputRef, discover_inputs
-from tasks.load import finish_run, load_batch, prepare_warehouse, save_fetch_state
+from tasks.load import find_unchanged, finish_run, load_batch, prepare_warehouse, save_fetch_state
 from tasks.parallel import kill_pool
 from tasks.read import read_batch
 from tasks.transform import transform_batch
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
+from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
 from tasks.transforms.rows import article_key
 from tasks.web import FetchState, WebSpec
 from warehouse.repository import LoadResult
@@ -166,9 +167,11 @@ class _Run:
         workers: int = 1,
         timezone: str = DEFAULT_TIMEZONE,
         wait_seconds: float = 0.0,
+        max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     ) -> None:
         self.summary, self.db, self.total, self.done = summary, db, total, 0
         self.workers, self.timezone, self.wait = workers, timezone, wait_seconds
+        self.max_text_chars = max_text_chars
         self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
@@ -184,8 +187,10 @@ class _Run:
     ) -> None:
         """Transform and load one batch, then count it."""
         summary = self.summary
+        docs, skipped = self.skip_unchanged(docs)
+        not_modified += skipped
         started = time.perf_counter()
-        articles, more = call(transform_batch, docs, self.workers, self.timezone)
+        articles, more = call(transform_batch, docs, self.workers, self.timezone, self.max_text_chars)
         self._timed("transform", started)
         rejects = rejects + more
         started = time.perf_counter()
@@ -252,6 +257,16 @@ class _Run:
             written=tuple(w for r in results for w in r.written),
         )
         return merged, failed
+
+    def skip_unchanged(self, docs: list[RawDocument]) -> tuple[list[RawDocument], int]:
+        """Drop inputs stored with the same bytes by this pipeline version, before any decoding (issue 11 item 4)."""
+        if not docs:
+            return docs, 0
+        started = time.perf_counter()
+        unchanged = call(find_unchanged, self.db, docs, self.wait)
+        self._timed("skip", started)
+        kept = [d for d in docs if d.source_uri not in unchanged]
+        return kept, len(docs) - len(kept)
 
     def read_local(self, inputs: list[str], batch_size: int) -> None:
         """Files, folders, globs and JSONL, batch by batch."""
@@ -339,7 +354,10 @@ def _run_locked(
     logger = _logger()
     wait = settings.write_wait_seconds
     zone = configured.timezone if configured and configured.timezone else settings.timezone
-    run = _Run(summary, db, total=0, workers=settings.transform_workers, timezone=zone, wait_seconds=wait)
+    run = _Run(
+        summary, db, total=0, workers=settings.transform_workers, timezone=zone, wait_seconds=wait,
+        max_text_chars=settings.max_text_chars,
+    )  # fmt: skip
     status, error = "completed", None
     prepared = interrupted = False
     started = time.perf_counter()

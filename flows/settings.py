@@ -19,6 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 
 from tasks.fetch import FetchPolicy
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE, zone_named
+from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT_ROOT / "config" / "settings.toml"
@@ -61,6 +62,7 @@ class Settings(BaseSettings):
     ca_file: str | None = _FETCH.ca_file
     timezone: str = DEFAULT_TIMEZONE
     ner_model: str | None = None
+    max_text_chars: int = Field(DEFAULT_MAX_TEXT_CHARS, ge=1)
     sources_file: str = str(SOURCES_FILE)
     # How long a run waits for the DuckDB file while a reader has it open, before the run fails with the reason.
     write_wait_seconds: float = Field(60.0, ge=0)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.transforms.models import Article, Reject
-from tasks.transforms.rows import reject_row, to_rows
+from tasks.transforms.models import Article, RawDocument, Reject
+from tasks.transforms.rows import pipeline_version, reject_row, to_rows
 from tasks.web import FetchState
 from warehouse import repository
 from warehouse.connection import check_integrity, connect
@@ -23,6 +25,14 @@ def prepare_warehouse(
         applied = migrate(conn)
         repository.start_run(conn, run_id, flow_run_id)
     return applied
+
+
+@task(name="find_unchanged", cache_policy=NO_CACHE)
+def find_unchanged(db_path: str, docs: list[RawDocument], wait_seconds: float = 0.0) -> set[str]:
+    """Source URIs of the batch's inputs already stored with the same bytes by this pipeline version."""
+    keys = [(d.source_uri, hashlib.sha256(d.payload).hexdigest()) for d in docs]
+    with connect(db_path, wait_seconds=wait_seconds) as conn:
+        return repository.unchanged_inputs(conn, keys, pipeline_version())
 
 
 @task(name="load_batch", cache_policy=NO_CACHE)

@@ -17,7 +17,7 @@ from functools import partial
 
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.pipeline import process_documents
+from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS, process_documents
 
 logger = logging.getLogger("newsetl")
 
@@ -130,19 +130,22 @@ def can_spawn() -> bool:
 
 
 def transform_documents(
-    docs: list[RawDocument], workers: int = 1, timezone: str = DEFAULT_TIMEZONE
+    docs: list[RawDocument],
+    workers: int = 1,
+    timezone: str = DEFAULT_TIMEZONE,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
 ) -> tuple[list[Article], list[Reject]]:
     """process_documents over a batch, split across `workers` processes when the batch is big enough."""
     if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS or not can_spawn():
-        return process_documents(docs, timezone)
+        return process_documents(docs, timezone, max_text_chars)
     try:
         # Twice as many chunks as workers evens out articles of very different lengths.
-        work = partial(process_documents, timezone=timezone)
+        work = partial(process_documents, timezone=timezone, max_text_chars=max_text_chars)
         parts = list(_get_pool(workers).map(work, _chunks(docs, 2 * workers)))
     except BrokenProcessPool as exc:  # a worker died (killed, out of memory): redo this batch here
         logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
         shutdown_pool()
-        return process_documents(docs, timezone)
+        return process_documents(docs, timezone, max_text_chars)
     articles = [a for part_articles, _ in parts for a in part_articles]
     rejects = [r for _, part_rejects in parts for r in part_rejects]
     return articles, rejects

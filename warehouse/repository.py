@@ -121,6 +121,22 @@ def _stored_articles(
     return {aid: (uri, sha, ver) for aid, uri, sha, ver in rows}
 
 
+def unchanged_inputs(
+    conn: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, str]], pipeline_version: str
+) -> set[str]:
+    """The source_uris of (source_uri, content_sha256) inputs stored with these bytes by this pipeline version."""
+    if not keys:
+        return set()
+    rows = conn.execute(
+        "WITH wanted AS (SELECT unnest($1) AS source_uri, unnest($2) AS content_sha256) "
+        "SELECT a.source_uri FROM articles a JOIN wanted w "
+        "ON a.source_uri = w.source_uri AND a.content_sha256 = w.content_sha256 "
+        "WHERE a.pipeline_version = $3",
+        [[k[0] for k in keys], [k[1] for k in keys], pipeline_version],
+    ).fetchall()
+    return {uri for (uri,) in rows}
+
+
 def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], run_id: str) -> LoadResult:
     """Load a batch of articles with their facts in one transaction; unchanged content is skipped.
 

@@ -66,6 +66,14 @@ class Stats:
         return self.punct / max(1, self.chars - self.link_chars)
 
 
+_STRING_VALUE = etree.XPath("string()")
+
+
+def text_content(el: etree._Element) -> str:
+    """All text inside `el` (its tail excluded), as lxml.html's text_content() but for any element."""
+    return str(_STRING_VALUE(el))
+
+
 def nonspace_len(text: str) -> int:
     """Characters of `text` that are not white space."""
     return len("".join(text.split()))
@@ -154,7 +162,7 @@ def drop_threads(
     has_list: dict[etree._Element, bool] = {}
     threads, marked = [], []
     for el in stats:  # children before parents
-        short = 0 < stats[el].chars <= _STAMP_ELEMENT_CHARS and bool(_POST_STAMP.search(el.text_content()))
+        short = 0 < stats[el].chars <= _STAMP_ELEMENT_CHARS and bool(_POST_STAMP.search(text_content(el)))
         stamped[el] = short or any(stamped.get(child, False) for child in el)
         items = _repeated_items(el)
         has_list[el] = bool(items) or any(has_list.get(child, False) for child in el)

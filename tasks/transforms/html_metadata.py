@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from lxml import etree
 
 from tasks.transforms.chars import HAN
+from tasks.transforms.html_blocks import text_content
 
 _WS = re.compile(r"\s+")
 _HAN = f"[{HAN}·・]"
 
 
 def _node_text(el: etree._Element) -> str:
-    return _WS.sub(" ", el.text_content()).strip()
+    return _WS.sub(" ", text_content(el)).strip()
 
 
 def meta_map(root: etree._Element) -> dict[str, str]:
@@ -167,12 +168,12 @@ def _page_dates(body: etree._Element) -> list[str]:
     return [iso for m in _DATE_RE.finditer(text) if (iso := _iso_from_match(m))][:20]
 
 
+# Text nodes in document order (element text, then tails), less script and style bodies; one C-level query.
+_VISIBLE_STRINGS = etree.XPath(".//text()[not(parent::script or parent::style)]", smart_strings=False)
+
+
 def _iter_visible_strings(el: etree._Element) -> Iterator[str]:
-    for node in el.iter():
-        if isinstance(node.tag, str) and node.tag not in ("script", "style") and node.text:
-            yield node.text
-        if node is not el and node.tail:
-            yield node.tail
+    yield from _VISIBLE_STRINGS(el)
 
 
 # ---- author ------------------------------------------------------------------------------------------------

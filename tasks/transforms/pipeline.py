@@ -17,6 +17,9 @@ from tasks.transforms.quality import assess_quality
 
 # Shorter bodies are navigation stubs or empty pages, not articles (the shortest real brief seen is ~40 chars).
 MIN_BODY_CHARS = 20
+# Longer "articles" are dumps, logs or hostile inputs: every later stage holds a few copies of the text plus an
+# offset map (~100 bytes a char in all), so 2 M chars keeps one input well under 700 MB (bench/bench_memory.py).
+DEFAULT_MAX_TEXT_CHARS = 2_000_000
 _HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")
 _TITLE_END = re.compile(r"[。！？.!?，,；;：:]$")
@@ -38,7 +41,16 @@ def _title_from_text(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def process_document(doc: RawDocument, zone: tzinfo | None = None) -> Article:
+def _check_length(text: str, stage: str, max_text_chars: int, source_uri: str) -> None:
+    """Refuse a text longer than any article before the stages that hold several copies of it."""
+    if len(text) > max_text_chars:
+        reason = f"too long for an article: {len(text)} chars of text > max_text_chars {max_text_chars}"
+        raise RejectedInput(stage, reason, source_uri)
+
+
+def process_document(
+    doc: RawDocument, zone: tzinfo | None = None, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
+) -> Article:
     """Run every stage on one document (naive times read in `zone`, default Asia/Shanghai); raises RejectedInput."""
     decoded = decode_bytes(doc.payload, declared_charset=doc.declared_charset, source_uri=doc.source_uri)
     title, published_at, url = doc.title, doc.published_at, doc.url
@@ -48,10 +60,12 @@ def process_document(doc: RawDocument, zone: tzinfo | None = None) -> Article:
         title = title or page.title
         published_at = published_at or page.published_at
         url = url or page.url
+        _check_length(body_raw, "html", max_text_chars, doc.source_uri)
         if len(body_raw.strip()) < MIN_BODY_CHARS:
             raise RejectedInput("html", f"no main text found ({len(body_raw.strip())} chars)", doc.source_uri)
     else:
         body_raw = decoded.text
+        _check_length(body_raw, "normalize", max_text_chars, doc.source_uri)
         if title is None:
             title, body_raw = _title_from_text(body_raw)
     if len(body_raw.strip()) < MIN_BODY_CHARS:
@@ -89,7 +103,7 @@ def process_document(doc: RawDocument, zone: tzinfo | None = None) -> Article:
 
 
 def process_documents(
-    docs: list[RawDocument], timezone: str = DEFAULT_TIMEZONE
+    docs: list[RawDocument], timezone: str = DEFAULT_TIMEZONE, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
 ) -> tuple[list[Article], list[Reject]]:
     """Process a batch (naive times in `timezone`); each failure becomes a Reject and the batch goes on."""
     zone = zone_named(timezone)
@@ -97,7 +111,7 @@ def process_documents(
     rejects: list[Reject] = []
     for doc in docs:
         try:
-            articles.append(process_document(doc, zone))
+            articles.append(process_document(doc, zone, max_text_chars))
         except RejectedInput as exc:
             rejects.append(Reject(doc.source_uri, exc.stage, exc.reason, doc.payload))
         except Exception as exc:  # noqa: BLE001 - a bug on one input must not lose the batch; it is stored with its type

@@ -53,8 +53,17 @@ def test_fetch_defaults_are_the_policy_defaults() -> None:
         ("NEWSETL_CONNECT_TIMEOUT", "5s", "environment variable NEWSETL_CONNECT_TIMEOUT: connect_timeout: "),
         ("NEWSETL_TIMEZONE", "Asia/Shangai", "NEWSETL_TIMEZONE: timezone: unknown time zone 'Asia/Shangai'"),
         ("NEWSETL_RESPECT_ROBOT", "false", "unknown environment variable NEWSETL_RESPECT_ROBOT"),
+        ("NEWSETL_MAX_TEXT_CHARS", "2M", "environment variable NEWSETL_MAX_TEXT_CHARS: max_text_chars: "),
     ],
-    ids=["bool-typo", "not-a-number", "out-of-range", "float-with-unit", "unknown-zone", "unknown-variable"],
+    ids=[
+        "bool-typo",
+        "not-a-number",
+        "out-of-range",
+        "float-with-unit",
+        "unknown-zone",
+        "unknown-variable",
+        "text-cap-with-unit",
+    ],  # fmt: skip
 )
 def test_bad_environment_values_are_errors(
     monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str

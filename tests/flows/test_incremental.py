@@ -1,0 +1,77 @@
+"""A re-run skips unchanged inputs before decoding; new bytes or a new pipeline version re-process them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import tasks.parallel
+from flows.ingest import run_ingest
+from tasks.transforms.models import RawDocument
+from tasks.transforms.rows import pipeline_version
+from tests.conftest import SAMPLES
+from warehouse.connection import connect
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+@pytest.fixture
+def transformed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source URIs that reach the transform, run after run."""
+    seen: list[str] = []
+    original = tasks.parallel.process_documents
+
+    def spy(docs: list[RawDocument], *args: object) -> object:
+        seen.extend(d.source_uri for d in docs)
+        return original(docs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks.parallel, "process_documents", spy)
+    return seen
+
+
+def test_rerun_transforms_nothing(corpus: Path, tmp_path: Path, transformed: list[str]) -> None:
+    db = str(tmp_path / "w.duckdb")
+    first = run_ingest(paths=[str(corpus)], db_path=db, batch_size=4)
+    assert first["counts"]["loaded"] > 3 and transformed
+    transformed.clear()
+    second = run_ingest(paths=[str(corpus)], db_path=db, batch_size=4)
+    assert transformed == []
+    assert second["counts"]["unchanged"] == first["counts"]["loaded"]
+    assert second["counts"]["inputs"] == first["counts"]["inputs"]
+    with connect(db, read_only=True) as conn:
+        versions = conn.execute("SELECT DISTINCT pipeline_version FROM articles").fetchall()
+    assert versions == [(pipeline_version(),)]
+
+
+def test_changed_bytes_are_transformed_again(corpus: Path, tmp_path: Path, transformed: list[str]) -> None:
+    db = str(tmp_path / "w.duckdb")
+    run_ingest(paths=[str(corpus)], db_path=db)
+    edited = sorted(corpus.rglob("*.txt"))[0]
+    edited.write_text(edited.read_text("utf-8") + "\n本报记者补充报道。", "utf-8")
+    transformed.clear()
+    second = run_ingest(paths=[str(corpus)], db_path=db)
+    assert transformed == [str(edited.resolve())]
+    assert second["counts"]["loaded"] == 1
+
+
+def test_new_pipeline_version_transforms_everything_again(
+    corpus: Path, tmp_path: Path, transformed: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "w.duckdb")
+    first = run_ingest(paths=[str(corpus)], db_path=db)
+    transformed.clear()
+    # What an edit to tasks/transforms or a new model file does to the fingerprint.
+    monkeypatch.setattr("tasks.transforms.rows.code_fingerprint", lambda: "edited")
+    second = run_ingest(paths=[str(corpus)], db_path=db)
+    assert len(transformed) == first["counts"]["loaded"] + first["counts"]["rejected"]
+    assert second["counts"]["loaded"] == first["counts"]["loaded"]
+    with connect(db, read_only=True) as conn:
+        versions = conn.execute("SELECT DISTINCT pipeline_version FROM articles").fetchall()
+    assert versions == [(pipeline_version(),)] and versions[0][0].endswith("+edited")
