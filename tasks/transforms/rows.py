@@ -8,9 +8,11 @@ from typing import Any
 
 from tasks.transforms.datetimes import naive_utc
 from tasks.transforms.models import Article, NormalizedText, Reject
+from tasks.transforms.search_tokens import count_terms
+from tasks.transforms.stories import story_signature
 
 # Bump when a change to decoding, normalization or extraction should re-process unchanged inputs.
-PIPELINE_VERSION = "2"  # 2: published_at keeps stated UTC offsets; named rows with the 0003 columns
+PIPELINE_VERSION = "3"  # 2: published_at keeps stated UTC offsets; named rows with the 0003 columns; 3: search postings and story signatures (0005, 0006)
 
 
 def short_hash(*parts: str) -> str:
@@ -43,6 +45,10 @@ class ArticleRows:
     quotes: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
     dates: list[Row] = field(default_factory=list)
+    postings: list[Row] = field(default_factory=list)
+    search_documents: list[Row] = field(default_factory=list)
+    story_signatures: list[Row] = field(default_factory=list)
+    story_bands: list[Row] = field(default_factory=list)
 
 
 def _span(norm: NormalizedText | None, start: int, end: int) -> Row:
@@ -140,7 +146,20 @@ def to_rows(article: Article) -> ArticleRows:
         quotes=quotes,
         events=events,
         dates=dates,
+        **index_rows(aid, article.body),
     )
+
+
+def index_rows(aid: str, body: str) -> dict[str, list[Row]]:
+    """The article's search postings, its length in terms, its MinHash signature and LSH band keys."""
+    terms = count_terms(body)
+    signature = story_signature(body)
+    return {
+        "postings": [{"term": t, "article_id": aid, "tf": n} for t, n in terms.items()],
+        "search_documents": [{"article_id": aid, "n_terms": sum(terms.values())}],
+        "story_signatures": [{"article_id": aid, "signature": list(signature.values)}],
+        "story_bands": [{"band_key": k, "article_id": aid} for k in dict.fromkeys(signature.band_keys)],
+    }
 
 
 def reject_row(reject: Reject) -> Row:
