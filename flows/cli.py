@@ -391,7 +391,7 @@ def search(
         raise typer.Exit(2)
     try:
         with connect(db or settings.db_path, read_only=True) as conn:
-            hits = search_articles(conn, parsed.text, parsed.phrases + parsed.terms, limit, start)
+            hits = search_articles(conn, parsed.text, parsed.needles, limit, start)
     except (duckdb.Error, FileNotFoundError) as exc:
         err.print(f"[red]search failed:[/red] {str(exc).strip().splitlines()[0]}", highlight=False)
         raise typer.Exit(1) from None

@@ -8,7 +8,7 @@ from typing import Any
 
 from tasks.transforms.datetimes import naive_utc
 from tasks.transforms.models import Article, NormalizedText, Reject
-from tasks.transforms.search_tokens import count_terms
+from tasks.transforms.search_tokens import count_terms, searchable_text
 from tasks.transforms.stories import story_signature
 
 # Bump when a change to decoding, normalization or extraction should re-process unchanged inputs.
@@ -146,13 +146,13 @@ def to_rows(article: Article) -> ArticleRows:
         quotes=quotes,
         events=events,
         dates=dates,
-        **index_rows(aid, article.body),
+        **index_rows(aid, article.title, article.body),
     )
 
 
-def index_rows(aid: str, body: str) -> dict[str, list[Row]]:
-    """The article's search postings, its length in terms, its MinHash signature and LSH band keys."""
-    terms = count_terms(body)
+def index_rows(aid: str, title: str | None, body: str) -> dict[str, list[Row]]:
+    """The article's search postings (title and body), its length in terms, its body's MinHash signature and bands."""
+    terms = count_terms(searchable_text(title, body))
     signature = story_signature(body)
     return {
         "postings": [{"term": t, "article_id": aid, "tf": n} for t, n in terms.items()],

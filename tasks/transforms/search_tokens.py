@@ -33,6 +33,11 @@ def _is_han(ch: str) -> bool:
     return not ("a" <= ch <= "z" or "0" <= ch <= "9")
 
 
+def searchable_text(title: str | None, body: str) -> str:
+    """What the index reads: the title (when there is one) on its own line before the body."""
+    return f"{title}\n{body}" if title else body
+
+
 def count_terms(text: str) -> Counter[str]:
     """Term frequencies of `text` (the postings of one article)."""
     return Counter(tokenize(text))
@@ -45,6 +50,11 @@ class SearchQuery:
     text: str
     terms: tuple[str, ...]
     phrases: tuple[str, ...]
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """What to look for when quoting the hit: phrases, then the words as typed, then single terms."""
+        return self.phrases + tuple(self.text.replace('"', " ").split()) + self.terms
 
 
 def parse_query(query: str) -> SearchQuery:
