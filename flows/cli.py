@@ -412,3 +412,40 @@ def search(
                 hit.article_id, hit.title or "", str(hit.published_at or ""), f"{hit.score:.2f}", hit.snippet
             )
         out.print(table)
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    target: Annotated[
+        str, typer.Argument(help="Folder to write (or an fsspec URL such as s3://bucket/path).")
+    ],
+    db: Annotated[
+        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+    ] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")] = ExportFormat.parquet,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only articles (and their facts) published on or after DATE."),
+    ] = None,
+) -> None:
+    """Write every table as Parquet or CSV files; articles and facts partitioned by published month."""
+    import duckdb
+
+    from warehouse.connection import connect
+    from warehouse.export import export_tables
+
+    settings, _ = _settings()
+    start = _since_date(since)
+    try:
+        with connect(db or settings.db_path, read_only=True) as conn:
+            written = export_tables(conn, target, fmt.value, start)
+    except (duckdb.Error, FileNotFoundError, OSError) as exc:
+        err.print(f"[red]export failed:[/red] {str(exc).strip().splitlines()[0]}", highlight=False)
+        raise typer.Exit(1) from None
+    for table, n in written.items():
+        out.print(f"{table}: {n} rows")

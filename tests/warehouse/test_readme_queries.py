@@ -47,7 +47,12 @@ def test_readme_query_runs(db: Path, sql: str) -> None:
         conn.execute(sql).fetchall()
 
 
-_ANALYSIS = (REPO_ROOT / "README.md").read_text(encoding="utf-8").split("## Analysing the warehouse")[1].split("\n## ")[0]
+_ANALYSIS = (
+    (REPO_ROOT / "README.md")
+    .read_text(encoding="utf-8")
+    .split("## Analysing the warehouse")[1]
+    .split("\n## ")[0]
+)
 
 
 @pytest.mark.parametrize(
@@ -57,7 +62,9 @@ _ANALYSIS = (REPO_ROOT / "README.md").read_text(encoding="utf-8").split("## Anal
 )
 def test_analysis_queries_return_rows(db: Path, sql: str) -> None:
     with connect(db, read_only=True) as conn:
-        assert conn.execute(sql).fetchall(), "an example in 'Analysing the warehouse' returns no rows on the seed"
+        assert conn.execute(sql).fetchall(), (
+            "an example in 'Analysing the warehouse' returns no rows on the seed"
+        )
 
 
 def test_readme_has_queries() -> None:
