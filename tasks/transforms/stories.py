@@ -42,17 +42,23 @@ def shingles(body: str) -> set[str]:
     return {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
 
 
-def _hash64(value: str) -> int:
-    # CRC-32 (C speed, stable across processes, unlike hash()) spread over 64 bits by Fibonacci hashing: its high
-    # bits, which pick the bin, mix every input bit. blake2b per shingle was 3x slower (bench/bench_stories.py).
-    return (zlib.crc32(value.encode("utf-8")) * _GOLDEN) & _EMPTY
+def _shingle_bytes(body: str) -> set[bytes]:
+    """The shingles as UTF-32 byte slices: one encode per body instead of one per shingle (2x faster)."""
+    text = _SPACE.sub("", body)
+    data = text.encode("utf-32-le")
+    if len(text) <= SHINGLE:
+        return {data}
+    width = 4 * SHINGLE
+    return {data[i : i + width] for i in range(0, 4 * (len(text) - SHINGLE + 1), 4)}
 
 
 def story_signature(body: str) -> StorySignature:
     """The signature of a normalized body; identical bodies always get identical signatures."""
     bins = [_EMPTY] * NUM_BINS
-    for shingle in shingles(body):
-        h = _hash64(shingle)
+    for shingle in _shingle_bytes(body):
+        # CRC-32 (C speed, stable across processes, unlike hash()) spread over 64 bits by Fibonacci hashing: its
+        # high bits, which pick the bin, mix every input bit. blake2b per shingle was 3x slower.
+        h = (zlib.crc32(shingle) * _GOLDEN) & _EMPTY
         b = h >> _BIN_SHIFT
         if h < bins[b]:
             bins[b] = h
@@ -64,8 +70,7 @@ def story_signature(body: str) -> StorySignature:
         for i in range(NUM_BINS):
             if values[i] == _EMPTY:
                 j = next(k for k in filled if k > i) if i < filled[-1] else filled[0] + NUM_BINS
-                distance = j - i
-                values[i] = (bins[j % NUM_BINS] + distance * 0x9E3779B97F4A7C15) & _EMPTY
+                values[i] = (bins[j % NUM_BINS] + (j - i) * _GOLDEN) & _EMPTY
     return StorySignature(values=tuple(values), band_keys=_band_keys(values))
 
 
