@@ -436,3 +436,106 @@ def _article_record(article: Any, doc_id: str | None) -> dict[str, Any]:
     record.pop("offsets", None)
     record.pop("body_raw", None)
     return record
+
+
+def _since_date(since: str | None) -> date | None:
+    """--since as a date, or a one-line error (exit code 2)."""
+    if since is None:
+        return None
+    try:
+        return date.fromisoformat(since)
+    except ValueError:
+        err.print(f"[red]bad --since:[/red] {since!r} is not a date (YYYY-MM-DD)", highlight=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def search(
+    text: Annotated[
+        str, typer.Argument(help='Words to find, all required; "quoted words" must be contiguous.')
+    ],
+    db: Annotated[
+        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many articles.")] = 10,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only articles published on or after DATE (YYYY-MM-DD, UTC)."),
+    ] = None,
+    fmt: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format (json: one object a line).")
+    ] = (Format.table),
+) -> None:
+    """Full-text search: one row per article, best BM25 score first, with a snippet around the hit."""
+    import duckdb
+
+    from tasks.transforms.search_tokens import parse_query
+    from warehouse.connection import connect
+    from warehouse.search import search_articles
+
+    settings, _ = _settings()
+    start = _since_date(since)
+    parsed = parse_query(text)
+    if not parsed.terms:
+        err.print(f"[red]nothing to search:[/red] {text!r} holds no Chinese characters, letters or digits")
+        raise typer.Exit(2)
+    try:
+        with connect(db or settings.db_path, read_only=True) as conn:
+            hits = search_articles(conn, parsed.text, parsed.needles, limit, start)
+    except (duckdb.Error, FileNotFoundError) as exc:
+        err.print(f"[red]search failed:[/red] {str(exc).strip().splitlines()[0]}", highlight=False)
+        raise typer.Exit(1) from None
+    records = [asdict(hit) for hit in hits]
+    if fmt is Format.json:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+    elif fmt is Format.csv:
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=["article_id", "title", "published_at", "score", "snippet"]
+        )
+        writer.writeheader()
+        writer.writerows(records)
+    else:
+        table = Table("article_id", "title", "published_at", "score", "snippet", box=box.SIMPLE)
+        for hit in hits:
+            table.add_row(
+                hit.article_id, hit.title or "", str(hit.published_at or ""), f"{hit.score:.2f}", hit.snippet
+            )
+        out.print(table)
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    target: Annotated[
+        str, typer.Argument(help="Folder to write (or an fsspec URL such as s3://bucket/path).")
+    ],
+    db: Annotated[
+        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
+    ] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")] = ExportFormat.parquet,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only articles (and their facts) published on or after DATE."),
+    ] = None,
+) -> None:
+    """Write every table as Parquet or CSV files; articles and facts partitioned by published month."""
+    import duckdb
+
+    from warehouse.connection import connect
+    from warehouse.export import export_tables
+
+    settings, _ = _settings()
+    start = _since_date(since)
+    try:
+        with connect(db or settings.db_path, read_only=True) as conn:
+            written = export_tables(conn, target, fmt.value, start)
+    except (duckdb.Error, FileNotFoundError, OSError) as exc:
+        err.print(f"[red]export failed:[/red] {str(exc).strip().splitlines()[0]}", highlight=False)
+        raise typer.Exit(1) from None
+    for table, n in written.items():
+        out.print(f"{table}: {n} rows")

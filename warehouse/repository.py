@@ -9,7 +9,8 @@ from typing import Any, Protocol
 
 import duckdb
 
-from warehouse.columns import COLUMNS, FACT_TABLES, column_lists
+from warehouse.columns import COLUMNS, FACT_TABLES, INDEX_TABLES, column_lists
+from warehouse.stories import assign_stories
 
 Row = Mapping[str, Any]
 
@@ -33,6 +34,14 @@ class RowsLike(Protocol):
     def events(self) -> Sequence[Row]: ...
     @property
     def dates(self) -> Sequence[Row]: ...
+    @property
+    def postings(self) -> Sequence[Row]: ...
+    @property
+    def search_documents(self) -> Sequence[Row]: ...
+    @property
+    def story_signatures(self) -> Sequence[Row]: ...
+    @property
+    def story_bands(self) -> Sequence[Row]: ...
 
 
 @dataclass(frozen=True)
@@ -169,14 +178,15 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
     try:
         # Only articles already stored have facts to replace; new ones skip the deletes.
         replaced = [rows.article["article_id"] for rows in fresh if rows.article["article_id"] in stored]
-        for table in FACT_TABLES if replaced else ():
+        for table in FACT_TABLES + INDEX_TABLES if replaced else ():
             conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [replaced])
         articles = [{**rows.article, "run_id": run_id, "ingested_at": now} for rows in fresh]
         _insert_rows(conn, "articles", articles, _ON_CONFLICT_UPDATE)
         entities = {e["entity_id"]: e for rows in fresh for e in rows.entities}
         _insert_rows(conn, "entities", list(entities.values()), "ON CONFLICT DO NOTHING")
-        for table in FACT_TABLES:
+        for table in FACT_TABLES + INDEX_TABLES:
             _insert_rows(conn, table, [row for rows in fresh for row in getattr(rows, table)])
+        assign_stories(conn, [rows.article["article_id"] for rows in fresh])
         _insert_rows(
             conn,
             "duplicates",

@@ -8,11 +8,15 @@ from typing import Any
 
 from tasks.transforms.datetimes import naive_utc
 from tasks.transforms.models import Article, NormalizedText, Reject
+from tasks.transforms.search_tokens import count_terms, searchable_text
+from tasks.transforms.stories import story_signature
 from tasks.transforms.version import code_fingerprint
 
 # Bump when a change outside tasks/transforms (the load, a migration) should re-process unchanged inputs; a change
 # to the extraction code or its model files is picked up by pipeline_version() without a bump.
-PIPELINE_VERSION = "2"  # 2: published_at keeps stated UTC offsets; named rows with the 0003 columns
+# 2: published_at keeps stated UTC offsets; named rows with the 0003 columns; 3: search postings and story
+# signatures (0005, 0006)
+PIPELINE_VERSION = "3"
 
 
 def pipeline_version() -> str:
@@ -50,6 +54,10 @@ class ArticleRows:
     quotes: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
     dates: list[Row] = field(default_factory=list)
+    postings: list[Row] = field(default_factory=list)
+    search_documents: list[Row] = field(default_factory=list)
+    story_signatures: list[Row] = field(default_factory=list)
+    story_bands: list[Row] = field(default_factory=list)
 
 
 def _span(norm: NormalizedText | None, start: int, end: int) -> Row:
@@ -147,7 +155,20 @@ def to_rows(article: Article) -> ArticleRows:
         quotes=quotes,
         events=events,
         dates=dates,
+        **index_rows(aid, article.title, article.body),
     )
+
+
+def index_rows(aid: str, title: str | None, body: str) -> dict[str, list[Row]]:
+    """The article's search postings (title and body), its length in terms, its body's MinHash signature and bands."""
+    terms = count_terms(searchable_text(title, body))
+    signature = story_signature(body)
+    return {
+        "postings": [{"term": t, "article_id": aid, "tf": n} for t, n in terms.items()],
+        "search_documents": [{"article_id": aid, "n_terms": sum(terms.values())}],
+        "story_signatures": [{"article_id": aid, "signature": list(signature.values)}],
+        "story_bands": [{"band_key": k, "article_id": aid} for k in dict.fromkeys(signature.band_keys)],
+    }
 
 
 def reject_row(reject: Reject) -> Row:

@@ -47,5 +47,25 @@ def test_readme_query_runs(db: Path, sql: str) -> None:
         conn.execute(sql).fetchall()
 
 
+_ANALYSIS = (
+    (REPO_ROOT / "README.md")
+    .read_text(encoding="utf-8")
+    .split("## Analysing the warehouse")[1]
+    .split("\n## ")[0]
+)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [s for s in _statements() if s.split("\n")[0] in _ANALYSIS],
+    ids=lambda sql: sql.splitlines()[0][:40],
+)
+def test_analysis_queries_return_rows(db: Path, sql: str) -> None:
+    with connect(db, read_only=True) as conn:
+        assert conn.execute(sql).fetchall(), (
+            "an example in 'Analysing the warehouse' returns no rows on the seed"
+        )
+
+
 def test_readme_has_queries() -> None:
     assert len(_statements()) >= 5

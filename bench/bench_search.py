@@ -1,0 +1,241 @@
+"""Full-text search: tokenizer quality and speed on judged queries, query latency at scale, index build cost.
+
+Run from the repository root:
+    .venv/bin/python bench/bench_search.py --out bench/results/bench_search.json [--articles 100000] [--runs 5]
+1. quality: precision@10 and recall@10 of the 20 judged queries (tests/fixtures/search/judgements.json) over the
+   news_html_gold pages, for character bigrams (every term required, or all but a third) and jieba words (every
+   word required), each ranked by the same BM25; the first 10 queries are the tuning half, the last 10 held out.
+   Tokenizer speed in chars/s (median of --runs). Precision@10 divides by the number returned (at most 10).
+2. latency: --articles articles (real bodies replicated with variations: paragraphs dropped, a lead borrowed from
+   another page, a serial number) in a fresh DuckDB file; each judged query through warehouse.search (the SQL macro
+   + snippet) --runs times after one warm-up pass: p50/p95 milliseconds.
+3. build: on the gold pages, process_documents (the ingest baseline, same invocation) against index_rows +
+   inserting the index rows, median of --runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import bench_load  # noqa: E402
+from search_eval import GOLD, JUDGEMENTS, TOKENIZERS, MemoryIndex, gold_articles  # noqa: E402
+from timing import chars_per_second  # noqa: E402
+
+from tasks.transforms.models import RawDocument  # noqa: E402
+from tasks.transforms.pipeline import process_documents  # noqa: E402
+from tasks.transforms.rows import index_rows, to_rows  # noqa: E402
+from tasks.transforms.search_tokens import parse_query, searchable_text  # noqa: E402
+from warehouse import repository  # noqa: E402
+from warehouse.columns import INDEX_TABLES  # noqa: E402
+from warehouse.connection import connect  # noqa: E402
+from warehouse.migrate import migrate  # noqa: E402
+from warehouse.search import search_articles  # noqa: E402
+
+# (tokenizer, share of query terms an article may miss, or None: every term, else when none has them all a third).
+VARIANTS = {
+    "bigram_all_terms": ("bigram", 0.0),
+    "bigram_two_thirds": ("bigram", 1 / 3),
+    "bigram_all_else_two_thirds": ("bigram", None),
+    "jieba_all_words": ("jieba", 0.0),
+}
+
+
+def _page(article) -> str:
+    return str(Path(article.source_uri).relative_to(GOLD))
+
+
+def quality(articles: list, runs: int) -> dict:
+    """P@10 / R@10 per variant and half, and tokenizer speed."""
+    judged = json.loads(JUDGEMENTS.read_text(encoding="utf-8"))["queries"]
+    texts = {_page(a): searchable_text(a.title, a.body) for a in articles}
+    indexes = {name: MemoryIndex(texts, tok) for name, tok in TOKENIZERS.items()}
+    report: dict = {}
+    for variant, (tokenizer, share) in VARIANTS.items():
+        per_query = []
+        for item in judged:
+            index = indexes[tokenizer]
+            found = index.search(item["query"], 10, share or 0.0)
+            if share is None and not found:
+                found = index.search(item["query"], 10, 1 / 3)
+            relevant = set(item["relevant"])
+            hits = sum(p in relevant for p in found)
+            per_query.append(
+                {"query": item["query"], "returned": len(found), "relevant_returned": hits,
+                 "precision": hits / len(found) if found else 0.0, "recall": hits / len(relevant)}
+            )  # fmt: skip
+        halves = {"tune": per_query[:10], "held_out": per_query[10:], "all": per_query}
+        report[variant] = {
+            half: {
+                "precision_at_10": round(statistics.mean(q["precision"] for q in qs), 3),
+                "recall_at_10": round(statistics.mean(q["recall"] for q in qs), 3),
+            }
+            for half, qs in halves.items()
+        } | {"queries": per_query}
+    bodies = list(texts.values())
+    report["chars_per_second"] = {
+        name: round(chars_per_second(tok, bodies, runs)) for name, tok in TOKENIZERS.items()
+    }
+    return report
+
+
+def _variant_bodies(bases: list[tuple[str, str]], n: int, seed: int = 7) -> list[tuple[str, str]]:
+    """n (title, body) pairs: a real body with paragraphs dropped, another page's lead first, a serial number."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        title, body = bases[i % len(bases)]
+        paragraphs = [p for p in body.split("\n") if p.strip()]
+        kept = [p for p in paragraphs if rng.random() > 0.2] or paragraphs[:1]
+        lead = rng.choice(bases)[1].split("\n")[0][:80]
+        out.append((title, "\n".join([lead, *kept, f"（编号{i}）"])))
+    return out
+
+
+def build_scaled(path: Path, articles: list, n: int) -> float:
+    """A warehouse of n varied articles holding only what search reads; returns seconds taken.
+
+    Postings come from the `search_terms` macro in DuckDB (tests keep it equal to the Python tokenizer): building
+    100 M posting rows through Python lists took over 15 minutes on the busy 2-core machine.
+    """
+    t0 = time.perf_counter()
+    # The 177,000-character link farm among the pages would be a third of all text: left out of the replication.
+    bases = [(a.title, a.body) for a in articles if len(a.body) < 20000]
+    with connect(path) as conn:
+        migrate(conn)
+        chunk = 10000
+        for start in range(0, n, chunk):
+            docs = _variant_bodies(bases, min(chunk, n - start), seed=start)
+            ids = [f"{start + j:016x}" for j in range(len(docs))]
+            conn.execute(
+                "INSERT INTO articles (article_id, source_uri, title, published_at, language, script_original, "
+                "encoding_detected, body_raw, body, content_sha256, pipeline_version, run_id, ingested_at, story_id) "
+                "SELECT a, a, t, TIMESTAMP '2024-01-01' + to_days(CAST(hash(a) % 700 AS INTEGER)), 'zh', 'hans', "
+                "'utf-8', b, b, a, 'bench', 'bench', now(), a FROM (SELECT unnest(?) a, unnest(?) t, unnest(?) b)",
+                [ids, [d[0] for d in docs], [d[1] for d in docs]],
+            )
+            conn.execute(
+                "CREATE OR REPLACE TEMP TABLE chunk_terms AS SELECT article_id, "
+                "unnest(search_terms(concat_ws(chr(10), title, body))) AS term FROM articles "
+                "WHERE article_id IN (SELECT unnest(?))",
+                [ids],
+            )
+            conn.execute(
+                "INSERT INTO postings SELECT term, article_id, count(*) FROM chunk_terms GROUP BY ALL"
+            )
+            conn.execute(
+                "INSERT INTO search_documents SELECT article_id, count(*) FROM chunk_terms GROUP BY ALL"
+            )
+        conn.execute("CHECKPOINT")
+    return time.perf_counter() - t0
+
+
+def latency(path: Path, runs: int) -> dict:
+    """p50/p95 ms per judged query through warehouse.search, read-only, after a warm-up pass."""
+    queries = [item["query"] for item in json.loads(JUDGEMENTS.read_text(encoding="utf-8"))["queries"]]
+    timings, returned = [], {}
+    with connect(path, read_only=True) as conn:
+        for r in range(runs + 1):
+            for q in queries:
+                parsed = parse_query(q)
+                t0 = time.perf_counter()
+                hits = search_articles(conn, parsed.text, parsed.needles, 10)
+                if r:
+                    timings.append((time.perf_counter() - t0) * 1000)
+                returned[q] = len(hits)
+        n_postings = conn.execute("SELECT count(*) FROM postings").fetchone()[0]
+    timings.sort()
+    return {
+        "queries_timed": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
+        "max_ms": round(timings[-1], 1),
+        "postings_rows": n_postings,
+        "hits_per_query": returned,
+    }
+
+
+def gold_documents() -> list[RawDocument]:
+    """The news_html_gold pages as raw inputs."""
+    docs = []
+    for line in (GOLD / "gold_unified.jsonl").read_text(encoding="utf-8").splitlines():
+        page = GOLD / json.loads(line)["html"]
+        docs.append(RawDocument(str(page), page.read_bytes(), "html"))
+    return docs
+
+
+def build_share(docs: list[RawDocument], runs: int) -> dict:
+    """Index build (index_rows + inserting them) against ingest (process_documents) of the same inputs."""
+    ingest, index, load = [], [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        articles, _ = process_documents(docs)
+        ingest.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        for a in articles:
+            index_rows("x", a.title, a.body)
+        index.append(time.perf_counter() - t0)
+        # The load with the index against the load without it (its index rows emptied), into fresh files.
+        rows = list({r.article["article_id"]: r for r in (to_rows(a) for a in articles)}.values())
+        bare = [type(r)(**{**r.__dict__, **{t: [] for t in INDEX_TABLES}}) for r in rows]
+        seconds = []
+        for batch in (rows, bare):
+            with tempfile.TemporaryDirectory() as tmp, connect(Path(tmp) / "w.duckdb") as conn:
+                migrate(conn)
+                repository.start_run(conn, "b", None)
+                t0 = time.perf_counter()
+                repository.upsert_articles(conn, batch, "b")
+                seconds.append(time.perf_counter() - t0)
+        load.append(seconds[0] - seconds[1])
+    ingest_s, index_s, load_s = (statistics.median(x) for x in (ingest, index, load))
+    return {
+        "pages": len(docs),
+        "ingest_seconds": round(ingest_s, 3),
+        "index_rows_seconds": round(index_s, 3),
+        "index_load_extra_seconds": round(load_s, 3),
+        "index_share_of_ingest": round((index_s + load_s) / ingest_s, 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["quality", "latency", "build"])
+    args = parser.parse_args()
+    result: dict = {}
+    articles = gold_articles()
+    if "quality" not in args.skip:
+        result["quality"] = quality(articles, args.runs)
+    if "latency" not in args.skip:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "scaled.duckdb"
+            result["latency"] = {
+                "articles": args.articles,
+                "build_seconds": round(build_scaled(path, articles, args.articles), 1),
+            }
+            result["latency"] |= latency(path, args.runs)
+    if "build" not in args.skip:
+        # Two corpora: big real HTML pages, and bench_load's plain-text articles (where the transform is cheapest).
+        result["build"] = {
+            "gold_pages": build_share(gold_documents(), args.runs),
+            "sample_texts_400": build_share(bench_load.corpus(400), args.runs),
+        }
+    text = json.dumps(result, ensure_ascii=False, indent=1)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Search terms of Chinese text: overlapping character bigrams of Han runs, whole words of Latin letters/digits.
+
+The same rule is written in SQL as the `search_terms` macro (warehouse/views/search_macros.sql), so a query typed in
+SQL finds what the index holds; tests/transforms/test_search_tokens.py keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from tasks.transforms.normalize import normalize_text
+
+# CJK Unified Ideographs, Extension A and the compatibility block: the characters of Chinese news text. The SQL
+# macro spells the same class with RE2's \x{...} escapes.
+_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+")
+_PHRASE = re.compile(r'"([^"]+)"')
+
+
+def tokenize(text: str) -> list[str]:
+    """Search terms of `text` in order: each Han run as its bigrams (a lone character as itself), Latin/digit words."""
+    terms: list[str] = []
+    for run in _RUN.findall(text.lower()):
+        if len(run) == 1 or not _is_han(run[0]):
+            terms.append(run)
+        else:
+            terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return terms
+
+
+def _is_han(ch: str) -> bool:
+    return not ("a" <= ch <= "z" or "0" <= ch <= "9")
+
+
+def searchable_text(title: str | None, body: str) -> str:
+    """What the index reads: the title (when there is one) on its own line before the body."""
+    return f"{title}\n{body}" if title else body
+
+
+def count_terms(text: str) -> Counter[str]:
+    """Term frequencies of `text` (the postings of one article)."""
+    return Counter(tokenize(text))
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A query as the index reads it: its normalized text, every term required, and phrases to find contiguously."""
+
+    text: str
+    terms: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """What to look for when quoting the hit: phrases, then the words as typed, then single terms."""
+        return self.phrases + tuple(self.text.replace('"', " ").split()) + self.terms
+
+
+def parse_query(query: str) -> SearchQuery:
+    """Normalize a query like a body (Traditional -> Simplified, NFC) and split out its quoted phrases."""
+    # Straight and curly quotes both mark a phrase; the normalize stage leaves ASCII quotes alone.
+    text = normalize_text(query.replace("“", '"').replace("”", '"')).text.strip()
+    terms = tuple(dict.fromkeys(tokenize(text)))
+    phrases = tuple(p.strip() for p in _PHRASE.findall(text) if p.strip())
+    return SearchQuery(text=text, terms=terms, phrases=phrases)
