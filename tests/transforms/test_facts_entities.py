@@ -92,16 +92,12 @@ def test_no_person(text: str) -> None:
             {("梁振英", "行政长官", "香港特别行政区")},
             id="chief-executive",
         ),
-        # An ordinary word that looks like surname + name is not a person (陈校长焦虑不安).
+        # An ordinary word that looks like surname + name is not a person (陈校长焦虑不安); the tagger's bare
+        # surname 陈 is vetoed by the entity layer.
         pytest.param(
             "更让陈校长焦虑不安的是",
             set(),
             id="word-not-name",
-            marks=pytest.mark.xfail(
-                reason="the tagger marks the bare surname 陈 as a person (MSRA's convention for 陈校长/郑先生) and "
-                "roles takes it; roles must drop surname-only persons (issue 8, build item 4)",
-                strict=True,
-            ),
         ),
     ],
 )
