@@ -122,5 +122,5 @@ def add_entities(doc: Document) -> Document:
     lexicon = _veto_recognised_people(titles, people, lexicon)
     lexicon_people = [m for m in lexicon if m.kind == "person" and not blocked.touches(m.start, m.end)]
     titled = titled_organizations(text, blocked, titles, people + lexicon_people, known)
-    entities = merge_mentions((*people, *orgs, *titled, *places), lexicon)
+    entities = merge_mentions(people, lexicon, (*orgs, *titled, *places))
     return replace(doc, places=places, entities=entities)
