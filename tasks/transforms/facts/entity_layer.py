@@ -122,5 +122,10 @@ def add_entities(doc: Document) -> Document:
     lexicon = _veto_recognised_people(titles, people, lexicon)
     lexicon_people = [m for m in lexicon if m.kind == "person" and not blocked.touches(m.start, m.end)]
     titled = titled_organizations(text, blocked, titles, people + lexicon_people, known)
-    entities = merge_mentions(people, lexicon, (*orgs, *titled, *places))
+    before_title = {m.start() for m in titles} | {
+        m.start() - 1 for m in titles if text[m.start() - 1 : m.start()] == "的"
+    }
+    anchored = [o for o in (*orgs, *titled) if o.end in before_title]
+    weak = [o for o in (*orgs, *titled) if o.end not in before_title]
+    entities = merge_mentions(people, lexicon, (*weak, *places), anchored)
     return replace(doc, places=places, entities=entities)

@@ -17,9 +17,9 @@ import ahocorasick
 from ..models import Mention
 
 # Tie-break between spans of equal length: rule-confirmed first, then person > organization > location.
-RULE, LEXICON, WEAK = 0, 1, 2
-# A weak organization may add at most a word or two before the tagger's (未来论坛理事会); a longer read-back runs
-# into the sentence before it (北京十一月七日讯新华社).
+# TITLED: a weak organization right before a title (未来论坛理事会的轮值主席), which may add at most a word or two
+# before the tagger's organization (the tagger found 论坛理事会); a longer read-back runs into the sentence before it.
+RULE, LEXICON, WEAK, TITLED = 0, 1, 2, 3
 MAX_PREFIX = 4
 _KIND_ORDER = {"person": 0, "organization": 1, "location": 2}
 
@@ -35,10 +35,11 @@ def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
     return [Mention("person", name, name, end + 1 - len(name), end + 1) for end, name in auto.iter_long(text)]
 
 
-def _extends(weak: Mention, other: Mention, other_source: int) -> bool:
-    """True when a weak organization only adds words before the tagger's organization (未来 + 论坛理事会)."""
+def _extends(weak: Mention, weak_source: int, other: Mention, other_source: int) -> bool:
+    """True when a titled organization only adds words before the tagger's organization (未来 + 论坛理事会)."""
     return (
-        other_source == LEXICON
+        weak_source == TITLED
+        and other_source == LEXICON
         and weak.kind == other.kind == "organization"
         and other.start - MAX_PREFIX <= weak.start < other.start
         and weak.end == other.end
@@ -47,9 +48,12 @@ def _extends(weak: Mention, other: Mention, other_source: int) -> bool:
 
 def _beats(a: Mention, a_source: int, b: Mention, b_source: int) -> bool:
     """True when candidate `a` should be kept over the overlapping candidate `b`."""
-    if WEAK in (a_source, b_source) and a_source != b_source:
-        weak, other = (a, b) if a_source == WEAK else (b, a)
-        return (weak is a) == _extends(weak, other, b_source if weak is a else a_source)
+    if (a_source >= WEAK) != (
+        b_source >= WEAK
+    ):  # a weak rule span only fills a gap (or extends, see _extends)
+        if a_source >= WEAK:
+            return _extends(a, a_source, b, b_source)
+        return not _extends(b, b_source, a, a_source)
     nested = (a.start <= b.start and b.end <= a.end) or (b.start <= a.start and a.end <= b.end)
     if not nested and a_source != b_source:
         return a_source == RULE  # a confirmed span beats a lexicon span it crosses
@@ -60,11 +64,17 @@ def _beats(a: Mention, a_source: int, b: Mention, b_source: int) -> bool:
 
 
 def merge_mentions(
-    rule: Sequence[Mention], lexicon: Sequence[Mention], weak: Sequence[Mention] = ()
+    rule: Sequence[Mention],
+    lexicon: Sequence[Mention],
+    weak: Sequence[Mention] = (),
+    titled: Sequence[Mention] = (),
 ) -> tuple[Mention, ...]:
     """Flat, non-overlapping mentions sorted by start: one sweep with a stack of kept spans (amortized linear)."""
     candidates = sorted(
-        [(m, RULE) for m in rule] + [(m, LEXICON) for m in lexicon] + [(m, WEAK) for m in weak],
+        [(m, RULE) for m in rule]
+        + [(m, LEXICON) for m in lexicon]
+        + [(m, WEAK) for m in weak]
+        + [(m, TITLED) for m in titled],
         key=lambda c: (c[0].start, -(c[0].end - c[0].start), c[1]),
     )
     kept: list[tuple[Mention, int]] = []
