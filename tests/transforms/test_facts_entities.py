@@ -167,3 +167,22 @@ def test_roles_metrics_floor() -> None:
     roles, metrics = res["roles"], res["metrics"]
     assert roles["p"] >= ROLES_P and roles["r"] >= ROLES_R  # type: ignore[index]
     assert metrics["p"] >= METRICS_P and metrics["r"] >= METRICS_R  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # One-character short forms keep their surface and get the place's name (中拉论坛, 京, 英方).
+        pytest.param(
+            "中拉论坛在京举行，英方代表出席。",
+            {("中", "中国"), ("拉", "拉美"), ("京", "北京市"), ("英", "英国")},
+            id="abbreviations",
+        ),
+        # 华 of 华为 is no place (the tagger's MSRA habit), while 华 of 访华 is China.
+        pytest.param("华为公司的代表访华", {("华", "中国")}, id="hua-fragment"),
+    ],
+)
+def test_one_char_places_are_named(text: str, expected: set[tuple[str, str]]) -> None:
+    got = {(m.surface, m.name) for m in extract_facts(text).mentions if m.kind == "location"}
+    assert got == expected
+    assert all(m.surface == text[m.start : m.end] for m in extract_facts(text).mentions)

@@ -1,7 +1,8 @@
 """Person, place and organization mentions from the trained tagger, plus the lexicon the rules segment with.
 
 `find_entities` is the one source of entity spans: the character tagger (tagger.py, MODEL_CARD.md) finds them,
-and a place the gazetteer knows gets its canonical name and level (柳州 -> 柳州市, city). The lexicon
+and a place the gazetteer knows gets its canonical name and level (柳州 -> 柳州市, city; 沪 -> 上海市, 英 -> 英国);
+a one-character place it cannot name is dropped. The lexicon
 (data/ner_lexicon.tsv, generated from jieba's MIT dict.txt) is kept for the rules that segment words around
 titles and organization suffixes (`lexicon_words`, `is_name_break`, `is_common_word`).
 """
@@ -17,7 +18,7 @@ import ahocorasick
 from ..models import Mention
 from .data.lexicon import ORG_ABBREVIATIONS, ORG_CONJUNCTIONS, ORG_STOP_WORDS, ORG_SUFFIXES, TITLES, org_verbs
 from .data.places import CITIES, COUNTRIES, PROVINCES
-from .gazetteer import place_index
+from .gazetteer import abbreviation_index, place_index
 from .tagger import Tagger, load_tagger
 
 LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
@@ -119,16 +120,24 @@ def _without_credit(m: Mention) -> Mention:
     return m
 
 
+def _starts_name(text: str, start: int) -> bool:
+    """True when a lexicon name or organization of two or more chars starts at `start` (华为, not 华人 or 访华)."""
+    words = lexicon_words(text, start, min(len(text), start + 6))
+    return words[0][1] - words[0][0] > 1 and words[0][2] in ("PER", "PER?", "ORG")
+
+
 def find_entities(text: str, tagger: Tagger | None = None) -> tuple[Mention, ...]:
     """Person, location and organization mentions in `text`, sorted by start; spans do not overlap.
 
     `tagger` defaults to the model shipped with newsetl; a location the gazetteer knows gets its canonical name.
     """
-    index = place_index()
+    index, short = place_index(), abbreviation_index()
     out = []
     for m in _joined_organizations(text, (tagger or load_tagger()).tag(text)):
         m = _without_credit(m)
-        place = index.get(m.surface) if m.kind == "location" else None
+        place = (index.get(m.surface) or short.get(m.surface)) if m.kind == "location" else None
+        if m.kind == "location" and len(m.surface) == 1 and (place is None or _starts_name(text, m.start)):
+            continue  # 拉 or 玻 the gazetteer cannot name: no analyst can look it up; 华 of 华为 is no place
         out.append(
             m if place is None else Mention(m.kind, place.name, m.surface, m.start, m.end, place.level)
         )

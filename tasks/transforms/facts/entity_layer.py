@@ -15,7 +15,7 @@ from ..models import Mention
 from .data.lexicon import ORG_SUFFIXES, TITLE_MODIFIERS
 from .document import Document
 from .entities import find_entities, lexicon_words, org_verbs
-from .gazetteer import find_places, place_index
+from .gazetteer import find_places
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
@@ -25,11 +25,7 @@ _SUFFIXES = tuple(ORG_SUFFIXES)
 
 
 def _canonical(m: Mention, places: tuple[Mention, ...]) -> Mention:
-    """Give a recogniser mention the canonical name (柳州 -> 柳州市, level city) the rules would give it."""
-    if m.kind == "location":
-        place = place_index().get(m.surface)
-        if place is not None:
-            return Mention("location", place.name, m.surface, m.start, m.end, place.level)
+    """Give a recogniser organization the canonical name the rules would give it (places are named by find_entities)."""
     if m.kind == "organization":
         return Mention(m.kind, resolve_bare_level(m.surface, m.start, places), m.surface, m.start, m.end)
     return m
