@@ -120,10 +120,28 @@ def _without_credit(m: Mention) -> Mention:
     return m
 
 
-def _starts_name(text: str, start: int) -> bool:
-    """True when a lexicon name or organization of two or more chars starts at `start` (华为, not 华人 or 访华)."""
-    words = lexicon_words(text, start, min(len(text), start + 6))
-    return words[0][1] - words[0][0] > 1 and words[0][2] in ("PER", "PER?", "ORG")
+def _trimmed(m: Mention) -> list[Mention]:
+    """A tagger span without the spaces at its ends, and a person span split at inner spaces (罗博 萧海川 is two
+    people): bylines put spaces around and between names, which the tagger (trained on unspaced text) runs over."""
+    parts = m.surface.split() if m.kind == "person" else [m.surface.strip()]
+    out, pos = [], 0
+    for part in parts:
+        if not part:
+            continue
+        pos = m.surface.index(part, pos)
+        out.append(Mention(m.kind, part, part, m.start + pos, m.start + pos + len(part), m.level))
+        pos += len(part)
+    if m.kind == "person" and len(out) > 1:
+        out = [p for p in out if len(p.surface) >= 2]
+    return out
+
+
+def _in_name(text: str, pos: int) -> bool:
+    """True when the char at `pos` is part of a lexicon name or organization (华为, 新京报; not 华人 or 访华)."""
+    for s, e, tag in lexicon_words(text, max(0, pos - 3), min(len(text), pos + 4)):
+        if s <= pos < e:
+            return e - s > 1 and tag in ("PER", "PER?", "ORG")
+    return False
 
 
 def find_entities(text: str, tagger: Tagger | None = None) -> tuple[Mention, ...]:
@@ -133,10 +151,11 @@ def find_entities(text: str, tagger: Tagger | None = None) -> tuple[Mention, ...
     """
     index, short = place_index(), abbreviation_index()
     out = []
-    for m in _joined_organizations(text, (tagger or load_tagger()).tag(text)):
+    spans = [t for m in (tagger or load_tagger()).tag(text) for t in _trimmed(m)]
+    for m in _joined_organizations(text, tuple(spans)):
         m = _without_credit(m)
         place = (index.get(m.surface) or short.get(m.surface)) if m.kind == "location" else None
-        if m.kind == "location" and len(m.surface) == 1 and (place is None or _starts_name(text, m.start)):
+        if m.kind == "location" and len(m.surface) == 1 and (place is None or _in_name(text, m.start)):
             continue  # 拉 or 玻 the gazetteer cannot name: no analyst can look it up; 华 of 华为 is no place
         out.append(
             m if place is None else Mention(m.kind, place.name, m.surface, m.start, m.end, place.level)
