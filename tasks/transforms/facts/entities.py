@@ -27,6 +27,7 @@ LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
 _BODY_SUFFIXES = tuple(w for w in ORG_SUFFIXES if len(w) >= 3)
 # A photo credit after a name (每经记者张蕊摄, 新华社记者才扬摄影): the tagger, trained on MSRA, sometimes keeps it.
 _CREDITS = ("摄影", "摄")
+_QUOTES = frozenset("“”「」『』《》\"")
 _TITLE_AT = re.compile("|".join(sorted((t for t in TITLES if len(t) >= 3), key=len, reverse=True)))
 
 
@@ -123,6 +124,8 @@ def _without_credit(m: Mention) -> Mention:
 def _trimmed(m: Mention) -> list[Mention]:
     """A tagger span without the spaces at its ends, and a person span split at inner spaces (罗博 萧海川 is two
     people): bylines put spaces around and between names, which the tagger (trained on unspaced text) runs over."""
+    if any(c in _QUOTES for c in m.surface):
+        return []  # 卡塔里”星, 和平号”空间站: a span that crosses a quotation mark is part of a name and a word
     parts = m.surface.split() if m.kind == "person" else [m.surface.strip()]
     out, pos = [], 0
     for part in parts:
