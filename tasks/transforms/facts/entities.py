@@ -27,7 +27,7 @@ LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
 _BODY_SUFFIXES = tuple(w for w in ORG_SUFFIXES if len(w) >= 3)
 # A photo credit after a name (每经记者张蕊摄, 新华社记者才扬摄影): the tagger, trained on MSRA, sometimes keeps it.
 _CREDITS = ("摄影", "摄")
-_QUOTES = frozenset("“”「」『』《》\"")
+_QUOTES = frozenset('“”「」『』《》"')
 _TITLE_AT = re.compile("|".join(sorted((t for t in TITLES if len(t) >= 3), key=len, reverse=True)))
 
 
