@@ -14,9 +14,11 @@ import pytest
 from bench.audit_facts import audit
 from tests.conftest import SHARED_DATA, needs_shared
 
-# Measured 2026-12-03 on branch layers, rounded down: entities 168/237 = 0.709 (before: 216/324 = 0.667), people_titles
-# 120/126 = 0.952 (before: 114/163 = 0.699). Most wrong entities are words the lexicon recogniser tags as places.
-ENTITIES_FLOOR, PEOPLE_TITLES_FLOOR = 0.70, 0.95
+# Measured 2026-12-03 on branch integrate (trained tagger + layers), every row judged, rounded down: entities
+# 203/254 = 0.799, people_titles 127/137 = 0.927 (branch layers, lexicon recogniser: 168/237 = 0.709 and 120/126 =
+# 0.952 on fewer rows). Most wrong entities are words the tagger reads as names (瓦斯, 枫香, 香水) and spans cut at
+# a garbled or missing separator (巴兹？奥尔德林); most wrong people_titles rows have a cut organization.
+ENTITIES_FLOOR, PEOPLE_TITLES_FLOOR = 0.79, 0.92
 # Issue 8's targets.
 ENTITIES_TARGET = 0.97
 # Share of the rows shown that must have a judgement for the shares to mean something.
@@ -42,7 +44,7 @@ def test_share_right_floor(result: dict[str, dict[str, Any]], view: str, floor: 
 @needs_shared
 @pytest.mark.shared
 @pytest.mark.xfail(
-    reason="the lexicon recogniser tags words as places (惠及, 吉他): the trained tagger's job"
+    reason="the tagger reads ordinary words as names or places (瓦斯, 枫香, 惠及, 智库): 0.799 of 0.97"
 )
 def test_entities_reach_target(result: dict[str, dict[str, Any]]) -> None:
     assert result["entities"]["share_right"] >= ENTITIES_TARGET

@@ -30,17 +30,17 @@ _FORMS: tuple[re.Pattern[str], ...] = (
     re.compile(
         f"(?P<agency>[{HAN}]{{2,8}}?)(?:快讯|讯)\\s*[（(]\\s*(?:[{HAN}]{{0,4}}记者\\s*)(?P<reporter>{_NAMES})\\s*[）)]"
     ),
-    # （记者 A B）, 本报记者 X, 新华社记者 X
+    # （记者 A B）, 本报记者 X, 新华社记者 X (not X摄: a photo credit)
     re.compile(f"[（(]\\s*记者\\s*(?P<reporter>{_NAMES})\\s*[）)]"),
     re.compile(
-        f"(?P<agency>本报|新华社|[{HAN}]{{2,4}}报)记者\\s*(?P<reporter>{_NAME})(?=[\\s，。、）)]|$)(?!\\s*摄)"
+        f"(?P<agency>本报|新华社|[{HAN}]{{2,4}}报)记者\\s*(?P<reporter>{_NAME})(?<!摄)(?=[\\s，。、）)]|$)(?!\\s*摄)"
     ),
 )
-# Photo credits: 新华社记者 才扬 摄, 图片记者黎旭阳、李妍摄, （刘通摄）, 摄影/张艳. The credited person took the picture
+# Photo credits: 新华社记者 才扬 摄, 图片记者黎旭阳、李妍摄, （刘通摄）, 图片来源：每经记者张蕊摄, 摄影/张艳. The credited person took the picture
 # and is never the reporter.
 _PHOTO_FORMS: tuple[re.Pattern[str], ...] = (
     re.compile(
-        f"(?:^|(?<=[\\s（(/。]))(?:[{HAN}]{{0,12}}?(?:记者|通讯员|摄影队|摄影师)\\s*)?(?P<names>{_NAMES})\\s*摄"
+        f"(?:^|(?<=[\\s（(/。：:]))(?:[{HAN}]{{0,12}}?(?:记者|通讯员|摄影队|摄影师)\\s*)?(?P<names>{_NAMES})\\s*摄"
         "(?=[\\s）)/。]|$)",
         re.MULTILINE,
     ),

@@ -1,7 +1,8 @@
 """Person, place and organization mentions from the trained tagger, plus the lexicon the rules segment with.
 
 `find_entities` is the one source of entity spans: the character tagger (tagger.py, MODEL_CARD.md) finds them,
-and a place the gazetteer knows gets its canonical name and level (柳州 -> 柳州市, city). The lexicon
+and a place the gazetteer knows gets its canonical name and level (柳州 -> 柳州市, city; 沪 -> 上海市, 英 -> 英国);
+a one-character place it cannot name is dropped. The lexicon
 (data/ner_lexicon.tsv, generated from jieba's MIT dict.txt) is kept for the rules that segment words around
 titles and organization suffixes (`lexicon_words`, `is_name_break`, `is_common_word`).
 """
@@ -17,13 +18,16 @@ import ahocorasick
 from ..models import Mention
 from .data.lexicon import ORG_ABBREVIATIONS, ORG_CONJUNCTIONS, ORG_STOP_WORDS, ORG_SUFFIXES, TITLES, org_verbs
 from .data.places import CITIES, COUNTRIES, PROVINCES
-from .gazetteer import place_index
+from .gazetteer import abbreviation_index, place_index
 from .tagger import Tagger, load_tagger
 
 LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
 # Suffixes that make a place a government body or institution (人民政府, 委员会, 研究院): the 3+ char ones only.
 # 政府 alone would cost a point of MSRA dev F1 (there 中国政府 is a place and a word); these cost 0.001.
 _BODY_SUFFIXES = tuple(w for w in ORG_SUFFIXES if len(w) >= 3)
+# A photo credit after a name (每经记者张蕊摄, 新华社记者才扬摄影): the tagger, trained on MSRA, sometimes keeps it.
+_CREDITS = ("摄影", "摄")
+_QUOTES = frozenset('“”「」『』《》"')
 _TITLE_AT = re.compile("|".join(sorted((t for t in TITLES if len(t) >= 3), key=len, reverse=True)))
 
 
@@ -106,15 +110,56 @@ def _joined_organizations(text: str, mentions: tuple[Mention, ...]) -> list[Ment
     return out
 
 
+def _without_credit(m: Mention) -> Mention:
+    """A person span that swallowed its photo credit (张蕊摄, 张蕊摄影) cut back to the name: 摄 is no name char."""
+    if m.kind != "person":
+        return m
+    for credit in _CREDITS:
+        if m.surface.endswith(credit) and len(m.surface) - len(credit) >= 2:
+            end = m.end - len(credit)
+            return Mention(m.kind, m.surface[: -len(credit)], m.surface[: -len(credit)], m.start, end)
+    return m
+
+
+def _trimmed(m: Mention) -> list[Mention]:
+    """A tagger span without the spaces at its ends, and a person span split at inner spaces (罗博 萧海川 is two
+    people): bylines put spaces around and between names, which the tagger (trained on unspaced text) runs over."""
+    if any(c in _QUOTES for c in m.surface):
+        return []  # 卡塔里”星, 和平号”空间站: a span that crosses a quotation mark is part of a name and a word
+    parts = m.surface.split() if m.kind == "person" else [m.surface.strip()]
+    out, pos = [], 0
+    for part in parts:
+        if not part:
+            continue
+        pos = m.surface.index(part, pos)
+        out.append(Mention(m.kind, part, part, m.start + pos, m.start + pos + len(part), m.level))
+        pos += len(part)
+    if m.kind == "person" and len(out) > 1:
+        out = [p for p in out if len(p.surface) >= 2]
+    return out
+
+
+def _in_name(text: str, pos: int) -> bool:
+    """True when the char at `pos` is part of a lexicon name or organization (华为, 新京报; not 华人 or 访华)."""
+    for s, e, tag in lexicon_words(text, max(0, pos - 3), min(len(text), pos + 4)):
+        if s <= pos < e:
+            return e - s > 1 and tag in ("PER", "PER?", "ORG")
+    return False
+
+
 def find_entities(text: str, tagger: Tagger | None = None) -> tuple[Mention, ...]:
     """Person, location and organization mentions in `text`, sorted by start; spans do not overlap.
 
     `tagger` defaults to the model shipped with newsetl; a location the gazetteer knows gets its canonical name.
     """
-    index = place_index()
+    index, short = place_index(), abbreviation_index()
     out = []
-    for m in _joined_organizations(text, (tagger or load_tagger()).tag(text)):
-        place = index.get(m.surface) if m.kind == "location" else None
+    spans = [t for m in (tagger or load_tagger()).tag(text) for t in _trimmed(m)]
+    for m in _joined_organizations(text, tuple(spans)):
+        m = _without_credit(m)
+        place = (index.get(m.surface) or short.get(m.surface)) if m.kind == "location" else None
+        if m.kind == "location" and len(m.surface) == 1 and (place is None or _in_name(text, m.start)):
+            continue  # 拉 or 玻 the gazetteer cannot name: no analyst can look it up; 华 of 华为 is no place
         out.append(
             m if place is None else Mention(m.kind, place.name, m.surface, m.start, m.end, place.level)
         )

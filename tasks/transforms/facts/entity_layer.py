@@ -15,7 +15,7 @@ from ..models import Mention
 from .data.lexicon import ORG_SUFFIXES, TITLE_MODIFIERS
 from .document import Document
 from .entities import find_entities, lexicon_words, org_verbs
-from .gazetteer import find_places, place_index
+from .gazetteer import find_places
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
@@ -25,11 +25,7 @@ _SUFFIXES = tuple(ORG_SUFFIXES)
 
 
 def _canonical(m: Mention, places: tuple[Mention, ...]) -> Mention:
-    """Give a recogniser mention the canonical name (柳州 -> 柳州市, level city) the rules would give it."""
-    if m.kind == "location":
-        place = place_index().get(m.surface)
-        if place is not None:
-            return Mention("location", place.name, m.surface, m.start, m.end, place.level)
+    """Give a recogniser organization the canonical name the rules would give it (places are named by find_entities)."""
     if m.kind == "organization":
         return Mention(m.kind, resolve_bare_level(m.surface, m.start, places), m.surface, m.start, m.end)
     return m
@@ -122,5 +118,10 @@ def add_entities(doc: Document) -> Document:
     lexicon = _veto_recognised_people(titles, people, lexicon)
     lexicon_people = [m for m in lexicon if m.kind == "person" and not blocked.touches(m.start, m.end)]
     titled = titled_organizations(text, blocked, titles, people + lexicon_people, known)
-    entities = merge_mentions((*people, *orgs, *titled, *places), lexicon)
+    before_title = {m.start() for m in titles} | {
+        m.start() - 1 for m in titles if text[m.start() - 1 : m.start()] == "的"
+    }
+    anchored = [o for o in (*orgs, *titled) if o.end in before_title]
+    weak = [o for o in (*orgs, *titled) if o.end not in before_title]
+    entities = merge_mentions(people, lexicon, (*weak, *places), anchored)
     return replace(doc, places=places, entities=entities)

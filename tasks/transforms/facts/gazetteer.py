@@ -8,7 +8,14 @@ from functools import lru_cache
 
 from ..models import Mention
 from ._text import alternation
-from .data.places import AMBIGUOUS_SHORT, CITIES, COUNTRIES, PROVINCES
+from .data.places import (
+    AMBIGUOUS_SHORT,
+    CITIES,
+    COUNTRIES,
+    COUNTRY_ABBREVIATIONS,
+    PROVINCE_ABBREVIATIONS,
+    PROVINCES,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,20 @@ def place_index() -> dict[str, Place]:
     for name in COUNTRIES:
         index[name] = Place("中国" if name == "中华人民共和国" else name, "country")
     return index
+
+
+_REGIONS = frozenset({"欧洲", "亚洲", "非洲", "拉美"})
+
+
+@lru_cache(maxsize=1)
+def abbreviation_index() -> dict[str, Place]:
+    """One-character short forms (沪, 英, 拉) mapped to their place; looked up for a recognised mention only, never
+    matched in running text, where 中, 美 or 日 are mostly ordinary characters."""
+    index = place_index()
+    out = {short: index[full] for short, full in PROVINCE_ABBREVIATIONS.items()}
+    for short, name in COUNTRY_ABBREVIATIONS.items():
+        out[short] = Place(name, "region" if name in _REGIONS else "country")
+    return out
 
 
 @lru_cache(maxsize=1)
