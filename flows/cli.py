@@ -186,7 +186,9 @@ def parse(
     settings, _ = _settings()
     for ref in discover_inputs(paths):
         docs, rejects = read_refs([ref])
-        articles, more = process_documents(docs, settings.timezone, settings.max_text_chars)
+        articles, more = process_documents(
+            docs, settings.timezone, settings.max_text_chars, settings.ner_model
+        )
         # JSONL inputs of {"id", "text"} get their id back so output lines match input lines.
         ids = {d.source_uri: d.doc_id for d in docs} | {r.source_uri: record_id(r.payload) for r in rejects}
         records = [_article_record(a, ids.get(a.source_uri)) for a in articles] + [

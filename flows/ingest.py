@@ -168,10 +168,11 @@ class _Run:
         timezone: str = DEFAULT_TIMEZONE,
         wait_seconds: float = 0.0,
         max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+        ner_model: str | None = None,
     ) -> None:
         self.summary, self.db, self.total, self.done = summary, db, total, 0
         self.workers, self.timezone, self.wait = workers, timezone, wait_seconds
-        self.max_text_chars = max_text_chars
+        self.max_text_chars, self.ner_model = max_text_chars, ner_model
         self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
@@ -190,7 +191,9 @@ class _Run:
         docs, skipped = self.skip_unchanged(docs)
         not_modified += skipped
         started = time.perf_counter()
-        articles, more = call(transform_batch, docs, self.workers, self.timezone, self.max_text_chars)
+        articles, more = call(
+            transform_batch, docs, self.workers, self.timezone, self.max_text_chars, self.ner_model
+        )
         self._timed("transform", started)
         rejects = rejects + more
         started = time.perf_counter()
@@ -356,7 +359,7 @@ def _run_locked(
     zone = configured.timezone if configured and configured.timezone else settings.timezone
     run = _Run(
         summary, db, total=0, workers=settings.transform_workers, timezone=zone, wait_seconds=wait,
-        max_text_chars=settings.max_text_chars,
+        max_text_chars=settings.max_text_chars, ner_model=settings.ner_model,
     )  # fmt: skip
     status, error = "completed", None
     prepared = interrupted = False

@@ -146,7 +146,20 @@ def check_request(
     check_paths(paths or [])
     db = db_path or (configured.db_path if configured and configured.db_path else settings.db_path)
     check_db_writable(db)
+    check_ner_model(settings.ner_model)
     return configured, db
+
+
+def check_ner_model(path: str | None) -> None:
+    """Refuse a `ner_model` setting whose file cannot be loaded as a tagger (UsageError), before any work."""
+    if not path:
+        return
+    from tasks.transforms.facts.tagger import ModelError, load_tagger
+
+    try:
+        load_tagger(Path(path))
+    except (ModelError, OSError) as exc:
+        raise UsageError(f"ner_model {path!r} cannot be loaded: {exc}") from exc
 
 
 def publish_snapshot(db: str, wait_seconds: float) -> None:

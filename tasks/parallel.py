@@ -134,18 +134,21 @@ def transform_documents(
     workers: int = 1,
     timezone: str = DEFAULT_TIMEZONE,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    ner_model: str | None = None,
 ) -> tuple[list[Article], list[Reject]]:
     """process_documents over a batch, split across `workers` processes when the batch is big enough."""
     if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS or not can_spawn():
-        return process_documents(docs, timezone, max_text_chars)
+        return process_documents(docs, timezone, max_text_chars, ner_model)
     try:
         # Twice as many chunks as workers evens out articles of very different lengths.
-        work = partial(process_documents, timezone=timezone, max_text_chars=max_text_chars)
+        work = partial(
+            process_documents, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model
+        )
         parts = list(_get_pool(workers).map(work, _chunks(docs, 2 * workers)))
     except BrokenProcessPool as exc:  # a worker died (killed, out of memory): redo this batch here
         logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
         shutdown_pool()
-        return process_documents(docs, timezone, max_text_chars)
+        return process_documents(docs, timezone, max_text_chars, ner_model)
     articles = [a for part_articles, _ in parts for a in part_articles]
     rejects = [r for _, part_rejects in parts for r in part_rejects]
     return articles, rejects

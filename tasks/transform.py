@@ -17,6 +17,7 @@ def transform_batch(
     workers: int = 1,
     timezone: str = DEFAULT_TIMEZONE,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    ner_model: str | None = None,
 ) -> tuple[list[Article], list[Reject]]:
     """All pure stages over one batch (on `workers` processes, naive times in `timezone`); failures become rejects."""
-    return transform_documents(docs, workers, timezone, max_text_chars)
+    return transform_documents(docs, workers, timezone, max_text_chars, ner_model)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import tzinfo
+from pathlib import Path
 
 from tasks.transforms.chars import HAN
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE, parse_published, zone_named
 from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
+from tasks.transforms.facts.tagger import Tagger, load_tagger
 from tasks.transforms.html import extract_page
 from tasks.transforms.models import Article, Facts, RawDocument, Reject, RejectedInput
 from tasks.transforms.normalize import normalize_text
@@ -49,7 +51,10 @@ def _check_length(text: str, stage: str, max_text_chars: int, source_uri: str) -
 
 
 def process_document(
-    doc: RawDocument, zone: tzinfo | None = None, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
+    doc: RawDocument,
+    zone: tzinfo | None = None,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    tagger: Tagger | None = None,
 ) -> Article:
     """Run every stage on one document (naive times read in `zone`, default Asia/Shanghai); raises RejectedInput."""
     decoded = decode_bytes(doc.payload, declared_charset=doc.declared_charset, source_uri=doc.source_uri)
@@ -80,7 +85,9 @@ def process_document(
     # Facts resolve relative dates (昨天, 4月20日) against the day as the source's readers saw it.
     local_date = published.local_date.isoformat() if published else None
     # A keyword list read as prose floods the fact tables: it is stored, marked, and gets no facts.
-    facts = extract_facts(norm.text, published_at=local_date) if quality.label == "ok" else Facts()
+    facts = (
+        extract_facts(norm.text, published_at=local_date, tagger=tagger) if quality.label == "ok" else Facts()
+    )
     return Article(
         source_uri=doc.source_uri,
         url=url,
@@ -103,15 +110,19 @@ def process_document(
 
 
 def process_documents(
-    docs: list[RawDocument], timezone: str = DEFAULT_TIMEZONE, max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
+    docs: list[RawDocument],
+    timezone: str = DEFAULT_TIMEZONE,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    ner_model: str | None = None,
 ) -> tuple[list[Article], list[Reject]]:
-    """Process a batch (naive times in `timezone`); each failure becomes a Reject and the batch goes on."""
+    """Process a batch (naive times in `timezone`, entities by the `ner_model` file or the shipped tagger)."""
     zone = zone_named(timezone)
+    tagger = load_tagger(Path(ner_model)) if ner_model else None  # cached per path: loaded once per process
     articles: list[Article] = []
     rejects: list[Reject] = []
     for doc in docs:
         try:
-            articles.append(process_document(doc, zone, max_text_chars))
+            articles.append(process_document(doc, zone, max_text_chars, tagger))
         except RejectedInput as exc:
             rejects.append(Reject(doc.source_uri, exc.stage, exc.reason, doc.payload))
         except Exception as exc:  # noqa: BLE001 - a bug on one input must not lose the batch; it is stored with its type

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from ..models import Facts
 from .document import Document, build_document, to_facts
+from .tagger import Tagger
 
 __all__ = ["Document", "build_document", "extract_facts"]
 
 
-def extract_facts(text: str, published_at: str | None = None) -> Facts:
-    """All facts of one article; every fact's start/end index `text` (end exclusive)."""
-    return to_facts(build_document(text, published_at))
+def extract_facts(text: str, published_at: str | None = None, tagger: Tagger | None = None) -> Facts:
+    """All facts of one article (entities by `tagger`, default the shipped one); spans index `text`."""
+    return to_facts(build_document(text, published_at, tagger))

@@ -14,6 +14,7 @@ from functools import cached_property
 from ..models import Byline, DateMention, Event, Facts, Mention, Metric, Quote, Role
 from ._text import SENTENCE_ENDS
 from .byline import extract_byline
+from .tagger import Tagger
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def add_byline(doc: Document) -> Document:
     return replace(doc, byline=extract_byline(doc.text))
 
 
-def build_document(text: str, published_at: str | None = None) -> Document:
+def build_document(text: str, published_at: str | None = None, tagger: Tagger | None = None) -> Document:
     """Every layer of one article, in order."""
     from .entity_layer import add_entities  # the layers import Document: resolve the cycle at call time
     from .relations import add_relations
@@ -106,7 +107,7 @@ def build_document(text: str, published_at: str | None = None) -> Document:
     doc = Document(text, published_at)
     doc = add_sentences(doc)
     doc = add_byline(doc)
-    doc = add_entities(doc)
+    doc = add_entities(doc, tagger)
     return add_relations(doc)
 
 

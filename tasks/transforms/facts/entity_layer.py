@@ -19,6 +19,7 @@ from .gazetteer import find_places
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
+from .tagger import Tagger
 from .titles import NOT_ORG_FIRST, chain_elements, chain_start, org_span_before
 
 _SUFFIXES = tuple(ORG_SUFFIXES)
@@ -98,7 +99,7 @@ def _veto_recognised_people(
     return [m for m in lexicon if not (m.kind == "person" and m.name in vetoed)]
 
 
-def add_entities(doc: Document) -> Document:
+def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     """Places, organizations and people of the document as one flat layer (plus the gazetteer places)."""
     text = doc.text
     places = find_places(text)
@@ -108,7 +109,9 @@ def add_entities(doc: Document) -> Document:
     )
     # A bare surname (习主席, 江主席) names nobody an analyst can look up: it is not a person entity here.
     lexicon = [
-        _canonical(m, places) for m in find_entities(text) if m.kind != "person" or m.end - m.start > 1
+        _canonical(m, places)
+        for m in find_entities(text, tagger)
+        if m.kind != "person" or m.end - m.start > 1
     ]
     blocked = Blocked(len(text), (*places, *orgs))
     titles = title_matches(text, blocked)
