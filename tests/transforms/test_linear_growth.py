@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 
 from tasks.transforms.models import RawDocument
@@ -20,7 +19,8 @@ def test_sixteen_times_the_text_takes_at_most_24_times_the_time() -> None:
     seed = SEED.read_text("utf-8")
     small, large = ("\n".join([seed] * 4).encode(), "\n".join([seed] * 64).encode())
     _seconds(small)  # lexicons, dictionaries and the tagger load outside the timing
-    # Interleaved runs, so a burst of load from other processes hits both sizes alike; medians drop outliers.
+    # Interleaved runs, so a burst of load from other processes hits both sizes alike; the fastest run of each
+    # size is the one least disturbed by other processes (a median still failed once under a parallel chaos run).
     pairs = [(_seconds(small), _seconds(large)) for _ in range(3)]
-    ratio = statistics.median(b for _, b in pairs) / statistics.median(a for a, _ in pairs)
+    ratio = min(b for _, b in pairs) / min(a for a, _ in pairs)
     assert ratio <= 24, f"64x text took {ratio:.1f}x the time of 4x text: a stage grows faster than linearly"

@@ -8,6 +8,7 @@ is no name; a top-level body after a complete name starts a new one (中共中�
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 
@@ -27,6 +28,8 @@ from .entities import is_name_break, lexicon_words, org_verbs
 
 # Longest organization name we accept: 20 chars holds >99% of the ORG spans in the MSRA/People's Daily gold.
 MAX_ORG_LEN = 20
+# How many places before an organization a bare 市/省/区 looks back over for its place (an article names a few).
+MAX_PLACES_BACK = 200
 # A single-character suffix must not be the start of a longer word (局长, 部门, 部署, 部队, 省部级, 部落...).
 _SUFFIX_RE = re.compile(f"(?:{alternation(ORG_SUFFIXES)})(?![长门分署件位面势队级落])")
 _TITLE_AT_RE = re.compile(alternation(TITLES))
@@ -136,10 +139,15 @@ def find_organizations(text: str, places: Sequence[Mention]) -> tuple[Mention, .
     for o in found:
         if o.start not in longest or o.end > longest[o.start].end:
             longest[o.start] = o
-    kept = sorted(longest.values(), key=lambda o: o.start)
-    return tuple(
-        o for o in kept if not any(k is not o and k.start <= o.start and o.end <= k.end for k in kept)
-    )
+    # Starts are unique now, so a candidate lies inside another exactly when an earlier one reaches its end:
+    # one sweep with the furthest end so far (a check against every other candidate was quadratic).
+    out: list[Mention] = []
+    reach = -1
+    for o in sorted(longest.values(), key=lambda o: o.start):
+        if o.end > reach:
+            out.append(o)
+        reach = max(reach, o.end)
+    return tuple(out)
 
 
 def resolve_bare_level(org: str, pos: int, places: Sequence[Mention]) -> str:
@@ -147,9 +155,10 @@ def resolve_bare_level(org: str, pos: int, places: Sequence[Mention]) -> str:
     if not BARE_LEVEL_RE.match(org):
         return org
     level = LEVEL_OF_BARE[org[0]]
-    before = [p for p in places if p.end <= pos and p.level == level]
-    if org[0] == "区":
-        before = [p for p in before if p.name.endswith("自治区")]
-    if not before:
-        return org
-    return before[-1].name + org[1:]
+    # `places` are sorted by start: find the last one starting before `pos`, then look back over a bounded
+    # number of places (a scan of all of them per organization grew with the square of the text).
+    i = bisect.bisect_right(places, pos, key=lambda p: p.start)
+    for p in reversed(places[max(0, i - MAX_PLACES_BACK) : i]):
+        if p.end <= pos and p.level == level and (org[0] != "区" or p.name.endswith("自治区")):
+            return p.name + org[1:]
+    return org
