@@ -209,10 +209,10 @@ def main() -> None:
                     measure_newsetl(light, args.light, light_mb, w, args.runs, work) for w in args.workers
                 ],
             }
-    out = json.dumps(result, indent=1, ensure_ascii=False)
-    print(out)
-    if args.out:
-        args.out.write_text(out + "\n", encoding="utf-8")
+    sys.path.insert(0, str(ROOT))
+    from bench.timing import emit_json
+
+    emit_json(result, args.out)
 
 
 if __name__ == "__main__":

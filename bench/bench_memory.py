@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import emit_json  # noqa: E402
 from tasks.files import MAX_FILE_BYTES  # noqa: E402
 from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS  # noqa: E402
 
@@ -101,10 +102,7 @@ def main() -> None:
                 "peak_rss_mb": round(rss),
                 "over_baseline_mb": round(rss - base_rss),
             }
-    out = json.dumps(result, indent=1, ensure_ascii=False)
-    print(out)
-    if args.out:
-        args.out.write_text(out + "\n", encoding="utf-8")
+    emit_json(result, args.out)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ invocation, so a linear stage shows ratios near 4 and 16 for 16x and 64x against
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import sys
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import emit_json  # noqa: E402
 from tasks.transforms.decode import decode_bytes  # noqa: E402
 from tasks.transforms.facts.document import Document, add_byline, add_sentences  # noqa: E402
 from tasks.transforms.facts.entity_layer import add_entities  # noqa: E402
@@ -101,10 +101,7 @@ def main() -> None:
             for stage, by in timed.items()
         },
     }
-    out = json.dumps(result, indent=1, ensure_ascii=False)
-    print(out)
-    if args.out:
-        args.out.write_text(out + "\n", encoding="utf-8")
+    emit_json(result, args.out)
 
 
 if __name__ == "__main__":

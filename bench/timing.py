@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def chars_per_second(fn: Callable[[str], object], texts: list[str], runs: int) -> float:
@@ -20,3 +22,11 @@ def chars_per_second(fn: Callable[[str], object], texts: list[str], runs: int) -
             fn(t)
         timings.append(time.perf_counter() - t0)
     return chars / statistics.median(timings)
+
+
+def emit_json(result: object, out: Path | None) -> None:
+    """Print a benchmark's result as JSON, and write it to `out` when given."""
+    text = json.dumps(result, indent=1, ensure_ascii=False)
+    print(text)
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")

@@ -18,8 +18,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from flows.cli_errors import StderrHandler, err, fail, open_reader, run_errors
-from flows.settings import Settings, SettingsError, Source, load_settings, load_sources
+from flows.cli_errors import StderrHandler, err, fail, open_reader, run_errors, settings_or_exit
 
 app = typer.Typer(help="newsetl: ingest Chinese news into a DuckDB warehouse.", no_args_is_help=True)
 out = Console()
@@ -39,15 +38,6 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-def _settings(with_sources: bool = False) -> tuple[Settings, dict[str, Source]]:
-    """Settings (and sources), or a one-line message naming the bad key and its file or variable (exit code 2)."""
-    try:
-        settings = load_settings()
-        return settings, load_sources(settings.sources_file) if with_sources else {}
-    except SettingsError as exc:
-        fail(f"configuration error: {exc}", 2)
 
 
 def _json_default(value: Any) -> Any:
@@ -99,7 +89,9 @@ def ingest(
 
     from flows.ingest import add_progress_listener, check_request, ingest_news, run_ingest
 
-    settings, _ = _settings(with_sources=bool(source))  # a bad setting is exit 2 before anything starts
+    settings, _ = settings_or_exit(
+        with_sources=bool(source)
+    )  # a bad setting is exit 2 before anything starts
     with run_errors():  # so is a bad request, also in Prefect mode (where the flow would log a traceback)
         check_request(settings, paths, db, batch_size, feed, sitemap, source)
     orchestrate = _prefect_api_configured() if prefect is None else prefect
@@ -183,7 +175,7 @@ def parse(
     from tasks.transforms.inputs import record_id
     from tasks.transforms.pipeline import process_documents
 
-    settings, _ = _settings()
+    settings, _ = settings_or_exit()
     for ref in discover_inputs(paths):
         docs, rejects = read_refs([ref])
         articles, more = process_documents(
@@ -253,7 +245,7 @@ def query(
 
     from warehouse.query import QueryRefused, run_query, sandbox_config
 
-    settings, _ = _settings()  # checked even with --db: a typo is an error, never ignored
+    settings, _ = settings_or_exit()  # checked even with --db: a typo is an error, never ignored
     try:
         with open_reader(db or settings.db_path, wait, snapshot, config=sandbox_config(allow_files)) as conn:
             columns, rows = run_query(conn, sql)
@@ -291,7 +283,7 @@ def stats(
 
     from warehouse import repository
 
-    settings, _ = _settings()  # checked even with --db: a typo is an error, never ignored
+    settings, _ = settings_or_exit()  # checked even with --db: a typo is an error, never ignored
     db_path = db or settings.db_path
     try:
         with open_reader(db_path, wait) as conn:
@@ -337,7 +329,7 @@ def serve(
     ] = False,
 ) -> None:
     """Serve the scheduled ingest of every configured source from this machine (Prefect's serve; needs a server)."""
-    _, sources = _settings(with_sources=True)
+    _, sources = settings_or_exit(with_sources=True)
     chosen = [sources[name] for name in source] if source else [s for s in sources.values() if s.schedule]
     missing = set(source or ()) - set(sources)
     if missing or not chosen:
@@ -416,7 +408,7 @@ def backup(
     """Copy the warehouse consistently (checkpoint, copy, atomic rename) while no run writes it."""
     from flows.writer import single_writer
 
-    db_path = db or _settings()[0].db_path
+    db_path = db or settings_or_exit()[0].db_path
     if not Path(db_path).is_file():
         fail(f"no warehouse at {db_path}")
     target = Path(dest) / Path(db_path).name if Path(dest).is_dir() else Path(dest)
@@ -447,8 +439,7 @@ def _since_date(since: str | None) -> date | None:
     try:
         return date.fromisoformat(since)
     except ValueError:
-        err.print(f"[red]bad --since:[/red] {since!r} is not a date (YYYY-MM-DD)", highlight=False)
-        raise typer.Exit(2) from None
+        fail(f"bad --since: {since!r} is not a date (YYYY-MM-DD)", 2)
 
 
 @app.command()
@@ -456,9 +447,7 @@ def search(
     text: Annotated[
         str, typer.Argument(help='Words to find, all required; "quoted words" must be contiguous.')
     ],
-    db: Annotated[
-        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
-    ] = None,
+    db: DbOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many articles.")] = 10,
     since: Annotated[
         str | None,
@@ -467,26 +456,24 @@ def search(
     fmt: Annotated[
         Format, typer.Option("--format", "-f", help="Output format (json: one object a line).")
     ] = (Format.table),
+    wait: WaitOption = DEFAULT_READ_WAIT,
 ) -> None:
     """Full-text search: one row per article, best BM25 score first, with a snippet around the hit."""
     import duckdb
 
     from tasks.transforms.search_tokens import parse_query
-    from warehouse.connection import connect
     from warehouse.search import search_articles
 
-    settings, _ = _settings()
+    settings, _ = settings_or_exit()
     start = _since_date(since)
     parsed = parse_query(text)
     if not parsed.terms:
-        err.print(f"[red]nothing to search:[/red] {text!r} holds no Chinese characters, letters or digits")
-        raise typer.Exit(2)
+        fail(f"nothing to search: {text!r} holds no Chinese characters, letters or digits", 2)
     try:
-        with connect(db or settings.db_path, read_only=True) as conn:
+        with open_reader(db or settings.db_path, wait) as conn:
             hits = search_articles(conn, parsed.text, parsed.needles, limit, start)
-    except (duckdb.Error, FileNotFoundError) as exc:
-        err.print(f"[red]search failed:[/red] {str(exc).strip().splitlines()[0]}", highlight=False)
-        raise typer.Exit(1) from None
+    except duckdb.Error as exc:
+        fail(f"search failed: {str(exc).strip().splitlines()[0]}")
     records = [asdict(hit) for hit in hits]
     if fmt is Format.json:
         for record in records:
@@ -516,28 +503,25 @@ def export(
     target: Annotated[
         str, typer.Argument(help="Folder to write (or an fsspec URL such as s3://bucket/path).")
     ],
-    db: Annotated[
-        str | None, typer.Option("--db", help="DuckDB file (default from config/settings.toml).")
-    ] = None,
+    db: DbOption = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="File format.")] = ExportFormat.parquet,
     since: Annotated[
         str | None,
         typer.Option("--since", help="Only articles (and their facts) published on or after DATE."),
     ] = None,
+    wait: WaitOption = DEFAULT_READ_WAIT,
 ) -> None:
     """Write every table as Parquet or CSV files; articles and facts partitioned by published month."""
     import duckdb
 
-    from warehouse.connection import connect
     from warehouse.export import export_tables
 
-    settings, _ = _settings()
+    settings, _ = settings_or_exit()
     start = _since_date(since)
     try:
-        with connect(db or settings.db_path, read_only=True) as conn:
+        with open_reader(db or settings.db_path, wait) as conn:
             written = export_tables(conn, target, fmt.value, start)
-    except (duckdb.Error, FileNotFoundError, OSError) as exc:
-        err.print(f"[red]export failed:[/red] {str(exc).strip().splitlines()[0]}", highlight=False)
-        raise typer.Exit(1) from None
+    except (duckdb.Error, OSError) as exc:
+        fail(f"export failed: {str(exc).strip().splitlines()[0]}")
     for table, n in written.items():
         out.print(f"{table}: {n} rows")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 from rich.console import Console
 
-from flows.settings import Settings, load_settings
+from flows.settings import Settings, SettingsError, Source, load_settings, load_sources
 
 if TYPE_CHECKING:
     import duckdb
@@ -27,12 +27,13 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def settings_or_exit() -> Settings:
-    """The settings, or a one-line error (exit 2) naming what is wrong in them."""
+def settings_or_exit(with_sources: bool = False) -> tuple[Settings, dict[str, Source]]:
+    """Settings (and sources), or a one-line error (exit 2) naming the bad key and its file or variable."""
     try:
-        return load_settings()
-    except ValueError as exc:
-        fail(f"bad configuration: {exc}", 2)
+        settings = load_settings()
+        return settings, load_sources(settings.sources_file) if with_sources else {}
+    except SettingsError as exc:
+        fail(f"configuration error: {exc}", 2)
 
 
 @contextmanager
@@ -43,7 +44,7 @@ def open_reader(
     from flows.writer import current_writer, snapshot_path
     from warehouse.connection import WarehouseBusy, WarehouseCorrupt, connect
 
-    db_path = db or settings_or_exit().db_path
+    db_path = db or settings_or_exit()[0].db_path
     path = snapshot_path(db_path) if snapshot else Path(db_path)
     if snapshot and not path.exists():
         fail(f"no read-only copy at {path}: it is published after each completed run (publish_snapshot)")

@@ -11,26 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from tasks.transforms.models import RawDocument
-from tasks.transforms.pipeline import process_documents
-from tasks.transforms.rows import to_rows
-from tests.conftest import SEED
-from warehouse import repository
-from warehouse.connection import connect
-from warehouse.migrate import migrate
+from tests.conftest import load_seed_warehouse
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("search") / "w.duckdb"
-    articles, _ = process_documents([RawDocument(str(SEED), SEED.read_bytes(), "text")])
-    with connect(path) as conn:
-        migrate(conn)
-        repository.start_run(conn, "r1", None)
-        repository.upsert_articles(conn, [to_rows(a) for a in articles], "r1")
-    return path
+    return load_seed_warehouse(tmp_path_factory.mktemp("search") / "w.duckdb")
 
 
 def test_json_is_one_object_a_line(db: Path) -> None:
@@ -63,4 +51,6 @@ def test_since_after_the_article_finds_nothing(db: Path) -> None:
 def test_bad_input_is_a_one_line_error(db: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["search", *[a for a in args if a], "--db", str(db)])
     assert result.exit_code == 2
-    assert result.stderr.strip().startswith(message) and len(result.stderr.strip().splitlines()) == 1
+    assert (
+        result.stderr.strip().startswith(f"error: {message}") and len(result.stderr.strip().splitlines()) == 1
+    )

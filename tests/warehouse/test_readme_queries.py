@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tasks.transforms.models import RawDocument
-from tasks.transforms.pipeline import process_documents
-from tasks.transforms.rows import to_rows
-from tests.conftest import REPO_ROOT, SEED
-from warehouse import repository
+from tests.conftest import REPO_ROOT, load_seed_warehouse
 from warehouse.connection import connect
-from warehouse.migrate import migrate
 
 README_SQL = re.findall(r"```sql\n(.*?)```", (REPO_ROOT / "README.md").read_text(encoding="utf-8"), re.S)
 
@@ -32,13 +27,7 @@ def _statements() -> list[str]:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("readme") / "w.duckdb"
-    articles, _ = process_documents([RawDocument(str(SEED), SEED.read_bytes(), "text")])
-    with connect(path) as conn:
-        migrate(conn)
-        repository.start_run(conn, "r1", None)
-        repository.upsert_articles(conn, [to_rows(a) for a in articles], "r1")
-    return path
+    return load_seed_warehouse(tmp_path_factory.mktemp("readme") / "w.duckdb")
 
 
 @pytest.mark.parametrize("sql", _statements(), ids=lambda sql: sql.splitlines()[0][:40])
