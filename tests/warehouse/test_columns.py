@@ -32,7 +32,7 @@ def test_every_registered_column_exists_after_migrating(tmp_path: Path) -> None:
 
 def test_a_column_added_by_a_migration_does_not_break_loads(tmp_path: Path) -> None:
     extra = Migration(
-        max(m.version for m in load_migrations()) + 1,  # versions may have gaps (a reserved number)
+        len(load_migrations()) + 1,
         "add_analyst_columns",
         "ALTER TABLE mentions ADD COLUMN reviewed BOOLEAN DEFAULT false;"
         "ALTER TABLE articles ADD COLUMN note VARCHAR;"

@@ -75,6 +75,4 @@ def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
 
 def test_migration_files_are_numbered_and_named() -> None:
     migrations = load_migrations()
-    versions = [m.version for m in migrations]
-    # 0004 is reserved for a branch merged separately; any other gap is a mistake.
-    assert [v for v in range(1, versions[-1] + 1) if v not in versions] in ([], [4])
+    assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
