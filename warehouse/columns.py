@@ -28,16 +28,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "rejects": ("run_id", "source_uri", "stage", "reason", "payload", "payload_sha256", "rejected_at"),
     "duplicates": ("source_uri", "article_id", "stored_source_uri", "content_sha256", "run_id", "seen_at"),
     "fetch_state": ("url", "final_url", "etag", "last_modified", "status", "last_error", "fetched_at"),
-    "postings": ("term", "article_id", "tf"),
-    "search_documents": ("article_id", "n_terms"),
     "story_signatures": ("article_id", "signature"),
     "story_bands": ("band_key", "article_id"),
 }  # fmt: skip
 
 # The tables holding one article's facts: replaced together when the article's content changes.
 FACT_TABLES = ("mentions", "roles", "metrics", "quotes", "events", "dates")
-# The search index and story signatures of one article: replaced with its facts, in the same transaction.
-INDEX_TABLES = ("postings", "search_documents", "story_signatures", "story_bands")
+# The story signatures of one article: replaced with its facts, in the same transaction (its search rows too, by
+# warehouse/search_index.py, which maps them to integer ids).
+INDEX_TABLES = ("story_signatures", "story_bands")
+# The rows of one article that the search index is built from (tasks.transforms.rows.index_rows).
+SEARCH_ROWS = ("postings", "search_documents")
 
 
 class RowShapeError(ValueError):

@@ -14,7 +14,16 @@ from warehouse.columns import FACT_TABLES
 _BY_MONTH = ("articles", *FACT_TABLES)
 _MONTH = "coalesce(strftime(a.published_at, '%Y-%m'), 'unknown') AS published_month"
 # Internal tables of the search index and story signatures are rebuilt from articles: not exported.
-_SKIPPED = {"postings", "search_documents", "story_signatures", "story_bands", "schema_migrations"}
+_SKIPPED = {
+    "search_vocabulary",
+    "search_documents",
+    "search_postings",
+    "search_postings_recent",
+    "search_runs",
+    "story_signatures",
+    "story_bands",
+    "schema_migrations",
+}
 
 
 def _literal(text: str) -> str:

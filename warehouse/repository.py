@@ -10,6 +10,7 @@ from typing import Any, Protocol
 import duckdb
 
 from warehouse.columns import COLUMNS, FACT_TABLES, INDEX_TABLES, column_lists
+from warehouse.search_index import delete_search_rows, index_staged, stage_search_rows
 from warehouse.stories import assign_stories
 
 Row = Mapping[str, Any]
@@ -180,12 +181,19 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
         replaced = [rows.article["article_id"] for rows in fresh if rows.article["article_id"] in stored]
         for table in FACT_TABLES + INDEX_TABLES if replaced else ():
             conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [replaced])
+        delete_search_rows(conn, replaced)
         articles = [{**rows.article, "run_id": run_id, "ingested_at": now} for rows in fresh]
         _insert_rows(conn, "articles", articles, _ON_CONFLICT_UPDATE)
         entities = {e["entity_id"]: e for rows in fresh for e in rows.entities}
         _insert_rows(conn, "entities", list(entities.values()), "ON CONFLICT DO NOTHING")
         for table in FACT_TABLES + INDEX_TABLES:
             _insert_rows(conn, table, [row for rows in fresh for row in getattr(rows, table)])
+        stage_search_rows(
+            conn,
+            [row for rows in fresh for row in rows.postings],
+            [row for rows in fresh for row in rows.search_documents],
+        )
+        index_staged(conn)
         assign_stories(conn, [rows.article["article_id"] for rows in fresh])
         _insert_rows(
             conn,

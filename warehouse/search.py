@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -42,6 +43,23 @@ def make_snippet(body: str, needles: Sequence[str]) -> str:
     )
 
 
+_PHRASE = re.compile(r'"([^"]+)"')
+# Candidates read per round when the query has phrases: most candidates of a phrase query hold the phrase (its
+# bigrams are required terms), so a few rounds of limit * 4 are enough and bodies are read for those only.
+_PHRASE_ROUND = 4
+
+
+def query_phrases(query: str) -> list[str]:
+    """The quoted phrases of a query, as the `search_phrases` macro finds them."""
+    return [p.strip() for p in _PHRASE.findall(query) if p.strip()]
+
+
+def _has_phrases(title: str | None, body: str, phrases: Sequence[str]) -> bool:
+    """Whether every phrase occurs in the title and body (the macro's lower(concat_ws(chr(10), title, body)))."""
+    text = "\n".join(x for x in (title, body) if x is not None).lower()
+    return all(p.lower() in text for p in phrases)
+
+
 def search_articles(
     conn: duckdb.DuckDBPyConnection,
     query: str,
@@ -49,15 +67,29 @@ def search_articles(
     limit: int = 10,
     since: date | None = None,
 ) -> list[SearchHit]:
-    """Articles matching a normalized query, best first; `needles` (phrases, then terms) place the snippet."""
-    rows = conn.execute(
-        "SELECT s.article_id, s.title, s.published_at, s.score, a.body "
-        "FROM search_articles(?) AS s JOIN articles AS a USING (article_id) "
-        "WHERE ? IS NULL OR s.published_at >= ? "
-        "ORDER BY s.score DESC, s.article_id LIMIT ?",
-        [query, since, since, limit],
-    ).fetchall()
-    return [
-        SearchHit(aid, title, published, float(score), make_snippet(body, needles))
-        for aid, title, published, score, body in rows
-    ]
+    """Articles matching a normalized query, best first; `needles` (phrases, then terms) place the snippet.
+
+    The `search_articles` macro's result, cut to `limit`: ranked from the postings alone (`search_candidates`), with
+    article bodies read only for the hits (their snippet) and for the candidates whose phrases are checked.
+    """
+    phrases = query_phrases(query)
+    page = limit * _PHRASE_ROUND if phrases else limit
+    hits: list[SearchHit] = []
+    offset = 0
+    while len(hits) < limit:
+        rows = conn.execute(
+            "WITH ranked AS ("
+            " SELECT c.article_id, a.title, a.published_at, c.score FROM search_candidates($1) AS c"
+            " JOIN articles AS a USING (article_id) WHERE $2 IS NULL OR a.published_at >= $2"
+            " ORDER BY c.score DESC, c.article_id LIMIT $3 OFFSET $4) "
+            "SELECT r.*, a.body FROM ranked AS r JOIN articles AS a USING (article_id) "
+            "ORDER BY r.score DESC, r.article_id",
+            [query, since, page, offset],
+        ).fetchall()
+        for aid, title, published, score, body in rows:
+            if _has_phrases(title, body, phrases) and len(hits) < limit:
+                hits.append(SearchHit(aid, title, published, float(score), make_snippet(body, needles)))
+        if len(rows) < page:
+            break
+        offset += page
+    return hits

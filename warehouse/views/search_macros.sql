@@ -1,6 +1,7 @@
 -- Full-text search from SQL:  SELECT * FROM search_articles('知识产权 "宣传周"') LIMIT 10;
--- Title and body are indexed. Every term of the query must occur (AND; see `matched` for the one exception), a
--- quoted phrase must occur contiguously; rows are ranked by BM25 (k1 = 1.2, b = 0.75). The query is not converted to Simplified here: `newsetl search` does that first.
+-- Title and body are indexed. Every term of the query must occur (AND; see `search_candidates` for the one
+-- exception), a quoted phrase must occur contiguously; rows are ranked by BM25 (k1 = 1.2, b = 0.75). The query is
+-- not converted to Simplified here: `newsetl search` does that first.
 CREATE OR REPLACE MACRO search_terms(q) AS
     flatten([
         CASE
@@ -10,49 +11,62 @@ CREATE OR REPLACE MACRO search_terms(q) AS
         FOR run IN regexp_extract_all(lower(q), '[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]+|[a-z0-9]+')
     ]);
 
-CREATE OR REPLACE MACRO search_articles(q) AS TABLE
+-- The quoted phrases of a query, as search_articles checks them.
+CREATE OR REPLACE MACRO search_phrases(q) AS
+    [trim(p) FOR p IN regexp_extract_all(q, '"([^"]+)"', 1) IF trim(p) <> ''];
+
+-- Articles holding the query's terms with their BM25 score, read from the postings alone (no article bodies);
+-- phrases are not checked here. A Chinese query typed without spaces (新冠疫情) has bigrams across its word boundary
+-- (冠疫) that an article saying 新冠肺炎疫情 lacks: when no article holds every term, articles missing up to a third
+-- of them count.
+CREATE OR REPLACE MACRO search_candidates(q) AS TABLE
 WITH
-    query AS (
-        SELECT
-            list_distinct(search_terms(q)) AS terms,
-            [trim(p) FOR p IN regexp_extract_all(q, '"([^"]+)"', 1) IF trim(p) <> ''] AS phrases
+    query AS (SELECT list_distinct(search_terms(q)) AS terms),
+    query_terms AS (
+        SELECT v.term_id, v.df
+        FROM search_vocabulary AS v
+        WHERE v.term IN (SELECT unnest(terms) FROM query)
     ),
-    query_terms AS (SELECT unnest(terms) AS term FROM query),
     collection AS (SELECT count(*) AS n_docs, avg(n_terms) AS avg_terms FROM search_documents),
     matches AS (
-        SELECT p.term, p.article_id, p.tf
-        FROM postings AS p
-        WHERE p.term IN (SELECT term FROM query_terms)
-    ),
-    term_weights AS (
-        SELECT term, ln(1 + (c.n_docs - count(*) + 0.5) / (count(*) + 0.5)) AS idf
-        FROM matches, collection AS c
-        GROUP BY term, c.n_docs
+        -- Two joins, not one over a union: each pushes the query's term ids into its table's scan.
+        SELECT p.doc_id, p.tf, t.df FROM search_postings AS p JOIN query_terms AS t USING (term_id)
+        UNION ALL
+        SELECT p.doc_id, p.tf, t.df FROM search_postings_recent AS p JOIN query_terms AS t USING (term_id)
     ),
     scored AS (
         SELECT
-            m.article_id,
+            d.article_id,
             count(*) AS n_matched,
-            sum(w.idf * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.n_terms / c.avg_terms))) AS score
+            sum(
+                ln(1 + (c.n_docs - m.df + 0.5) / (m.df + 0.5))
+                * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.n_terms / c.avg_terms))
+            ) AS score
         FROM matches AS m
-        JOIN term_weights AS w USING (term)
-        JOIN search_documents AS d USING (article_id)
+        JOIN search_documents AS d USING (doc_id)
         CROSS JOIN collection AS c
-        GROUP BY m.article_id
+        GROUP BY d.article_id
     ),
-    matched AS (
-        -- A Chinese query typed without spaces (新冠疫情) has bigrams across its word boundary (冠疫) that an article
-        -- saying 新冠肺炎疫情 lacks: when no article holds every term, articles missing up to a third of them count.
-        SELECT s.*, max(s.n_matched) OVER () = len(q.terms) AS has_exact
+    kept AS (
+        SELECT s.*, max(s.n_matched) OVER () = len(q.terms) AS has_exact, len(q.terms) AS n_terms
         FROM scored AS s
-        JOIN articles AS a USING (article_id)
         CROSS JOIN query AS q
         WHERE s.n_matched >= len(q.terms) - len(q.terms) // 3
-          AND len([p FOR p IN q.phrases IF NOT contains(lower(concat_ws(chr(10), a.title, a.body)), lower(p))]) = 0
     )
-SELECT a.article_id, a.title, a.published_at, m.score, a.story_id
-FROM matched AS m
+SELECT article_id, score
+FROM kept
+WHERE n_matched = n_terms OR NOT has_exact;
+
+CREATE OR REPLACE MACRO search_articles(q) AS TABLE
+SELECT a.article_id, a.title, a.published_at, c.score, a.story_id
+FROM search_candidates(q) AS c
 JOIN articles AS a USING (article_id)
-CROSS JOIN query AS q
-WHERE m.n_matched = len(q.terms) OR NOT m.has_exact
-ORDER BY m.score DESC, a.article_id;
+WHERE len([p FOR p IN search_phrases(q) IF NOT contains(lower(concat_ws(chr(10), a.title, a.body)), lower(p))]) = 0
+ORDER BY c.score DESC, a.article_id;
+
+-- The index by name, as 0004 stored it: one row per term of an article's title and body (for reading, not speed).
+CREATE OR REPLACE VIEW postings AS
+SELECT v.term, d.article_id, p.tf
+FROM (SELECT * FROM search_postings UNION ALL SELECT * FROM search_postings_recent) AS p
+JOIN search_vocabulary AS v USING (term_id)
+JOIN search_documents AS d USING (doc_id);

@@ -1,0 +1,76 @@
+-- Search index with integer ids, so a query reads a few DuckDB row groups instead of every posting: 0004's postings
+-- keyed by term strings made each query scan all of them (~10 s on 100,000 articles, bench/bench_search.py).
+-- Terms are still tasks/transforms/search_tokens.py's; warehouse/search_index.py maps them to ids at load time.
+DROP TABLE postings;
+DROP TABLE search_documents;
+
+-- Every term seen: its id and document frequency (BM25's df), kept current by each batch's load.
+CREATE TABLE search_vocabulary (
+    term        VARCHAR PRIMARY KEY,
+    term_id     INTEGER NOT NULL UNIQUE,
+    df          INTEGER NOT NULL              -- indexed articles holding the term
+);
+
+-- One row per indexed article: its integer id in the postings and its length in terms (BM25's document length).
+CREATE TABLE search_documents (
+    doc_id      INTEGER PRIMARY KEY,
+    article_id  VARCHAR NOT NULL UNIQUE,
+    n_terms     INTEGER NOT NULL
+);
+
+-- Postings in sorted runs of (term_id, doc_id): DuckDB's per-row-group min/max of term_id skip every row group
+-- without the query's terms. A batch's postings go to search_postings_recent first; search_index.py appends that
+-- table to this one as a sorted run once it is big enough, and re-sorts this one when it holds too many runs.
+CREATE TABLE search_postings (
+    term_id     INTEGER NOT NULL,
+    doc_id      INTEGER NOT NULL,
+    tf          INTEGER NOT NULL              -- occurrences of the term in the article's title and body
+);
+
+CREATE TABLE search_postings_recent (
+    term_id     INTEGER NOT NULL,
+    doc_id      INTEGER NOT NULL,
+    tf          INTEGER NOT NULL
+);
+
+-- The sorted runs search_postings holds (one after a full sort).
+CREATE TABLE search_runs (
+    run_no      INTEGER PRIMARY KEY,
+    n_rows      BIGINT NOT NULL
+);
+
+-- Rebuild from the stored articles, so a warehouse indexed by 0004 upgrades. The term rule is the `search_terms`
+-- macro's (views are created after migrations, so it is spelled out here); a title goes before its body.
+CREATE TEMP TABLE rebuilt_terms AS
+WITH
+    texts AS (SELECT article_id, lower(concat_ws(chr(10), title, body)) AS text FROM articles),
+    terms AS (
+        SELECT article_id, unnest(flatten([
+            CASE
+                WHEN length(run) = 1 OR regexp_full_match(run, '[a-z0-9]+') THEN [run]
+                ELSE [substr(run, i, 2) FOR i IN range(1, length(run))]
+            END
+            FOR run IN regexp_extract_all(text, '[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]+|[a-z0-9]+')
+        ])) AS term
+        FROM texts
+    )
+SELECT article_id, term, count(*) AS tf FROM terms GROUP BY ALL;
+
+INSERT INTO search_documents (doc_id, article_id, n_terms)
+SELECT row_number() OVER (ORDER BY a.article_id), a.article_id, coalesce(sum(t.tf), 0)
+FROM articles AS a LEFT JOIN rebuilt_terms AS t USING (article_id)
+GROUP BY a.article_id;
+
+INSERT INTO search_vocabulary (term, term_id, df)
+SELECT term, row_number() OVER (ORDER BY term), count(*) FROM rebuilt_terms GROUP BY term;
+
+INSERT INTO search_postings (term_id, doc_id, tf)
+SELECT v.term_id, d.doc_id, t.tf
+FROM rebuilt_terms AS t
+JOIN search_vocabulary AS v USING (term)
+JOIN search_documents AS d USING (article_id)
+ORDER BY v.term_id, d.doc_id;
+
+INSERT INTO search_runs (run_no, n_rows) SELECT 1, count(*) FROM search_postings;
+
+DROP TABLE rebuilt_terms;

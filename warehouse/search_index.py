@@ -1,0 +1,130 @@
+"""The search index's writes: terms and articles mapped to integer ids, postings kept in sorted runs, df per batch.
+
+A query reads the postings of its few terms. DuckDB keeps a min/max of term_id per row group (122,880 rows), so in
+postings sorted by term_id a query reads about one row group per term and run instead of every posting (0006's
+migration says why). Batches arrive in any term order, so a batch's postings go to `search_postings_recent`
+(scanned whole by queries: kept small) and move to `search_postings` as one sorted run when that table is full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import duckdb
+
+# Postings the recent table holds before they move to the sorted table: ~2,900 articles of 700 distinct terms.
+# A query scans them all: 2 M rows took ~15 ms for three terms on the busy 2-core machine (bench/bench_search.py).
+RECENT_MAX_ROWS = 2_000_000
+# Sorted runs the main table may hold before it is re-sorted whole: a query reads about a row group per term and
+# run, and a full sort of 70 M postings took ~40 s, so 8 runs of 2 M rows sort every 16 M postings written.
+MAX_RUNS = 8
+
+
+def delete_search_rows(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
+    """Remove articles from the index (their postings, their share of each term's df, their document row)."""
+    if not article_ids:
+        return
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE replaced_docs AS SELECT doc_id FROM search_documents "
+        "WHERE article_id IN (SELECT unnest(?))",
+        [list(article_ids)],
+    )
+    for table in ("search_postings", "search_postings_recent"):
+        conn.execute(
+            f"UPDATE search_vocabulary AS v SET df = v.df - gone.n FROM ("
+            f" SELECT term_id, count(*) AS n FROM {table} WHERE doc_id IN (SELECT doc_id FROM replaced_docs)"
+            f" GROUP BY term_id) AS gone WHERE v.term_id = gone.term_id"
+        )
+        conn.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM replaced_docs)")
+    conn.execute("DELETE FROM search_documents WHERE doc_id IN (SELECT doc_id FROM replaced_docs)")
+    conn.execute("DROP TABLE replaced_docs")
+
+
+def stage_search_rows(
+    conn: duckdb.DuckDBPyConnection,
+    postings: Sequence[Mapping[str, Any]],
+    documents: Sequence[Mapping[str, Any]],
+) -> None:
+    """Put a batch's (term, article_id, tf) and (article_id, n_terms) rows in the temp tables index_staged reads."""
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE staged_postings AS "
+        "SELECT unnest($1::VARCHAR[]) AS term, unnest($2::VARCHAR[]) AS article_id, unnest($3::INTEGER[]) AS tf",
+        [[p["term"] for p in postings], [p["article_id"] for p in postings], [p["tf"] for p in postings]],
+    )
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE staged_documents AS "
+        "SELECT unnest($1::VARCHAR[]) AS article_id, unnest($2::INTEGER[]) AS n_terms",
+        [[d["article_id"] for d in documents], [d["n_terms"] for d in documents]],
+    )
+
+
+def index_staged(conn: duckdb.DuckDBPyConnection) -> None:
+    """Add the staged articles (not yet indexed) to the index, inside the caller's transaction."""
+    # Ids continue after the largest one given: one process writes a warehouse, so max() + n is free.
+    conn.execute(
+        "INSERT INTO search_documents (doc_id, article_id, n_terms) "
+        "SELECT (SELECT coalesce(max(doc_id), 0) FROM search_documents) + row_number() OVER (ORDER BY article_id), "
+        "article_id, n_terms FROM staged_documents"
+    )
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE staged_df AS SELECT term, count(*) AS n FROM staged_postings GROUP BY term"
+    )
+    conn.execute(
+        "INSERT INTO search_vocabulary (term, term_id, df) "
+        "SELECT s.term, (SELECT coalesce(max(term_id), 0) FROM search_vocabulary) "
+        "+ row_number() OVER (ORDER BY s.term), 0 "
+        "FROM staged_df AS s ANTI JOIN search_vocabulary AS v USING (term)"
+    )
+    conn.execute(
+        "UPDATE search_vocabulary AS v SET df = v.df + s.n FROM staged_df AS s WHERE v.term = s.term"
+    )
+    conn.execute(
+        "INSERT INTO search_postings_recent (term_id, doc_id, tf) "
+        "SELECT v.term_id, d.doc_id, s.tf FROM staged_postings AS s "
+        "JOIN search_vocabulary AS v USING (term) JOIN search_documents AS d USING (article_id) "
+        "ORDER BY v.term_id, d.doc_id"
+    )
+    conn.execute("DROP TABLE staged_df")
+    move_recent_postings(conn)
+
+
+def move_recent_postings(conn: duckdb.DuckDBPyConnection, max_recent: int = RECENT_MAX_ROWS) -> str | None:
+    """Move the recent postings to the sorted table once they pass max_recent; what was done ('run', 'sort')."""
+    recent = _count(conn, "SELECT count(*) FROM search_postings_recent")
+    if recent < max_recent or recent == 0:
+        return None
+    runs = _count(conn, "SELECT count(*) FROM search_runs")
+    if runs < MAX_RUNS:
+        conn.execute(
+            "INSERT INTO search_postings SELECT * FROM search_postings_recent ORDER BY term_id, doc_id"
+        )
+        conn.execute(
+            "INSERT INTO search_runs (run_no, n_rows) "
+            "SELECT coalesce(max(run_no), 0) + 1, ? FROM search_runs",
+            [recent],
+        )
+        done = "run"
+    else:
+        # A new table rather than an in-place rewrite: DuckDB writes the sorted rows once. Its columns repeat 0006's.
+        conn.execute(
+            "CREATE TABLE search_postings_sorted "
+            "(term_id INTEGER NOT NULL, doc_id INTEGER NOT NULL, tf INTEGER NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO search_postings_sorted SELECT * FROM ("
+            " SELECT * FROM search_postings UNION ALL SELECT * FROM search_postings_recent"
+            ") ORDER BY term_id, doc_id"
+        )
+        conn.execute("DROP TABLE search_postings")
+        conn.execute("ALTER TABLE search_postings_sorted RENAME TO search_postings")
+        conn.execute("DELETE FROM search_runs")
+        conn.execute("INSERT INTO search_runs (run_no, n_rows) SELECT 1, count(*) FROM search_postings")
+        done = "sort"
+    conn.execute("DELETE FROM search_postings_recent")
+    return done
+
+
+def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = conn.execute(sql).fetchone()
+    return int(row[0]) if row else 0
