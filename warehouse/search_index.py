@@ -89,10 +89,10 @@ def index_staged(conn: duckdb.DuckDBPyConnection) -> None:
     move_recent_postings(conn)
 
 
-def move_recent_postings(conn: duckdb.DuckDBPyConnection, max_recent: int = RECENT_MAX_ROWS) -> str | None:
-    """Move the recent postings to the sorted table once they pass max_recent; what was done ('run', 'sort')."""
+def move_recent_postings(conn: duckdb.DuckDBPyConnection) -> str | None:
+    """Move the recent postings to the sorted table once they pass RECENT_MAX_ROWS; what was done ('run', 'sort')."""
     recent = _count(conn, "SELECT count(*) FROM search_postings_recent")
-    if recent < max_recent or recent == 0:
+    if recent < RECENT_MAX_ROWS or recent == 0:
         return None
     runs = _count(conn, "SELECT count(*) FROM search_runs")
     if runs < MAX_RUNS:

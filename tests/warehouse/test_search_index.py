@@ -1,0 +1,126 @@
+"""The search index's integer ids, per-batch df, sorted runs and the 0006 rebuild, on the bundled real pages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tasks.files import discover_inputs, read_refs
+from tasks.transforms.pipeline import process_documents
+from tasks.transforms.rows import to_rows
+from tasks.transforms.search_tokens import count_terms, parse_query, searchable_text
+from tests.conftest import SAMPLES
+from warehouse import repository, search_index
+from warehouse.connection import connect
+from warehouse.migrate import load_migrations, migrate
+from warehouse.search import search_articles
+
+
+@pytest.fixture(scope="module")
+def articles() -> list:
+    docs, _ = read_refs(discover_inputs([str(SAMPLES)]))
+    found, _ = process_documents(docs)
+    return list({to_rows(a).article["article_id"]: a for a in found}.values())
+
+
+def _load(conn: duckdb.DuckDBPyConnection, articles: list, run_id: str = "run1") -> None:
+    repository.start_run(conn, run_id, None)
+    repository.upsert_articles(conn, [to_rows(a) for a in articles], run_id)
+
+
+def _index(conn: duckdb.DuckDBPyConnection) -> dict[str, Counter[str]]:
+    """article_id -> its term counts, read back through the ids."""
+    index: dict[str, Counter[str]] = {}
+    for term, aid, tf in conn.execute("SELECT term, article_id, tf FROM postings").fetchall():
+        index.setdefault(aid, Counter())[term] = tf
+    return index
+
+
+def _expected(articles: list) -> dict[str, Counter[str]]:
+    return {
+        to_rows(a).article["article_id"]: count_terms(searchable_text(a.title, a.body))
+        for a in articles
+        if count_terms(searchable_text(a.title, a.body))
+    }
+
+
+def _df_mismatches(conn: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return conn.execute(
+        "SELECT v.term, v.df, count(p.article_id) AS n FROM search_vocabulary AS v "
+        "LEFT JOIN postings AS p USING (term) GROUP BY v.term, v.df HAVING v.df <> count(p.article_id)"
+    ).fetchall()
+
+
+def _hits(conn: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> list[tuple[str, float]]:
+    parsed = parse_query(query)
+    return [
+        (h.article_id, round(h.score, 9)) for h in search_articles(conn, parsed.text, parsed.needles, limit)
+    ]
+
+
+def test_df_counts_the_articles_holding_each_term_after_a_reingest(tmp_path: Path, articles: list) -> None:
+    with connect(tmp_path / "w.duckdb") as conn:
+        migrate(conn)
+        _load(conn, articles)
+        edited = [
+            replace(a, body="量子纠缠实验。" + a.body[:50], content_sha256="0" * 64) for a in articles[:3]
+        ]
+        _load(conn, edited, "run2")
+        assert _df_mismatches(conn) == []
+        assert _index(conn) == _expected(edited + articles[3:])
+        assert conn.execute("SELECT df FROM search_vocabulary WHERE term = '纠缠'").fetchone() == (3,)
+
+
+def test_recent_postings_move_to_sorted_runs_and_are_resorted(
+    tmp_path: Path, articles: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = ["知识产权", '"宣传周"', "柳州 产权"]
+    with connect(tmp_path / "once.duckdb") as conn:
+        migrate(conn)
+        _load(conn, articles)
+        expected = {q: _hits(conn, q) for q in queries}
+    monkeypatch.setattr(search_index, "RECENT_MAX_ROWS", 1)
+    monkeypatch.setattr(search_index, "MAX_RUNS", 3)
+    with connect(tmp_path / "runs.duckdb") as conn:
+        migrate(conn)
+        runs = []
+        for i, article in enumerate(articles):
+            _load(conn, [article], f"run{i}")
+            runs.append(conn.execute("SELECT count(*) FROM search_runs").fetchone()[0])
+            if runs[-1] == 1:
+                stored = conn.execute("SELECT term_id, doc_id FROM search_postings ORDER BY rowid").fetchall()
+                assert stored == sorted(stored)
+        # 0006 leaves one (empty) run; each batch adds a run until there are 3, then the table is sorted whole.
+        assert runs[:3] == [2, 3, 1]
+        assert conn.execute("SELECT count(*) FROM search_postings_recent").fetchone() == (0,)
+        assert {q: _hits(conn, q) for q in queries} == expected
+        assert _index(conn) == _expected(articles)
+
+
+def test_0006_rebuilds_the_index_of_a_0004_warehouse(tmp_path: Path, articles: list) -> None:
+    with connect(tmp_path / "w.duckdb") as conn:
+        migrate(conn, [m for m in load_migrations() if m.version <= 5])
+        for a in articles:
+            row = to_rows(a).article
+            conn.execute(
+                "INSERT INTO articles (article_id, source_uri, title, language, script_original, "
+                "encoding_detected, body_raw, body, content_sha256, pipeline_version, run_id, ingested_at) "
+                "VALUES (?, ?, ?, 'zh', 'hans', 'utf-8', ?, ?, ?, 'old', 'old', now())",
+                [
+                    row["article_id"],
+                    row["source_uri"],
+                    row["title"],
+                    row["body_raw"],
+                    row["body"],
+                    row["content_sha256"],
+                ],
+            )
+        migrate(conn)
+        assert _index(conn) == _expected(articles)
+        assert _df_mismatches(conn) == []
+        assert conn.execute("SELECT count(*) FROM search_documents").fetchone() == (len(articles),)
+        assert _hits(conn, "知识产权")
