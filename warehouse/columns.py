@@ -37,8 +37,6 @@ FACT_TABLES = ("mentions", "roles", "metrics", "quotes", "events", "dates")
 # The story signatures of one article: replaced with its facts, in the same transaction (its search rows too, by
 # warehouse/search_index.py, which maps them to integer ids).
 INDEX_TABLES = ("story_signatures", "story_bands")
-# The rows of one article that the search index is built from (tasks.transforms.rows.index_rows).
-SEARCH_ROWS = ("postings", "search_documents")
 
 
 class RowShapeError(ValueError):

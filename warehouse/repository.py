@@ -10,7 +10,7 @@ from typing import Any, Protocol
 import duckdb
 
 from warehouse.columns import COLUMNS, FACT_TABLES, INDEX_TABLES, column_lists
-from warehouse.search_index import delete_search_rows, index_staged, stage_search_rows
+from warehouse.search_index import delete_search_rows, index_articles
 from warehouse.stories import assign_stories
 
 Row = Mapping[str, Any]
@@ -35,10 +35,6 @@ class RowsLike(Protocol):
     def events(self) -> Sequence[Row]: ...
     @property
     def dates(self) -> Sequence[Row]: ...
-    @property
-    def postings(self) -> Sequence[Row]: ...
-    @property
-    def search_documents(self) -> Sequence[Row]: ...
     @property
     def story_signatures(self) -> Sequence[Row]: ...
     @property
@@ -188,12 +184,7 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
         _insert_rows(conn, "entities", list(entities.values()), "ON CONFLICT DO NOTHING")
         for table in FACT_TABLES + INDEX_TABLES:
             _insert_rows(conn, table, [row for rows in fresh for row in getattr(rows, table)])
-        stage_search_rows(
-            conn,
-            [row for rows in fresh for row in rows.postings],
-            [row for rows in fresh for row in rows.search_documents],
-        )
-        index_staged(conn)
+        index_articles(conn, [rows.article["article_id"] for rows in fresh])
         assign_stories(conn, [rows.article["article_id"] for rows in fresh])
         _insert_rows(
             conn,

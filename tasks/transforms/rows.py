@@ -8,7 +8,6 @@ from typing import Any
 
 from tasks.transforms.datetimes import naive_utc
 from tasks.transforms.models import Article, NormalizedText, Reject
-from tasks.transforms.search_tokens import count_terms, searchable_text
 from tasks.transforms.stories import story_signature
 from tasks.transforms.version import code_fingerprint
 
@@ -54,8 +53,6 @@ class ArticleRows:
     quotes: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
     dates: list[Row] = field(default_factory=list)
-    postings: list[Row] = field(default_factory=list)
-    search_documents: list[Row] = field(default_factory=list)
     story_signatures: list[Row] = field(default_factory=list)
     story_bands: list[Row] = field(default_factory=list)
 
@@ -155,17 +152,14 @@ def to_rows(article: Article) -> ArticleRows:
         quotes=quotes,
         events=events,
         dates=dates,
-        **index_rows(aid, article.title, article.body),
+        **index_rows(aid, article.body),
     )
 
 
-def index_rows(aid: str, title: str | None, body: str) -> dict[str, list[Row]]:
-    """The article's search postings (title and body), its length in terms, its body's MinHash signature and bands."""
-    terms = count_terms(searchable_text(title, body))
+def index_rows(aid: str, body: str) -> dict[str, list[Row]]:
+    """The article's body's MinHash signature and LSH bands (its search postings are made by the load, in SQL)."""
     signature = story_signature(body)
     return {
-        "postings": [{"term": t, "article_id": aid, "tf": n} for t, n in terms.items()],
-        "search_documents": [{"article_id": aid, "n_terms": sum(terms.values())}],
         "story_signatures": [{"article_id": aid, "signature": list(signature.values)}],
         "story_bands": [{"band_key": k, "article_id": aid} for k in dict.fromkeys(signature.band_keys)],
     }

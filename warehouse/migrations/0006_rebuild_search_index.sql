@@ -39,22 +39,23 @@ CREATE TABLE search_runs (
     n_rows      BIGINT NOT NULL
 );
 
--- Rebuild from the stored articles, so a warehouse indexed by 0004 upgrades. The term rule is the `search_terms`
--- macro's (views are created after migrations, so it is spelled out here); a title goes before its body.
+-- The term rule of tasks/transforms/search_tokens.py: character bigrams of Han runs (a lone character as itself),
+-- Latin/digit words, lower-cased. warehouse/views/search_macros.sql re-creates it on every run; it is created here
+-- too because the load indexes with it (warehouse/search_index.py) and this rebuild needs it before any view exists.
+CREATE OR REPLACE MACRO search_terms(q) AS
+    flatten([
+        CASE
+            WHEN length(run) = 1 OR regexp_full_match(run, '[a-z0-9]+') THEN [run]
+            ELSE [substr(run, i, 2) FOR i IN range(1, length(run))]
+        END
+        FOR run IN regexp_extract_all(lower(q), '[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]+|[a-z0-9]+')
+    ]);
+
+-- Rebuild from the stored articles (a title goes before its body), so a warehouse indexed by 0004 upgrades.
 CREATE TEMP TABLE rebuilt_terms AS
-WITH
-    texts AS (SELECT article_id, lower(concat_ws(chr(10), title, body)) AS text FROM articles),
-    terms AS (
-        SELECT article_id, unnest(flatten([
-            CASE
-                WHEN length(run) = 1 OR regexp_full_match(run, '[a-z0-9]+') THEN [run]
-                ELSE [substr(run, i, 2) FOR i IN range(1, length(run))]
-            END
-            FOR run IN regexp_extract_all(text, '[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]+|[a-z0-9]+')
-        ])) AS term
-        FROM texts
-    )
-SELECT article_id, term, count(*) AS tf FROM terms GROUP BY ALL;
+SELECT article_id, term, count(*) AS tf
+FROM (SELECT article_id, unnest(search_terms(concat_ws(chr(10), title, body))) AS term FROM articles)
+GROUP BY ALL;
 
 INSERT INTO search_documents (doc_id, article_id, n_terms)
 SELECT row_number() OVER (ORDER BY a.article_id), a.article_id, coalesce(sum(t.tf), 0)
