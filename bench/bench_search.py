@@ -2,6 +2,7 @@
 
 Run from the repository root:
     .venv/bin/python bench/bench_search.py --out bench/results/bench_search.json [--articles 100000] [--runs 5]
+        [--scaled-db FILE]
 1. quality: precision@10 and recall@10 of the 20 judged queries (tests/fixtures/search/judgements.json) over the
    news_html_gold pages, for character bigrams (every term required, or all but a third) and jieba words (every
    word required), each ranked by the same BM25; the first 10 queries are the tuning half, the last 10 held out.
@@ -201,6 +202,41 @@ def latency(path: Path, runs: int) -> dict:
     }
 
 
+BASELINE_MACRO = Path(__file__).resolve().parent / "data" / "search_macro_0004.sql"
+
+
+def baseline(path: Path, runs: int) -> dict:
+    """p50/p95 ms of the pre-0006 search (term strings scanned, every candidate's body joined) on the same data."""
+    queries = [item["query"] for item in json.loads(JUDGEMENTS.read_text(encoding="utf-8"))["queries"]]
+    with connect(path) as conn:
+        if not conn.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'postings_0004'"
+        ).fetchone()[0]:
+            conn.execute("CREATE TABLE postings_0004 AS SELECT term, article_id, tf FROM postings")
+            conn.execute(
+                "CREATE TABLE search_documents_0004 AS SELECT article_id, n_terms FROM search_documents"
+            )
+            conn.execute("CHECKPOINT")
+        conn.execute(BASELINE_MACRO.read_text(encoding="utf-8"))
+        timings = []
+        for _ in range(runs):
+            for q in queries:
+                t0 = time.perf_counter()
+                conn.execute(
+                    "SELECT s.article_id, s.title, s.published_at, s.score, a.body "
+                    "FROM search_articles_0004(?) AS s JOIN articles AS a USING (article_id) "
+                    "ORDER BY s.score DESC, s.article_id LIMIT 10",
+                    [parse_query(q).text],
+                ).fetchall()
+                timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    return {
+        "queries_timed": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
+    }
+
+
 def gold_documents() -> list[RawDocument]:
     """The news_html_gold pages as raw inputs."""
     docs = []
@@ -270,6 +306,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--baseline-runs", type=int, default=0, help="also time the pre-0006 search (~10 s a query at 100k)"
+    )
+    parser.add_argument(
+        "--scaled-db",
+        type=Path,
+        help="keep the scaled warehouse here (built when absent, timed again when present)",
+    )
     parser.add_argument("--skip", nargs="*", default=[], choices=["quality", "latency", "build"])
     args = parser.parse_args()
     result: dict = {}
@@ -278,9 +322,13 @@ def main() -> None:
         result["quality"] = quality(articles, args.runs)
     if "latency" not in args.skip:
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "scaled.duckdb"
-            result["latency"] = {"articles": args.articles} | build_scaled(path, articles, args.articles)
+            path = args.scaled_db or Path(tmp) / "scaled.duckdb"
+            result["latency"] = {"articles": args.articles}
+            if not path.exists():
+                result["latency"] |= build_scaled(path, articles, args.articles)
             result["latency"] |= latency(path, args.runs)
+            if args.baseline_runs:
+                result["latency"]["before_0006"] = baseline(path, args.baseline_runs)
     if "build" not in args.skip:
         # Two corpora: big real HTML pages, and bench_load's plain-text articles (where the transform is cheapest).
         result["build"] = {
