@@ -76,15 +76,16 @@ def search_articles(
     page = limit * _PHRASE_ROUND if phrases else limit
     hits: list[SearchHit] = []
     offset = 0
+    # Without --since the best candidates are cut before any article is read; with it, the date filter comes first.
+    dated = " JOIN articles AS f USING (article_id) WHERE f.published_at >= $4" if since is not None else ""
     while len(hits) < limit:
         rows = conn.execute(
             "WITH ranked AS ("
-            " SELECT c.article_id, a.title, a.published_at, c.score FROM search_candidates($1) AS c"
-            " JOIN articles AS a USING (article_id) WHERE $2 IS NULL OR a.published_at >= $2"
-            " ORDER BY c.score DESC, c.article_id LIMIT $3 OFFSET $4) "
-            "SELECT r.*, a.body FROM ranked AS r JOIN articles AS a USING (article_id) "
-            "ORDER BY r.score DESC, r.article_id",
-            [query, since, page, offset],
+            f" SELECT c.article_id, c.score FROM search_candidates($1) AS c{dated}"
+            " ORDER BY c.score DESC, c.article_id LIMIT $2 OFFSET $3) "
+            "SELECT r.article_id, a.title, a.published_at, r.score, a.body "
+            "FROM ranked AS r JOIN articles AS a USING (article_id) ORDER BY r.score DESC, r.article_id",
+            [query, page, offset] + ([since] if since is not None else []),
         ).fetchall()
         for aid, title, published, score, body in rows:
             if _has_phrases(title, body, phrases) and len(hits) < limit:

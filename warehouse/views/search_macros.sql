@@ -22,30 +22,29 @@ CREATE OR REPLACE MACRO search_phrases(q) AS
 CREATE OR REPLACE MACRO search_candidates(q) AS TABLE
 WITH
     query AS (SELECT list_distinct(search_terms(q)) AS terms),
+    collection AS (SELECT count(*)::DOUBLE AS n_docs, avg(n_terms)::DOUBLE AS avg_terms FROM search_documents),
     query_terms AS (
-        SELECT v.term_id, v.df
-        FROM search_vocabulary AS v
+        SELECT v.term_id, ln(1 + (c.n_docs - v.df + 0.5) / (v.df + 0.5)) AS idf
+        FROM search_vocabulary AS v CROSS JOIN collection AS c
         WHERE v.term IN (SELECT unnest(terms) FROM query)
     ),
-    collection AS (SELECT count(*) AS n_docs, avg(n_terms) AS avg_terms FROM search_documents),
     matches AS (
-        -- Two joins, not one over a union: each pushes the query's term ids into its table's scan.
-        SELECT p.doc_id, p.tf, t.df FROM search_postings AS p JOIN query_terms AS t USING (term_id)
+        -- Two joins, not one over a union: each pushes the query's term ids into its table's scan, where DuckDB
+        -- skips the row groups whose min/max of term_id leaves them out.
+        SELECT p.doc_id, p.tf, t.idf FROM search_postings AS p JOIN query_terms AS t USING (term_id)
         UNION ALL
-        SELECT p.doc_id, p.tf, t.df FROM search_postings_recent AS p JOIN query_terms AS t USING (term_id)
+        SELECT p.doc_id, p.tf, t.idf FROM search_postings_recent AS p JOIN query_terms AS t USING (term_id)
     ),
     scored AS (
+        -- Grouped by the integer doc_id; article_id is joined to the kept documents only.
         SELECT
-            d.article_id,
+            m.doc_id,
             count(*) AS n_matched,
-            sum(
-                ln(1 + (c.n_docs - m.df + 0.5) / (m.df + 0.5))
-                * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.n_terms / c.avg_terms))
-            ) AS score
+            sum(m.idf * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.n_terms / c.avg_terms))) AS score
         FROM matches AS m
         JOIN search_documents AS d USING (doc_id)
         CROSS JOIN collection AS c
-        GROUP BY d.article_id
+        GROUP BY m.doc_id
     ),
     kept AS (
         SELECT s.*, max(s.n_matched) OVER () = len(q.terms) AS has_exact, len(q.terms) AS n_terms
@@ -53,9 +52,10 @@ WITH
         CROSS JOIN query AS q
         WHERE s.n_matched >= len(q.terms) - len(q.terms) // 3
     )
-SELECT article_id, score
-FROM kept
-WHERE n_matched = n_terms OR NOT has_exact;
+SELECT d.article_id, k.score
+FROM kept AS k
+JOIN search_documents AS d USING (doc_id)
+WHERE k.n_matched = k.n_terms OR NOT k.has_exact;
 
 CREATE OR REPLACE MACRO search_articles(q) AS TABLE
 SELECT a.article_id, a.title, a.published_at, c.score, a.story_id
