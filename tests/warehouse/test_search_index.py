@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -124,3 +125,49 @@ def test_0006_rebuilds_the_index_of_a_0004_warehouse(tmp_path: Path, articles: l
         assert _df_mismatches(conn) == []
         assert conn.execute("SELECT count(*) FROM search_documents").fetchone() == (len(articles),)
         assert _hits(conn, "知识产权")
+
+
+@pytest.mark.parametrize(
+    ("query", "limit", "since"),
+    [
+        ('"知识产权"', 1, None),
+        ('保护 "知识产权"', 2, None),
+        ("知识产权", 3, date(2000, 1, 1)),
+        ('"知识产权"', 50, None),
+    ],
+    ids=["phrase-top-1", "phrase-and-term", "since", "phrase-all"],
+)
+def test_python_search_returns_the_macros_first_rows(
+    tmp_path: Path,
+    articles: list,
+    query: str,
+    limit: int,
+    since: date | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import warehouse.search as search
+
+    # One candidate per round; the best-scored candidates hold every bigram of 知识产权 but not the phrase, so the
+    # search reads several rounds before the first hit.
+    monkeypatch.setattr(search, "_PHRASE_ROUND", 1)
+    split = [
+        replace(
+            a,
+            url=f"https://example.org/split/{i}",
+            body="知识保护，识产权。" * 30,
+            content_sha256=str(i) * 64,
+        )
+        for i, a in enumerate(articles[:3])
+    ]
+    with connect(tmp_path / "w.duckdb") as conn:
+        migrate(conn)
+        _load(conn, articles + split)
+        text = parse_query(query).text
+        expected = conn.execute(
+            "SELECT article_id FROM search_articles(?) WHERE ? IS NULL OR published_at >= ? LIMIT ?",
+            [text, since, since, limit],
+        ).fetchall()
+        hits = search_articles(conn, text, parse_query(query).needles, limit, since)
+        assert expected and [h.article_id for h in hits] == [r[0] for r in expected]
+        best = conn.execute("SELECT article_id FROM search_candidates(?) ORDER BY score DESC LIMIT 1", [text])
+        assert since or best.fetchone()[0] not in {r[0] for r in expected}
