@@ -1,4 +1,4 @@
-"""The search index's writes: terms and articles mapped to integer ids, postings kept in sorted runs, df per batch.
+"""The search index's writes: terms and articles as integer ids, postings kept in sorted runs, df per batch.
 
 A query reads the postings of its few terms. DuckDB keeps a min/max of term_id per row group (122,880 rows), so in
 postings sorted by term_id a query reads about one row group per term and run instead of every posting (0006's
@@ -46,55 +46,48 @@ def index_articles(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) 
     Terms come from the `search_terms` macro, the one a query's terms come from, so index and queries cannot
     disagree (tests keep it equal to tasks/transforms/search_tokens.py). Tokenizing in DuckDB costs what the Python
     tokenizer did, and saves handing a Python list of every posting to DuckDB (2 s of a 3.9 s load of the 77 gold
-    pages; bench/bench_search.py).
+    pages; bench/bench_search.py). Every statement reads the batch's rows and the tables' key indexes only, so a
+    batch costs the same in a large warehouse: term ids are hashes (`search_term_id`), not looked up.
     """
     if not article_ids:
         return
     conn.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_postings AS "
+        "CREATE OR REPLACE TEMP TABLE staged_terms AS "
         "SELECT article_id, term, count(*)::INTEGER AS tf FROM ("
         " SELECT article_id, unnest(search_terms(concat_ws(chr(10), title, body))) AS term FROM articles"
         " WHERE article_id IN (SELECT unnest($1::VARCHAR[]))"
         ") GROUP BY ALL",
         [list(article_ids)],
     )
+    # Document ids continue after the largest one given: one process writes a warehouse, so max() + n is free.
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE staged_documents AS "
-        "SELECT a.article_id, coalesce(sum(s.tf), 0)::INTEGER AS n_terms "
+        "SELECT (SELECT coalesce(max(doc_id), 0) FROM search_documents) + row_number() OVER (ORDER BY a.article_id) "
+        "AS doc_id, a.article_id, coalesce(sum(s.tf), 0)::INTEGER AS n_terms "
         "FROM (SELECT DISTINCT unnest($1::VARCHAR[]) AS article_id) AS a "
-        "LEFT JOIN staged_postings AS s USING (article_id) GROUP BY a.article_id",
+        "LEFT JOIN staged_terms AS s USING (article_id) GROUP BY a.article_id",
         [list(article_ids)],
     )
-    index_staged(conn)
-
-
-def index_staged(conn: duckdb.DuckDBPyConnection) -> None:
-    """Add staged_postings (article_id, term, tf) and staged_documents (article_id, n_terms) to the index."""
-    # Ids continue after the largest one given: one process writes a warehouse, so max() + n is free.
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE staged_ids AS "
+        "SELECT term, search_term_id(term) AS term_id, count(*)::INTEGER AS n FROM staged_terms GROUP BY term"
+    )
     conn.execute(
         "INSERT INTO search_documents (doc_id, article_id, n_terms) "
-        "SELECT (SELECT coalesce(max(doc_id), 0) FROM search_documents) + row_number() OVER (ORDER BY article_id), "
-        "article_id, n_terms FROM staged_documents"
+        "SELECT doc_id, article_id, n_terms FROM staged_documents"
     )
     conn.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_df AS SELECT term, count(*) AS n FROM staged_postings GROUP BY term"
-    )
-    conn.execute(
-        "INSERT INTO search_vocabulary (term, term_id, df) "
-        "SELECT s.term, (SELECT coalesce(max(term_id), 0) FROM search_vocabulary) "
-        "+ row_number() OVER (ORDER BY s.term), 0 "
-        "FROM staged_df AS s ANTI JOIN search_vocabulary AS v USING (term)"
-    )
-    conn.execute(
-        "UPDATE search_vocabulary AS v SET df = v.df + s.n FROM staged_df AS s WHERE v.term = s.term"
+        "INSERT INTO search_vocabulary (term_id, term, df) "
+        "SELECT term_id, any_value(term), sum(n) FROM staged_ids GROUP BY term_id "
+        "ON CONFLICT (term_id) DO UPDATE SET df = search_vocabulary.df + excluded.df"
     )
     conn.execute(
         "INSERT INTO search_postings_recent (term_id, doc_id, tf) "
-        "SELECT v.term_id, d.doc_id, s.tf FROM staged_postings AS s "
-        "JOIN search_vocabulary AS v USING (term) JOIN search_documents AS d USING (article_id) "
-        "ORDER BY v.term_id, d.doc_id"
+        "SELECT i.term_id, d.doc_id, s.tf FROM staged_terms AS s "
+        "JOIN staged_ids AS i USING (term) JOIN staged_documents AS d USING (article_id) "
+        "ORDER BY i.term_id, d.doc_id"
     )
-    for table in ("staged_df", "staged_postings", "staged_documents"):
+    for table in ("staged_terms", "staged_documents", "staged_ids"):
         conn.execute(f"DROP TABLE {table}")
     move_recent_postings(conn)
 
@@ -119,7 +112,7 @@ def move_recent_postings(conn: duckdb.DuckDBPyConnection) -> str | None:
         # A new table rather than an in-place rewrite: DuckDB writes the sorted rows once. Its columns repeat 0006's.
         conn.execute(
             "CREATE TABLE search_postings_sorted "
-            "(term_id INTEGER NOT NULL, doc_id INTEGER NOT NULL, tf INTEGER NOT NULL)"
+            "(term_id BIGINT NOT NULL, doc_id INTEGER NOT NULL, tf INTEGER NOT NULL)"
         )
         conn.execute(
             "INSERT INTO search_postings_sorted SELECT * FROM ("

@@ -4,10 +4,11 @@
 DROP TABLE postings;
 DROP TABLE search_documents;
 
--- Every term seen: its id and document frequency (BM25's df), kept current by each batch's load.
+-- Every term seen: its id (search_term_id, a hash: a batch's load needs no lookup in this table to write its postings)
+-- and its document frequency (BM25's df), kept current by each batch's load.
 CREATE TABLE search_vocabulary (
-    term        VARCHAR PRIMARY KEY,
-    term_id     INTEGER NOT NULL UNIQUE,
+    term_id     BIGINT PRIMARY KEY,
+    term        VARCHAR NOT NULL,
     df          INTEGER NOT NULL              -- indexed articles holding the term
 );
 
@@ -22,13 +23,13 @@ CREATE TABLE search_documents (
 -- without the query's terms. A batch's postings go to search_postings_recent first; search_index.py appends that
 -- table to this one as a sorted run once it is big enough, and re-sorts this one when it holds too many runs.
 CREATE TABLE search_postings (
-    term_id     INTEGER NOT NULL,
+    term_id     BIGINT NOT NULL,
     doc_id      INTEGER NOT NULL,
     tf          INTEGER NOT NULL              -- occurrences of the term in the article's title and body
 );
 
 CREATE TABLE search_postings_recent (
-    term_id     INTEGER NOT NULL,
+    term_id     BIGINT NOT NULL,
     doc_id      INTEGER NOT NULL,
     tf          INTEGER NOT NULL
 );
@@ -51,6 +52,10 @@ CREATE OR REPLACE MACRO search_terms(q) AS
         FOR run IN regexp_extract_all(lower(q), '[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]+|[a-z0-9]+')
     ]);
 
+-- A term's id: the first 60 bits of its MD5 (stable across DuckDB versions, unlike hash()). Two of a million terms
+-- share an id with probability ~1e-6; they would then share postings.
+CREATE OR REPLACE MACRO search_term_id(term) AS ('0x' || left(md5(term), 15))::BIGINT;
+
 -- Rebuild from the stored articles (a title goes before its body), so a warehouse indexed by 0004 upgrades.
 CREATE TEMP TABLE rebuilt_terms AS
 SELECT article_id, term, count(*) AS tf
@@ -62,15 +67,14 @@ SELECT row_number() OVER (ORDER BY a.article_id), a.article_id, coalesce(sum(t.t
 FROM articles AS a LEFT JOIN rebuilt_terms AS t USING (article_id)
 GROUP BY a.article_id;
 
-INSERT INTO search_vocabulary (term, term_id, df)
-SELECT term, row_number() OVER (ORDER BY term), count(*) FROM rebuilt_terms GROUP BY term;
+INSERT INTO search_vocabulary (term_id, term, df)
+SELECT search_term_id(term), any_value(term), count(*) FROM rebuilt_terms GROUP BY search_term_id(term);
 
 INSERT INTO search_postings (term_id, doc_id, tf)
-SELECT v.term_id, d.doc_id, t.tf
+SELECT search_term_id(t.term) AS term_id, d.doc_id, t.tf
 FROM rebuilt_terms AS t
-JOIN search_vocabulary AS v USING (term)
 JOIN search_documents AS d USING (article_id)
-ORDER BY v.term_id, d.doc_id;
+ORDER BY term_id, d.doc_id;
 
 INSERT INTO search_runs (run_no, n_rows) SELECT 1, count(*) FROM search_postings;
 

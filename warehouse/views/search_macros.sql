@@ -11,6 +11,9 @@ CREATE OR REPLACE MACRO search_terms(q) AS
         FOR run IN regexp_extract_all(lower(q), '[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]+|[a-z0-9]+')
     ]);
 
+-- A term's id in the index (0006 says why a hash).
+CREATE OR REPLACE MACRO search_term_id(term) AS ('0x' || left(md5(term), 15))::BIGINT;
+
 -- The quoted phrases of a query, as search_articles checks them.
 CREATE OR REPLACE MACRO search_phrases(q) AS
     [trim(p) FOR p IN regexp_extract_all(q, '"([^"]+)"', 1) IF trim(p) <> ''];
@@ -26,7 +29,7 @@ WITH
     query_terms AS (
         SELECT v.term_id, ln(1 + (c.n_docs - v.df + 0.5) / (v.df + 0.5)) AS idf
         FROM search_vocabulary AS v CROSS JOIN collection AS c
-        WHERE v.term IN (SELECT unnest(terms) FROM query)
+        WHERE v.term_id IN (SELECT search_term_id(unnest(terms)) FROM query) AND v.df > 0
     ),
     matches AS (
         -- Two joins, not one over a union: each pushes the query's term ids into its table's scan, where DuckDB
