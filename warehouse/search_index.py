@@ -13,10 +13,12 @@ from collections.abc import Sequence
 import duckdb
 
 # Postings the recent table holds before they move to the sorted table: ~2,900 articles of 700 distinct terms.
-# A query scans them all: 2 M rows took ~15 ms for three terms on the busy 2-core machine (bench/bench_search.py).
+# Queries read it without much pruning (each batch is sorted on its own); with up to 2 M rows there, 100,000
+# articles answered in 92 ms p50 on the busy 2-core machine (bench/bench_search.py).
 RECENT_MAX_ROWS = 2_000_000
 # Sorted runs the main table may hold before it is re-sorted whole: a query reads about a row group per term and
-# run, and a full sort of 70 M postings took ~40 s, so 8 runs of 2 M rows sort every 16 M postings written.
+# run, and a full sort of 70 M postings took ~40 s (synthetic postings, busy machine), so 8 runs of 2 M rows sort
+# every 16 M postings written: each posting is rewritten ~2.3 times by the time there are 70 M.
 MAX_RUNS = 8
 
 
