@@ -18,7 +18,7 @@ import duckdb
 RECENT_MAX_ROWS = 2_000_000
 # Sorted runs the main table may hold before it is re-sorted whole: a query reads about a row group per term and
 # run, and a full sort of 70 M postings took ~40 s (synthetic postings, busy machine), so 8 runs of 2 M rows sort
-# every 16 M postings written: each posting is rewritten ~2.3 times by the time there are 70 M.
+# every 16 M postings written: by 70 M postings, the full sorts have rewritten each ~2.4 times.
 MAX_RUNS = 8
 
 
