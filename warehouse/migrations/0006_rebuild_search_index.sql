@@ -76,6 +76,6 @@ FROM rebuilt_terms AS t
 JOIN search_documents AS d USING (article_id)
 ORDER BY term_id, d.doc_id;
 
-INSERT INTO search_runs (run_no, n_rows) SELECT 1, count(*) FROM search_postings;
+INSERT INTO search_runs (run_no, n_rows) SELECT 1, count(*) FROM search_postings HAVING count(*) > 0;
 
 DROP TABLE rebuilt_terms;
