@@ -17,7 +17,14 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows.artifacts import publish_summary
-from flows.lifecycle import RunInterrupted, check_request, describe_error, publish_snapshot, stop_on_signals
+from flows.lifecycle import (
+    RunInterrupted,
+    check_request,
+    describe_error,
+    publish_snapshot,
+    quiet_expected_errors,
+    stop_on_signals,
+)
 from flows.settings import Settings, Source, load_settings
 from flows.writer import single_writer
 from tasks.crawl import close_fetchers, discover_web, fetch_batch, read_fetch_state
@@ -421,6 +428,7 @@ def ingest_news(
     allow_hosts: list[str] | None = None,
 ) -> dict[str, object]:
     """Ingest files, folders, globs, JSONL, URLs, feeds, sitemaps or a configured source into DuckDB."""
+    quiet_expected_errors()  # a busy, damaged or full warehouse is one line in the run's logs, not two tracebacks
     return run_ingest(paths, db_path, batch_size, feeds, sitemaps, source, allow_hosts)
 
 

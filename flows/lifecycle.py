@@ -15,9 +15,9 @@ from pathlib import Path
 from types import FrameType
 
 from flows.settings import Settings, Source, load_sources
-from flows.writer import snapshot_path
+from flows.writer import WriterBusy, snapshot_path
 from tasks.files import discover_inputs
-from warehouse.connection import copy_database
+from warehouse.connection import WarehouseBusy, WarehouseCorrupt, copy_database
 
 logger = logging.getLogger("newsetl")
 
@@ -75,6 +75,31 @@ def is_disk_full(exc: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def is_expected_error(exc: BaseException) -> bool:
+    """Whether exc is the run's surroundings or request (told in one line), not a bug (worth a traceback)."""
+    expected = (UsageError, RunInterrupted, WarehouseBusy, WarehouseCorrupt, WriterBusy)
+    return isinstance(exc, expected) or is_disk_full(exc)
+
+
+class OneLineExpectedErrors(logging.Filter):
+    """Drops the traceback Prefect attaches to a failed task or flow run when its error is an expected one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if isinstance(record.exc_info, tuple) else None
+        if exc is not None and is_expected_error(exc):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_expected_errors() -> None:
+    """Make Prefect's run loggers tell expected errors in one line (local and worker processes alike)."""
+    for name in ("prefect.task_runs", "prefect.flow_runs"):
+        run_logger = logging.getLogger(name)
+        if not any(isinstance(f, OneLineExpectedErrors) for f in run_logger.filters):
+            run_logger.addFilter(OneLineExpectedErrors())
 
 
 def describe_error(exc: BaseException, db_path: str = "") -> str:
