@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
@@ -37,7 +39,7 @@ from tasks.transform import transform_batch
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
-from tasks.transforms.rows import article_key
+from tasks.transforms.rows import article_key, pipeline_version
 from tasks.web import FetchState, WebSpec
 from warehouse.repository import LoadResult
 
@@ -163,6 +165,14 @@ def fetch_policy(
     )
 
 
+def run_version(timezone: str, max_text_chars: int, ner_model: str | None) -> str:
+    """The run's pipeline version: the code's fingerprint plus the settings that change what an input yields."""
+    options = [f"timezone={timezone}", f"max_text_chars={max_text_chars}"]
+    if ner_model:  # the file's bytes, not its name: retraining into the same path re-processes too
+        options.append(f"ner_model={hashlib.sha256(Path(ner_model).read_bytes()).hexdigest()}")
+    return pipeline_version(options)
+
+
 class _Run:
     """The steps one flow run repeats per batch, sharing its summary."""
 
@@ -180,6 +190,7 @@ class _Run:
         self.summary, self.db, self.total, self.done = summary, db, total, 0
         self.workers, self.timezone, self.wait = workers, timezone, wait_seconds
         self.max_text_chars, self.ner_model = max_text_chars, ner_model
+        self.version = run_version(timezone, max_text_chars, ner_model)
         self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
@@ -205,7 +216,9 @@ class _Run:
         rejects = rejects + more
         started = time.perf_counter()
         try:
-            result = call(load_batch, self.db, summary.run_id, articles, rejects, states or [], self.wait)
+            result = call(
+                load_batch, self.db, summary.run_id, articles, rejects, states or [], self.wait, self.version
+            )
         except _ROW_ERRORS as exc:
             self.logger.warning("loading a batch failed (%s); loading it input by input", describe_error(exc))
             result, failed = self._load_one_by_one(articles, rejects, states or [])
@@ -252,13 +265,24 @@ class _Run:
         failed: list[Reject] = []
         for article in articles:
             try:
-                results.append(call(load_batch, self.db, self.summary.run_id, [article], [], [], self.wait))
+                results.append(
+                    call(load_batch, self.db, self.summary.run_id, [article], [], [], self.wait, self.version)
+                )
             except _ROW_ERRORS as exc:
                 reason = f"internal error: load: {describe_error(exc)}"
                 payload = article.body_raw.encode("utf-8", "backslashreplace")
                 failed.append(Reject(article.source_uri, "internal", reason, payload))
         results.append(
-            call(load_batch, self.db, self.summary.run_id, [], rejects + failed, states, self.wait)
+            call(
+                load_batch,
+                self.db,
+                self.summary.run_id,
+                [],
+                rejects + failed,
+                states,
+                self.wait,
+                self.version,
+            )
         )
         merged = LoadResult(
             loaded=sum(r.loaded for r in results),
@@ -273,7 +297,7 @@ class _Run:
         if not docs:
             return docs, 0
         started = time.perf_counter()
-        unchanged = call(find_unchanged, self.db, docs, self.wait)
+        unchanged = call(find_unchanged, self.db, docs, self.wait, self.version)
         self._timed("skip", started)
         kept = [d for d in docs if d.source_uri not in unchanged]
         return kept, len(docs) - len(kept)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +20,14 @@ from tasks.transforms.version import code_fingerprint
 PIPELINE_VERSION = "3"
 
 
-def pipeline_version() -> str:
-    """The version stored with every article: the hand constant plus the fingerprint of code and model files."""
-    return f"{PIPELINE_VERSION}+{code_fingerprint()}"
+def pipeline_version(options: Sequence[str] = ()) -> str:
+    """The version stored with every article: the hand constant, the code's fingerprint and the run's options.
+
+    options are what else decides the output (a custom model file's hash, the time zone of naive dates, the text
+    cap), so changing a setting re-processes stored inputs too.
+    """
+    base = f"{PIPELINE_VERSION}+{code_fingerprint()}"
+    return f"{base}+{short_hash(*options)[:8]}" if options else base
 
 
 def short_hash(*parts: str) -> str:
@@ -72,7 +78,7 @@ def _entity_id(kind: str, name: str | None) -> str | None:
     return entity_key(kind, name) if name else None
 
 
-def _article_row(article: Article, aid: str) -> Row:
+def _article_row(article: Article, aid: str, version: str | None) -> Row:
     byline = article.facts.byline
     return {
         "article_id": aid,
@@ -96,12 +102,15 @@ def _article_row(article: Article, aid: str) -> Row:
         "body_raw": article.body_raw,
         "body": article.body,
         "content_sha256": article.content_sha256,
-        "pipeline_version": pipeline_version(),
+        "pipeline_version": version or pipeline_version(),
     }
 
 
-def to_rows(article: Article) -> ArticleRows:
-    """Named rows of every table for one article (the article row lacks run_id/ingested_at: the load adds them)."""
+def to_rows(article: Article, version: str | None = None) -> ArticleRows:
+    """Named rows of every table for one article (the article row lacks run_id/ingested_at: the load adds them).
+
+    version is the run's pipeline_version(options); the default is the code's alone.
+    """
     aid = article_key(article.url, article.source_uri)
     norm = (
         NormalizedText(article.body, article.body_raw, article.offsets, article.script_original)
@@ -147,7 +156,7 @@ def to_rows(article: Article) -> ArticleRows:
         for d in facts.dates
     ]
     return ArticleRows(
-        article=_article_row(article, aid),
+        article=_article_row(article, aid, version),
         entities=list(entities.values()),
         mentions=mentions,
         roles=roles,
