@@ -18,7 +18,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..models import Alias, Mention
-from .data.lexicon import SURNAMES_SINGLE, TITLES
+from .data.lexicon import ORG_HEAD_ANCHORS, SURNAMES_SINGLE, TITLES
 from .document import Document
 from .entities import lexicon_words
 from .organizations import MAX_ORG_LEN
@@ -40,6 +40,13 @@ def official_name(name: str) -> str:
     return f"{m.group(1)}人民政府" if m and not name.endswith("人民政府") else name
 
 
+def _is_name_head(prefix: str) -> bool:
+    """True when what a short form leaves off is places, bodies or 国家/全国/中央 (国家|邮政局, 武汉|金银潭医院),
+    not an ordinary word or a symbol the recogniser ran over (所以|数据公司, 粤港澳+|东盟)."""
+    words = lexicon_words(prefix, 0, len(prefix))
+    return all(tag in ("LOC", "ORG") or prefix[s:e] in ORG_HEAD_ANCHORS for s, e, tag in words)
+
+
 def _linked_organizations(entities: tuple[Mention, ...]) -> tuple[tuple[Mention, ...], list[Alias]]:
     """Organizations renamed to the longer name they shorten or to their official name, in one sweep by start."""
     ends_of: dict[str, set[str]] = {}  # suffix -> earlier full names ending with it
@@ -48,11 +55,14 @@ def _linked_organizations(entities: tuple[Mention, ...]) -> tuple[tuple[Mention,
         if m.kind != "organization":
             out.append(m)
             continue
-        name, rule = official_name(m.name), "official_name"
-        fulls = ends_of.get(name, set()) - {name}
+        name = official_name(m.name)
+        fulls = {f for f in ends_of.get(name, set()) - {name} if _is_name_head(f[: -len(name)])}
         if len(fulls) == 1:
-            name, rule = official_name(next(iter(fulls))), "short_form"
-        if name != m.name:
+            name = official_name(next(iter(fulls)))
+        if name != m.surface:
+            # 长春市政府 and 市政府 standing for it name the body by a name it does not officially bear.
+            unofficial = official_name(m.surface) != m.surface and official_name(m.surface) == name
+            rule = "official_name" if unofficial else "short_form"
             aliases.append(Alias(m.kind, m.surface, name, rule, m.start, m.end))
             m = Mention(m.kind, name, m.surface, m.start, m.end, m.level)
         # Suffixes are bounded by MAX_ORG_LEN: the sweep stays linear in the text.
@@ -97,8 +107,30 @@ def _place_aliases(entities: tuple[Mention, ...]) -> list[Alias]:
     ]
 
 
+def _governments(text: str, entities: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """A Chinese division directly followed by 政府 (长春市|政府) is that division's 人民政府, an organization.
+
+    The entity layer leaves 政府 out of names (中国政府 is a place and a word in its training data); a division
+    with a level names exactly one government.
+    """
+    out = []
+    for i, m in enumerate(entities):
+        following = entities[i + 1].start if i + 1 < len(entities) else len(text)
+        if (
+            m.kind == "location"
+            and m.level in ("province", "city", "county")
+            and text.startswith("政府", m.end)
+            and following >= m.end + 2
+        ):
+            m = Mention(
+                "organization", official_name(m.name + "政府"), text[m.start : m.end + 2], m.start, m.end + 2
+            )
+        out.append(m)
+    return tuple(out)
+
+
 def add_aliases(doc: Document) -> Document:
     """The alias layer, with organizations renamed to the entity their short or unofficial name stands for."""
-    entities, org_aliases = _linked_organizations(doc.entities)
+    entities, org_aliases = _linked_organizations(_governments(doc.text, doc.entities))
     aliases = [*org_aliases, *_surname_aliases(doc.text, entities), *_place_aliases(entities)]
     return replace(doc, entities=entities, aliases=tuple(sorted(aliases, key=lambda a: a.start)))
