@@ -11,9 +11,14 @@ ADCODES = Path(__file__).with_name("adcodes.tsv")
 COUNTRIES = Path(__file__).with_name("countries.tsv")
 CHINA = "中国"
 # What a division's name ends with; the rest (two chars or more) is the short form news write (台江县 -> 台江,
-# 恩施土家族苗族自治州 -> 恩施). The ethnic part of an autonomous name goes with the suffix.
+# 恩施土家族苗族自治州 -> 恩施). The peoples of an autonomous name (those named in divisions) go with the suffix.
+_PEOPLES = (
+    "壮 回 维吾尔 藏 蒙古 朝鲜 土家 苗 侗 布依 彝 白 哈尼 傣 景颇 傈僳 羌 哈萨克 柯尔克孜 锡伯 塔吉克 满 瑶 黎 畲 仡佬 水 "
+    "毛南 仫佬 纳西 普米 拉祜 佤 布朗 独龙 怒 基诺 阿昌 德昂 裕固 东乡 保安 撒拉 土 达斡尔 鄂温克 鄂伦春 各"
+).split()
 _SUFFIX = re.compile(
-    r"(?:(?:[^族]{1,4}族)+)?(?:自治州|自治县|自治旗|自治区|特别行政区|地区|林区|特区|省|市|县|区|旗|盟)$"
+    "(?:(?:" + "|".join(sorted(_PEOPLES, key=len, reverse=True)) + ")族|维吾尔)*"  # 新疆维吾尔自治区: no 族
+    "(?:自治州|自治县|自治旗|自治区|特别行政区|地区|林区|特区|省|市|县|区|旗|盟)"
 )
 
 
@@ -29,10 +34,11 @@ class Division:
 
 def short_form(name: str) -> str | None:
     """The name without its administrative suffix when two or more chars remain (台江县 -> 台江; 城区 -> None)."""
-    m = _SUFFIX.search(name)
-    if m is None or m.start() < 2:
-        return None
-    return name[: m.start()]
+    # The suffix may start at any char from the third on: the first start that matches to the end is the longest.
+    for start in range(2, len(name)):
+        if _SUFFIX.fullmatch(name, start):
+            return name[:start]
+    return None
 
 
 @lru_cache(maxsize=1)
