@@ -41,16 +41,18 @@ def short_form(name: str) -> str | None:
     return None
 
 
+def _tsv_rows(path: Path) -> list[list[str]]:
+    """The tab-separated fields of each line of a data file, its `#` header left out."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
 @lru_cache(maxsize=1)
 def divisions() -> dict[str, Division]:
     """Every division by adcode."""
-    out = {}
-    for line in ADCODES.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line:
-            continue
-        code, name, level, parent = line.split("\t")
-        out[code] = Division(code, name, level, parent or None)
-    return out
+    return {
+        code: Division(code, name, level, parent or None) for code, name, level, parent in _tsv_rows(ADCODES)
+    }
 
 
 @lru_cache(maxsize=1)
@@ -95,10 +97,4 @@ def display_name(adcode: str) -> str:
 @lru_cache(maxsize=1)
 def country_codes() -> dict[str, str]:
     """Chinese country name -> ISO 3166-1 alpha-2."""
-    out = {}
-    for line in COUNTRIES.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line:
-            continue
-        name, code = line.split("\t")
-        out[name] = code
-    return out
+    return {name: code for name, code in _tsv_rows(COUNTRIES)}
