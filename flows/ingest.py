@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -17,8 +17,22 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from flows.artifacts import publish_summary
-from flows.lifecycle import RunInterrupted, check_request, describe_error, publish_snapshot, stop_on_signals
+from flows.lifecycle import (
+    RunInterrupted,
+    check_dask,
+    check_request,
+    describe_error,
+    publish_snapshot,
+    stop_on_signals,
+)
 from flows.settings import Settings, Source, load_settings
+from flows.transform_runners import (
+    DaskTarget,
+    PendingBatch,
+    TransformOptions,
+    TransformRunner,
+    open_transforms,
+)
 from flows.writer import single_writer
 from tasks.crawl import close_fetchers, discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
@@ -26,10 +40,7 @@ from tasks.files import InputRef, discover_inputs
 from tasks.load import find_unchanged, finish_run, load_batch, prepare_warehouse, save_fetch_state
 from tasks.parallel import kill_pool
 from tasks.read import read_batch
-from tasks.transform import transform_batch
-from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
 from tasks.transforms.rows import article_key
 from tasks.web import FetchState, WebSpec
 from warehouse.repository import LoadResult
@@ -156,23 +167,27 @@ def fetch_policy(
     )
 
 
+@dataclass
+class _Batch:
+    """A batch whose transform was submitted, with what its load needs besides the transform's result."""
+
+    transform: PendingBatch
+    n_docs: int
+    rejects: list[Reject]
+    states: list[FetchState]
+    not_modified: int
+    weight: int | None
+
+
 class _Run:
     """The steps one flow run repeats per batch, sharing its summary."""
 
     def __init__(
-        self,
-        summary: RunSummary,
-        db: str,
-        total: int,
-        workers: int = 1,
-        timezone: str = DEFAULT_TIMEZONE,
-        wait_seconds: float = 0.0,
-        max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
-        ner_model: str | None = None,
+        self, summary: RunSummary, db: str, transforms: TransformRunner, wait_seconds: float
     ) -> None:
-        self.summary, self.db, self.total, self.done = summary, db, total, 0
-        self.workers, self.timezone, self.wait = workers, timezone, wait_seconds
-        self.max_text_chars, self.ner_model = max_text_chars, ner_model
+        self.summary, self.db, self.total, self.done = summary, db, 0, 0
+        self.transforms, self.wait = transforms, wait_seconds
+        self.pending: deque[_Batch] = deque()  # submitted transforms, loaded in this order
         self.logger = _logger()
 
     def _timed(self, stage: str, started: float) -> None:
@@ -186,28 +201,42 @@ class _Run:
         not_modified: int = 0,
         weight: int | None = None,
     ) -> None:
-        """Transform and load one batch, then count it."""
-        summary = self.summary
+        """Submit one batch's transform, then load the batches that are more than `ahead` behind it, in order."""
         docs, skipped = self.skip_unchanged(docs)
-        not_modified += skipped
         started = time.perf_counter()
-        articles, more = call(
-            transform_batch, docs, self.workers, self.timezone, self.max_text_chars, self.ner_model
-        )
+        pending = self.transforms.submit(docs)
         self._timed("transform", started)
-        rejects = rejects + more
+        self.pending.append(_Batch(pending, len(docs), rejects, states or [], not_modified + skipped, weight))
+        # Batch k is loaded here, in the flow process, while batch k+1 (and up to `ahead` more) is transformed.
+        while len(self.pending) > self.transforms.ahead:
+            self._finish(self.pending.popleft())
+
+    def drain(self) -> None:
+        """Load every batch still being transformed."""
+        while self.pending:
+            self._finish(self.pending.popleft())
+
+    def _finish(self, batch: _Batch) -> None:
+        """Wait for a batch's transform, load it and count it."""
+        summary = self.summary
+        started = time.perf_counter()
+        articles, more = batch.transform.result()
+        self._timed("transform", started)
+        rejects, states = batch.rejects + more, batch.states
         started = time.perf_counter()
         try:
-            result = call(load_batch, self.db, summary.run_id, articles, rejects, states or [], self.wait)
+            result = call(load_batch, self.db, summary.run_id, articles, rejects, states, self.wait)
         except _ROW_ERRORS as exc:
             self.logger.warning("loading a batch failed (%s); loading it input by input", describe_error(exc))
-            result, failed = self._load_one_by_one(articles, rejects, states or [])
+            result, failed = self._load_one_by_one(articles, rejects, states)
             articles = [a for a in articles if a.source_uri not in {r.source_uri for r in failed}]
             rejects, more = rejects + failed, more + failed
         self._timed("load", started)
+        not_modified = batch.not_modified
         loaded = {"loaded": result.loaded, "unchanged": result.unchanged + not_modified,
                   "duplicates": result.duplicates, "rejected": len(rejects)}  # fmt: skip
-        summary.counts["inputs"] += len(docs) + len(rejects) - len(more) + not_modified
+        n_inputs = batch.n_docs + len(rejects) - len(more) + not_modified
+        summary.counts["inputs"] += n_inputs
         summary.counts.update(loaded)
         # Facts are counted for the articles stored, so the summary equals the rows the tables gained.
         written = set(result.written)
@@ -229,7 +258,7 @@ class _Run:
                 )  # fmt: skip
         for reject in rejects:
             summary.rejects[f"{reject.stage}: {_short_reason(reject.reason)}"] += 1
-        self.done += weight if weight is not None else len(docs) + len(rejects) - len(more) + not_modified
+        self.done += batch.weight if batch.weight is not None else n_inputs
         self.logger.info(
             "batch: %d loaded, %d unchanged, %d duplicates, %d rejected (%d/%s inputs)", loaded["loaded"],
             loaded["unchanged"], loaded["duplicates"], loaded["rejected"], self.done, self.total or "?",
@@ -279,6 +308,7 @@ class _Run:
             docs, rejects = call(read_batch, batch)
             self._timed("read", started)
             self.process(docs, rejects, weight=sum(_weight(r) for r in batch))
+        self.drain()
 
     def fetch_web(self, spec: WebSpec, policy: FetchPolicy, batch_size: int) -> None:
         """Feeds, sitemaps and pages: discover article URLs, then fetch them batch by batch."""
@@ -298,6 +328,7 @@ class _Run:
             fetched = call(fetch_batch, targets, policy, states, spec.charset)
             self._timed("fetch", started)
             self.process(fetched.docs, fetched.rejects, fetched.states, not_modified=fetched.not_modified)
+        self.drain()
         # Feeds and sitemaps are marked fetched only once every article they listed was processed, so a crash
         # mid-run makes the next run read them in full again instead of getting a 304 and skipping the rest.
         call(save_fetch_state, self.db, root_states, self.wait)
@@ -311,11 +342,18 @@ def run_ingest(
     sitemaps: list[str] | None = None,
     source: str | None = None,
     allow_hosts: list[str] | None = None,
+    dask_workers: int | None = None,
+    dask_address: str | None = None,
 ) -> dict[str, object]:
-    """The ingest: orchestrated when called inside the ingest_news flow, plain Python otherwise."""
+    """The ingest: orchestrated when called inside the ingest_news flow, plain Python otherwise.
+
+    dask_workers starts a local Dask cluster of that many workers for the transform; dask_address (or the
+    `dask_address` setting) uses the cluster at that address. Neither: the local process pool, no Dask at all.
+    """
     logger = _logger()
     settings = load_settings()
     configured, db = check_request(settings, paths, db_path, batch_size, feeds, sitemaps, source)
+    dask = check_dask(dask_workers, dask_address or (None if dask_workers else settings.dask_address))
     given = list(paths or []) + list(configured.paths if configured else ())
     urls = [p for p in given if is_url(p)]
     local = [p for p in given if not is_url(p)]
@@ -333,7 +371,9 @@ def run_ingest(
     size = batch_size or settings.batch_size
     summary = RunSummary(run_id=flow_run.id or uuid.uuid4().hex, db_path=db)
     with stop_on_signals(), single_writer(db, holder=f"run {summary.run_id}"):
-        _run_locked(summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured)
+        _run_locked(
+            summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured, dask
+        )
         if settings.publish_snapshot:
             publish_snapshot(db, settings.write_wait_seconds)
     logger.info(
@@ -353,14 +393,12 @@ def _run_locked(
     settings: Settings,
     allow_hosts: list[str] | None,
     configured: Source | None,
+    dask: DaskTarget | None = None,
 ) -> None:
     logger = _logger()
     wait = settings.write_wait_seconds
     zone = configured.timezone if configured and configured.timezone else settings.timezone
-    run = _Run(
-        summary, db, total=0, workers=settings.transform_workers, timezone=zone, wait_seconds=wait,
-        max_text_chars=settings.max_text_chars, ner_model=settings.ner_model,
-    )  # fmt: skip
+    options = TransformOptions(settings.transform_workers, zone, settings.max_text_chars, settings.ner_model)
     status, error = "completed", None
     prepared = interrupted = False
     started = time.perf_counter()
@@ -368,15 +406,18 @@ def _run_locked(
         call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
         prepared = True
         logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
-        if local:
-            # Counted for the progress bar by a second streaming walk: a list of every file would grow with the tree.
-            run.total = sum(_weight(r) for r in discover_inputs(local, slice_lines=size))
-            run.read_local(local, size)
-        if spec is not None:
-            try:
-                run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
-            finally:
-                close_fetchers()
+        with open_transforms(options, dask) as transforms:
+            run = _Run(summary, db, transforms, wait_seconds=wait)
+            if local:
+                # Counted for the progress bar by a second streaming walk: a list of every file would grow with
+                # the tree.
+                run.total = sum(_weight(r) for r in discover_inputs(local, slice_lines=size))
+                run.read_local(local, size)
+            if spec is not None:
+                try:
+                    run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
+                finally:
+                    close_fetchers()
     except BaseException as exc:
         status, error = "failed", describe_error(exc, db)
         interrupted = isinstance(exc, RunInterrupted)
@@ -391,23 +432,22 @@ def _run_locked(
         # A run stopped by a signal before its row existed (waiting for a reader) still gets one; a warehouse that
         # could not be prepared (damaged, full, busy) cannot take it.
         if prepared or interrupted:
-            _record_end(run, status, error, prepared)
+            _record_end(summary, db, wait, status, error, prepared)
         if in_prefect_run():
             publish_summary(summary.as_dict(), status)
 
 
-def _record_end(run: _Run, status: str, error: str | None, prepared: bool) -> None:
+def _record_end(
+    summary: RunSummary, db: str, wait: float, status: str, error: str | None, prepared: bool
+) -> None:
     """Write the run's end; a failure here is logged, never raised over the run's own error."""
-    summary = run.summary
     try:
         if not prepared:
-            call(prepare_warehouse, run.db, summary.run_id, flow_run.id, run.wait)
+            call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
         # How a run ended is worth a longer wait than a batch: a reader that made a batch give up may be done.
-        call(finish_run, run.db, summary.run_id, status, dict(summary.counts), error, 3 * run.wait)
+        call(finish_run, db, summary.run_id, status, dict(summary.counts), error, 3 * wait)
     except Exception as exc:  # noqa: BLE001 - the next run marks a run left `running` as crashed
-        run.logger.error(
-            "could not record the end of run %s: %s", summary.run_id, describe_error(exc, run.db)
-        )
+        _logger().error("could not record the end of run %s: %s", summary.run_id, describe_error(exc, db))
 
 
 @flow(name="ingest_news")
@@ -419,9 +459,13 @@ def ingest_news(
     sitemaps: list[str] | None = None,
     source: str | None = None,
     allow_hosts: list[str] | None = None,
+    dask_workers: int | None = None,
+    dask_address: str | None = None,
 ) -> dict[str, object]:
     """Ingest files, folders, globs, JSONL, URLs, feeds, sitemaps or a configured source into DuckDB."""
-    return run_ingest(paths, db_path, batch_size, feeds, sitemaps, source, allow_hosts)
+    return run_ingest(
+        paths, db_path, batch_size, feeds, sitemaps, source, allow_hosts, dask_workers, dask_address
+    )
 
 
 __all__ = [
