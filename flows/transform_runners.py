@@ -83,14 +83,16 @@ class PoolTransforms:
 class TaskRunnerTransforms:
     """Prefect mode: each batch is a `transform_batch` task run submitted through a Prefect task runner."""
 
-    def __init__(self, runner: Any, options: TransformOptions, ahead: int = 1) -> None:
-        self.runner, self.options, self.ahead = runner, options, ahead
+    def __init__(self, runner: Any, options: TransformOptions, ahead: int = 1, on_dask: bool = False) -> None:
+        self.runner, self.options, self.ahead, self.on_dask = runner, options, ahead, on_dask
 
     def submit(self, docs: list[RawDocument]) -> PendingBatch:
         """Submit a batch's transform task run; its future's result() is the batch's articles and rejects."""
         o = self.options
-        # quote(): Prefect would otherwise walk every document of the batch looking for upstream futures.
-        parameters = {"docs": quote(docs), "workers": o.workers, "timezone": o.timezone,
+        # quote(): Prefect would otherwise walk every document of the batch looking for upstream futures. Not on
+        # Dask: quote is a tuple subclass that reaches the worker as a plain tuple (measured), and the Dask runner
+        # walks the parameters whatever they are wrapped in.
+        parameters = {"docs": docs if self.on_dask else quote(docs), "workers": o.workers, "timezone": o.timezone,
                       "max_text_chars": o.max_text_chars, "ner_model": o.ner_model}  # fmt: skip
         future: PendingBatch = self.runner.submit(transform_batch, parameters=parameters)
         return future
@@ -113,8 +115,8 @@ class DaskClientTransforms:
 
 
 def local_cluster_options(n_workers: int) -> dict[str, Any]:
-    """A LocalCluster of n single-threaded worker processes, without a dashboard (no fixed port to collide on)."""
-    return {"n_workers": n_workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    """A LocalCluster of n single-threaded worker processes, dashboard on a free port (never a fixed one)."""
+    return {"n_workers": n_workers, "threads_per_worker": 1, "processes": True, "dashboard_address": ":0"}
 
 
 def _worker_slots(client: Any, expected: int | None) -> int:
@@ -123,6 +125,23 @@ def _worker_slots(client: Any, expected: int | None) -> int:
         client.wait_for_workers(expected, timeout=DASK_START_SECONDS)
     workers = client.scheduler_info(n_workers=-1)["workers"].values()
     return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
+
+
+@contextmanager
+def _api_url_for_workers() -> Iterator[None]:
+    """Name the flow's Prefect API in its settings, which Dask workers receive with each task run."""
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        yield
+        return
+    # Without PREFECT_API_URL the flow talks to a temporary server it started; a worker that is not told its
+    # address would start a temporary server of its own and record its task runs there.
+    with get_client(sync_client=True) as client:
+        api_url = str(client.api_url)
+    with temporary_settings({PREFECT_API_URL: api_url}):
+        yield
 
 
 @contextmanager
@@ -140,6 +159,7 @@ def open_transforms(options: TransformOptions, dask: DaskTarget | None = None) -
         if in_prefect:
             from prefect_dask import DaskTaskRunner
 
+            stack.enter_context(_api_url_for_workers())
             runner = DaskTaskRunner(
                 address=dask_address,
                 cluster_kwargs=None if dask_address else local_cluster_options(dask_workers or 1),
@@ -159,6 +179,6 @@ def open_transforms(options: TransformOptions, dask: DaskTarget | None = None) -
         where = dask_address or f"a local cluster of {dask_workers} workers"
         logger.info("transforming on Dask (%s): %d batches at a time", where, slots)
         if in_prefect:
-            yield TaskRunnerTransforms(runner, options, ahead=slots)
+            yield TaskRunnerTransforms(runner, options, ahead=slots, on_dask=True)
         else:
             yield DaskClientTransforms(client, options, ahead=slots)
