@@ -13,6 +13,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from prefect import get_run_logger
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
@@ -177,7 +178,8 @@ def open_transforms(options: TransformOptions, dask: DaskTarget | None = None) -
             client = stack.enter_context(Client(target, timeout=DASK_START_SECONDS))
         slots = _worker_slots(client, None if dask_address else dask_workers)
         where = dask_address or f"a local cluster of {dask_workers} workers"
-        logger.info("transforming on Dask (%s): %d batches at a time", where, slots)
+        log = get_run_logger() if in_prefect else logger
+        log.info("transforming on Dask (%s): %d batches at a time", where, slots)
         if in_prefect:
             yield TaskRunnerTransforms(runner, options, ahead=slots, on_dask=True)
         else:
