@@ -164,7 +164,7 @@ def check_dask(workers: int | None, address: str | None) -> DaskTarget | None:
     try:
         return DaskTarget(workers, check_dask_address(address) if address is not None else None)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(f"dask address {address!r}: {exc}") from None
 
 
 def check_ner_model(path: str | None) -> None:
