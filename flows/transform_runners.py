@@ -27,6 +27,8 @@ logger = logging.getLogger("newsetl")
 
 # How long a run waits for its Dask workers to come up (a fresh local cluster takes a few seconds on a busy machine).
 DASK_START_SECONDS = 120
+# How long it tries to reach a cluster's scheduler (distributed's own default): a wrong address fails in that time.
+DASK_CONNECT_SECONDS = 30
 
 
 class PendingBatch(Protocol):
@@ -166,16 +168,15 @@ def open_transforms(options: TransformOptions, dask: DaskTarget | None = None) -
                 cluster_kwargs=None if dask_address else local_cluster_options(dask_workers or 1),
             )
             stack.enter_context(runner)
-            client = (
-                runner.client
-            )  # connects, or starts the local cluster, now rather than at the first batch
+            # Connect (or start the local cluster) now, rather than at the first batch.
+            client = runner.client
         else:
             from distributed import Client, LocalCluster
 
             target = dask_address or stack.enter_context(
                 LocalCluster(**local_cluster_options(dask_workers or 1))
             )
-            client = stack.enter_context(Client(target, timeout=DASK_START_SECONDS))
+            client = stack.enter_context(Client(target, timeout=DASK_CONNECT_SECONDS))
         slots = _worker_slots(client, None if dask_address else dask_workers)
         where = dask_address or f"a local cluster of {dask_workers} workers"
         log = get_run_logger() if in_prefect else logger
