@@ -14,7 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from flows.settings import Settings, Source, load_sources
+from flows.settings import Settings, Source, check_dask_address, load_sources
+from flows.transform_runners import DaskTarget
 from flows.writer import WriterBusy, snapshot_path
 from tasks.files import discover_inputs
 from warehouse.connection import WarehouseBusy, WarehouseCorrupt, copy_database
@@ -173,6 +174,22 @@ def check_request(
     check_db_writable(db)
     check_ner_model(settings.ner_model)
     return configured, db
+
+
+def check_dask(workers: int | None, address: str | None) -> DaskTarget | None:
+    """Where the transform runs on Dask (None: locally); a bad worker count or address is a UsageError."""
+    if workers is None and address is None:
+        return None
+    if workers is not None and address is not None:
+        raise UsageError(
+            "give --dask-workers (a new local cluster) or --dask-address (an existing one), not both"
+        )
+    if workers is not None and workers < 1:
+        raise UsageError(f"dask workers must be at least 1, got {workers}")
+    try:
+        return DaskTarget(workers, check_dask_address(address) if address is not None else None)
+    except ValueError as exc:
+        raise UsageError(f"dask address {address!r}: {exc}") from None
 
 
 def check_ner_model(path: str | None) -> None:
