@@ -27,6 +27,9 @@ KIND = {"PER": "person", "LOC": "location", "ORG": "organization"}
 TAGS = ("O", *(f"{p}-{t}" for t in TYPES for p in "BIES"))
 N_TAGS = len(TAGS)
 _NEG = -1e9
+# Runs decoded side by side from which viterbi reads the best scores back by index (measured: 1.7x faster from
+# ~30 runs up, slower for one long run).
+_GATHER_RUNS = 32
 # Sentence ends are O (no entity runs across them), so a text decodes as sentences side by side.
 _SENTENCE_END = np.zeros(0x10000, dtype=bool)
 _SENTENCE_END[codepoints("。！？!?；;\n")] = True
@@ -58,7 +61,7 @@ class Tagger:
     bits: int
     margin: float
     meta: dict[str, object]
-    plan: tuple[np.ndarray, np.ndarray] = field(init=False, repr=False)  # hash_plan(multipliers)
+    plan: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)  # hash_plan(multipliers)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "plan", hash_plan(self.multipliers))
@@ -95,11 +98,12 @@ class Tagger:
     def tag_many(self, texts: Sequence[str]) -> list[tuple[Mention, ...]]:
         """tag() of every text, computed in one pass over all of them (same result, far fewer numpy calls)."""
         codes, starts = joined_codepoints(texts)
+        spans = spans_from_tags(self._tag_codes(codes))
+        owner = np.searchsorted(starts, np.array([s for _, s, _ in spans], dtype=np.int64), side="right") - 1
         found: list[list[Mention]] = [[] for _ in texts]
-        for t, s, e in spans_from_tags(self._tag_codes(codes)):
-            k = int(np.searchsorted(starts, s, side="right")) - 1
-            a, b = s - int(starts[k]), e - int(starts[k])
-            found[k].append(Mention(KIND[t], texts[k][a:b], texts[k][a:b], a, b))
+        for (t, s, e), k in zip(spans, owner.tolist(), strict=True):
+            text, a, b = texts[k], s - int(starts[k]), e - int(starts[k])
+            found[k].append(Mention(KIND[t], text[a:b], text[a:b], a, b))
         return [tuple(f) for f in found]
 
 
@@ -115,17 +119,27 @@ def spans_from_tags(tags: np.ndarray) -> list[tuple[str, int, int]]:
 def viterbi(emit: np.ndarray, transitions: np.ndarray) -> np.ndarray:
     """Best tag paths of R sequences side by side: emit is (R, L, tags), each framed by O on both sides."""
     r, length, _ = emit.shape
+    # Scores as (run, cur, prev): both reductions run over the contiguous last axis (argmax: the first best prev).
+    incoming = np.ascontiguousarray(transitions.T)
     delta = emit[:, 0] + transitions[0]
     back = np.empty((length, r, N_TAGS), dtype=np.intp)
+    scores = np.empty((r, N_TAGS, N_TAGS), dtype=np.result_type(emit, transitions))
+    # Many runs: reading the best scores back by index beats a second reduction; a few: fewer calls win.
+    gather = r >= _GATHER_RUNS
     for t in range(1, length):
-        scores = delta[:, :, None] + transitions
-        back[t] = scores.argmax(axis=1)
-        delta = scores.max(axis=1) + emit[:, t]
+        np.add(delta[:, None, :], incoming, out=scores)
+        best_prev = scores.argmax(axis=2)
+        back[t] = best_prev
+        if gather:
+            delta = np.take_along_axis(scores, best_prev[:, :, None], axis=2)[:, :, 0] + emit[:, t]
+        else:
+            delta = scores.max(axis=2) + emit[:, t]
     best = (delta + transitions[:, 0]).argmax(axis=1)
     path = np.empty((r, length), dtype=np.int64)
     path[:, -1] = best
+    runs = np.arange(r)
     for t in range(length - 1, 0, -1):
-        best = back[t, np.arange(r), best]
+        best = back[t, runs, best]
         path[:, t - 1] = best
     return path
 
