@@ -18,7 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from ..models import Mention
-from .tagger_features import BOS, FEATURE_VERSION, Lexicon, bucket_chunks, codepoints, hash_plan, joined_codepoints
+from .tagger_features import (
+    BOS,
+    FEATURE_VERSION,
+    Lexicon,
+    bucket_chunks,
+    codepoints,
+    hash_plan,
+    joined_codepoints,
+)
 
 MODEL_PATH = Path(__file__).parent / "data" / "ner_tagger.npz"
 TYPES = ("PER", "LOC", "ORG")
@@ -133,7 +141,7 @@ def viterbi(emit: np.ndarray, transitions: np.ndarray) -> np.ndarray:
         if gather:
             delta = np.take_along_axis(scores, best_prev[:, :, None], axis=2)[:, :, 0] + emit[:, t]
         else:
-            delta = scores.max(axis=2) + emit[:, t]
+            delta = np.maximum.reduce(scores, axis=2) + emit[:, t]
     best = (delta + transitions[:, 0]).argmax(axis=1)
     path = np.empty((r, length), dtype=np.int64)
     path[:, -1] = best

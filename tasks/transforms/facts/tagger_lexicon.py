@@ -39,10 +39,10 @@ _LENGTHS = np.arange(1, MAX_WORD_LEN + 1, dtype=np.uint64) * np.uint64(0xC2B2AE3
 def word_hashes(codes: np.ndarray) -> np.ndarray:
     """Hash of text[i:i+L] for every start i and length L=1..MAX_WORD_LEN, shape (n, MAX_WORD_LEN)."""
     n = len(codes)
-    padded = np.zeros(n + MAX_WORD_LEN - 1, dtype=np.uint64)
+    padded = np.zeros(n + MAX_WORD_LEN, dtype=np.uint64)
     padded[:n] = codes
     # Window i is padded[i : i + MAX_WORD_LEN]: a strided view, no copy.
-    windows = np.lib.stride_tricks.sliding_window_view(padded, MAX_WORD_LEN)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, MAX_WORD_LEN)[:n]
     return mix(np.cumsum(windows * _POWERS, axis=1, dtype=np.uint64) + _LENGTHS)
 
 
@@ -53,8 +53,12 @@ class Lexicon:
 
     keys: np.ndarray  # uint64, sorted
     masks: np.ndarray  # uint8, one per key
-    name_odds: np.ndarray  # uint16 per BMP code point: surname / given-name-middle / given-name-end odds, 0-7 each
-    slots: np.ndarray = field(init=False, repr=False)  # uint64 key per slot (a slot is empty where masks are 0)
+    name_odds: (
+        np.ndarray
+    )  # uint16 per BMP code point: surname / given-name-middle / given-name-end odds, 0-7 each
+    slots: np.ndarray = field(
+        init=False, repr=False
+    )  # uint64 key per slot (a slot is empty where masks are 0)
     slot_masks: np.ndarray = field(init=False, repr=False)  # uint8 category mask per slot
     probes: int = field(init=False)  # most slots any key sits past its home slot, plus one
 
@@ -133,15 +137,15 @@ def build_lexicon(words: dict[str, int], name_odds: dict[str, tuple[float, float
 
 # Every window over a char as (length - 1, back): the word of that length starting `back` chars before the char,
 # longest first, then the later start (the order the covering word is chosen in).
-_PAIRS = tuple((l, d) for l in range(MAX_WORD_LEN - 1, -1, -1) for d in range(l + 1))
-_ENDING = [_PAIRS.index((l, l)) for l in range(MAX_WORD_LEN)]  # the word ends at the char, by length
-_INSIDE = [p for p, (l, d) in enumerate(_PAIRS) if 1 <= d < l]  # the char is strictly inside a 3+ char word
-_COVER_LENGTH = np.array([l + 1 for l, _ in _PAIRS], dtype=np.int64)
+_PAIRS = tuple((k, d) for k in range(MAX_WORD_LEN - 1, -1, -1) for d in range(k + 1))
+_ENDING = [_PAIRS.index((k, k)) for k in range(MAX_WORD_LEN)]  # the word ends at the char, by length
+_INSIDE = [p for p, (k, d) in enumerate(_PAIRS) if 1 <= d < k]  # the char is strictly inside a 3+ char word
+_COVER_LENGTH = np.array([k + 1 for k, _ in _PAIRS], dtype=np.int64)
 _COVER_BACK = np.array([d for _, d in _PAIRS], dtype=np.int64)
 # Priority of each window as a covering word (the first in _PAIRS order is the highest).
 _PRIORITY = np.arange(len(_PAIRS), 0, -1, dtype=np.uint8)[:, None]
 # Where window p of char j sits in the flattened (MAX_WORD_LEN - 1 zero rows + mask) table: 8 * j + _OFFSET[p].
-_OFFSET = np.array([MAX_WORD_LEN * (MAX_WORD_LEN - 1 - d) + l for l, d in _PAIRS], dtype=np.intp)[:, None]
+_OFFSET = np.array([MAX_WORD_LEN * (MAX_WORD_LEN - 1 - d) + k for k, d in _PAIRS], dtype=np.intp)[:, None]
 # The highest set bit of a byte as a length (bit l: a word of length l + 1), capped at _LONGEST_SEEN.
 _LONGEST = np.array([min(_LONGEST_SEEN, int(b).bit_length()) for b in range(256)], dtype=np.int64)
 _BIT_ROWS = np.arange(8, dtype=np.uint8)[:, None]
