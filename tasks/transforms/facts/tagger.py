@@ -129,19 +129,19 @@ def viterbi(emit: np.ndarray, transitions: np.ndarray) -> np.ndarray:
     r, length, _ = emit.shape
     # Scores as (run, cur, prev): both reductions run over the contiguous last axis (argmax: the first best prev).
     incoming = np.ascontiguousarray(transitions.T)
-    delta = emit[:, 0] + transitions[0]
-    back = np.empty((length, r, N_TAGS), dtype=np.intp)
     scores = np.empty((r, N_TAGS, N_TAGS), dtype=np.result_type(emit, transitions))
+    delta = (emit[:, 0] + transitions[0]).astype(scores.dtype)
+    back = np.empty((length, r, N_TAGS), dtype=np.intp)
     # Many runs: reading the best scores back by index beats a second reduction; a few: fewer calls win.
     gather = r >= _GATHER_RUNS
     for t in range(1, length):
         np.add(delta[:, None, :], incoming, out=scores)
-        best_prev = scores.argmax(axis=2)
-        back[t] = best_prev
+        best_prev = scores.argmax(axis=2, out=back[t])
         if gather:
-            delta = np.take_along_axis(scores, best_prev[:, :, None], axis=2)[:, :, 0] + emit[:, t]
+            delta = np.take_along_axis(scores, best_prev[:, :, None], axis=2)[:, :, 0]
         else:
-            delta = np.maximum.reduce(scores, axis=2) + emit[:, t]
+            np.maximum.reduce(scores, axis=2, out=delta)
+        delta += emit[:, t]
     best = (delta + transitions[:, 0]).argmax(axis=1)
     path = np.empty((r, length), dtype=np.int64)
     path[:, -1] = best
@@ -169,12 +169,11 @@ def decode(
     # the work stays under twice the number of open chars.
     all_lengths = all_ends - all_starts
     if len(all_lengths) * int(all_lengths.max()) <= 4 * int(all_lengths.sum()):
-        group = np.zeros(len(all_lengths), dtype=np.int64)  # little padding: one pass is fewer numpy calls
+        groups = [(all_starts, all_lengths)]  # little padding: one pass is fewer numpy calls
     else:
         group = np.log2(all_lengths).astype(np.int64)
-    for g in np.unique(group):
-        starts, ends = all_starts[group == g], all_ends[group == g]
-        lengths = ends - starts
+        groups = [(all_starts[group == g], all_lengths[group == g]) for g in np.unique(group)]
+    for starts, lengths in groups:
         width = int(lengths.max())
         idx = starts[:, None] + np.arange(width)[None, :]
         pad = np.arange(width)[None, :] >= lengths[:, None]

@@ -108,18 +108,16 @@ def atom_matrix(codes: np.ndarray, lexicon: Lexicon) -> np.ndarray:
     """The (N_ATOMS, n) uint64 matrix of per-character atoms of a text's code points."""
     n = len(codes)
     bmp = np.minimum(codes, 0xFFFF)
-    astral = codes > 0xFFFF  # Extensions B-I are Han; other astral chars are "other"
-    types = _TYPES[bmp]
-    if astral.any():
-        types = np.where(astral, np.where((codes >= 0x20000) & (codes <= 0x323AF), 0, 4), types)
-    types[codes == BOS] = 5  # separators read as padding
-    types[codes == EOS] = 6
-    norm = np.where(astral, codes, _NORMAL[bmp])
+    types, norm, name = _TYPES[bmp], _NORMAL[bmp], lexicon.name_odds[bmp].astype(np.int64)
     per_category, cover = lexicon_atoms(codes, lexicon)
-    cover[codes == BOS] = -1
-    cover[codes == EOS] = -2
-    name = lexicon.name_odds[bmp].astype(np.int64)
-    name[astral] = 0
+    if codes.max(initial=0) > 0xFFFF:  # astral chars or separators
+        astral = codes > 0xFFFF  # Extensions B-I are Han; other astral chars are "other"
+        types[astral] = np.where((codes[astral] >= 0x20000) & (codes[astral] <= 0x323AF), 0, 4)
+        norm[astral] = codes[astral]
+        name[astral] = 0
+        for code, padding in ((BOS, (5, -1)), (EOS, (6, -2))):  # separators read as padding
+            at = codes == code
+            types[at], cover[at] = padding
     atoms = np.empty((N_ATOMS, n), dtype=np.int64)
     padded = np.concatenate([[BOS, BOS], norm, [EOS, EOS]])
     for k in range(5):

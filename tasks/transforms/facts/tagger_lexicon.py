@@ -149,6 +149,10 @@ _OFFSET = np.array([MAX_WORD_LEN * (MAX_WORD_LEN - 1 - d) + k for k, d in _PAIRS
 # The highest set bit of a byte as a length (bit l: a word of length l + 1), capped at _LONGEST_SEEN.
 _LONGEST = np.array([min(_LONGEST_SEEN, int(b).bit_length()) for b in range(256)], dtype=np.int64)
 _BIT_ROWS = np.arange(8, dtype=np.uint8)[:, None]
+# Row q of the last MAX_WORD_LEN chars: 1 where a window of length l + 1 from it ends inside the text.
+_INSIDE_TEXT = (np.arange(MAX_WORD_LEN)[None, :] < MAX_WORD_LEN - np.arange(MAX_WORD_LEN)[:, None]).astype(
+    np.uint8
+)
 _window_cache: list[np.ndarray] = [np.zeros((len(_PAIRS), 0), dtype=np.intp)]
 
 
@@ -177,7 +181,8 @@ def lexicon_atoms(codes: np.ndarray, lexicon: Lexicon) -> tuple[np.ndarray, np.n
     over each char (start + 7 end + 49 inside), and the (n,) code of the longest word covering each char."""
     n = len(codes)
     mask = lexicon.lookup(word_hashes(codes))  # (start, length - 1) -> categories
-    mask[n - np.arange(MAX_WORD_LEN)[None, :] <= np.arange(n)[:, None]] = 0  # runs past the end
+    tail = min(n, MAX_WORD_LEN)
+    mask[n - tail :] *= _INSIDE_TEXT[MAX_WORD_LEN - tail :]  # windows that run past the end are no words
     framed = np.concatenate([np.zeros((MAX_WORD_LEN - 1, MAX_WORD_LEN), dtype=np.uint8), mask]).ravel()
     windows = framed[_window_index(n)]  # (pairs, n): categories of the word in each window over each char
     # Bytes indexed by category with bit l set when such a word of length l + 1 starts (ends) at the char.
