@@ -133,8 +133,10 @@ def main() -> None:
         "model_bytes": MODEL_PATH.stat().st_size,
         "tagger_chars_per_s_sentences": chars_per_second(tagger.tag, texts, args.runs),
         "tagger_chars_per_s_one_text": chars_per_second(tagger.tag, ["".join(texts)], args.runs),
-        "tagger_chars_per_s_tag_many": chars_per_second(lambda _: tagger.tag_many(texts), [""] * 1, args.runs)
-        * sum(map(len, texts)),
+        # One call over all sentences: the batch is the unit of work, so each pass is one timed call.
+        "tagger_chars_per_s_tag_many": chars_per_second(
+            lambda _: tagger.tag_many(texts), ["".join(texts)], args.runs
+        ),
     }
     if args.baseline:
         results["tagger_vs_baseline"] = tagger_speed(texts, args.baseline, args.runs)
