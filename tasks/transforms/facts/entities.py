@@ -22,6 +22,8 @@ from .gazetteer import abbreviation_index, place_index
 from .tagger import Tagger, load_tagger
 
 LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
+# Words CC-CEDICT knows only as ordinary words (瓦斯, 贺信, 香水): data/build_common_words.py.
+COMMON_WORDS = Path(__file__).parent / "data" / "common_words.txt"
 # Suffixes that make a place a government body or institution (人民政府, 委员会, 研究院): the 3+ char ones only.
 # 政府 alone would cost a point of MSRA dev F1 (there 中国政府 is a place and a word); these cost 0.001.
 _BODY_SUFFIXES = tuple(w for w in ORG_SUFFIXES if len(w) >= 3)
@@ -54,6 +56,18 @@ def _automaton() -> ahocorasick.Automaton:
             auto.add_word(w, ("W", len(w)))
     auto.make_automaton()
     return auto
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """The CC-CEDICT ordinary words; read once per process."""
+    lines = COMMON_WORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def is_dictionary_word(word: str) -> bool:
+    """True when a dictionary lists `word` only as an ordinary word, never as a name (瓦斯 gas, 智库 think tank)."""
+    return word in _dictionary_words()
 
 
 def is_common_word(word: str) -> bool:
