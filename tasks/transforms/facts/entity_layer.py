@@ -19,6 +19,7 @@ from .gazetteer import find_places
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
+from .span_checks import is_cut_name, screen_spans
 from .tagger import Tagger
 from .titles import NOT_ORG_FIRST, chain_elements, chain_start, org_span_before
 
@@ -117,23 +118,27 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     places = find_places(text)
     orgs = tuple(
         Mention(o.kind, resolve_bare_level(o.surface, o.start, places), o.surface, o.start, o.end)
-        for o in find_organizations(text, places)
+        for o in screen_spans(text, list(find_organizations(text, places)))
     )
     # A bare surname (习主席, 江主席) names nobody an analyst can look up: it is not a person entity here.
     lexicon = [
         _canonical(m, places)
-        for m in find_entities(text, tagger)
+        for m in screen_spans(text, list(find_entities(text, tagger)))
         if m.kind != "person" or m.end - m.start > 1
     ]
     blocked = Blocked(len(text), (*places, *orgs))
     titles = title_matches(text, blocked)
     names = find_context_people(text, doc.byline, blocked, lexicon, titles)
     lexicon = _without_plain_words(lexicon, names)
-    people = [p for p in spread_names(text, names) if not blocked.touches(p.start, p.end)]
+    people = [
+        p
+        for p in spread_names(text, names)
+        if not blocked.touches(p.start, p.end) and not is_cut_name(text, p)
+    ]
     known = {(m.start, m.end) for m in (*places, *orgs, *lexicon) if m.kind != "person"}
     lexicon = _veto_recognised_people(titles, people, lexicon)
     lexicon_people = [m for m in lexicon if m.kind == "person" and not blocked.touches(m.start, m.end)]
-    titled = titled_organizations(text, blocked, titles, people + lexicon_people, known)
+    titled = screen_spans(text, titled_organizations(text, blocked, titles, people + lexicon_people, known))
     before_title = {m.start() for m in titles} | {
         m.start() - 1 for m in titles if text[m.start() - 1 : m.start()] == "的"
     }

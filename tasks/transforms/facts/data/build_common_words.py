@@ -22,7 +22,8 @@ OUT = Path(__file__).with_name("common_words.txt")
 _ENTRY_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 # A gloss naming one particular thing: "the moon", "the earth" (a unique referent is a place in the NER gold), or
 # one that holds a capitalized English word other than a classifier note ("Taiwan and mainland" for 两岸).
-_UNIQUE_RE = re.compile(r"^the |(?<![A-Za-z])(?!CL:)[A-Z][a-z]")
+# Celestial bodies (sun, neutron star) are places in the NER gold as well.
+_UNIQUE_RE = re.compile(r"^the |(?<![A-Za-z])(?!CL:)[A-Z][a-z]|\b(?:sun|star|planet|comet|galaxy|dwarf)\b")
 # Entity spans of 2-6 chars hold nearly every name; longer words are idioms and phrases the tagger never emits.
 MIN_LEN, MAX_LEN = 2, 6
 
