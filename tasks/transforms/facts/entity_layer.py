@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..models import Mention
 from .data.lexicon import ORG_SUFFIXES, TITLE_MODIFIERS
 from .document import Document
-from .entities import find_entities, is_dictionary_word, lexicon_words, org_verbs
+from .entities import dictionary_kinds, find_entities, is_dictionary_word, lexicon_words, org_verbs
 from .gazetteer import find_places
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
@@ -103,12 +103,26 @@ def _veto_recognised_people(
     return [m for m in lexicon if not (m.kind == "person" and m.name in vetoed)]
 
 
+def _is_wrong_kind(m: Mention) -> bool:
+    """True when a dictionary knows the span as a proper noun of other kinds only (承德 a city read as a person)."""
+    kinds = dictionary_kinds(m.surface)
+    if not kinds or m.kind == "organization":
+        return False
+    # X (no kind in the gloss) is left alone: a bare foreign name (Picasso) or country (Argentina) is glossed so.
+    if m.kind == "person":
+        return not set(kinds) & {"P", "X"}  # 承德 (L)
+    return not set(kinds) & {"L", "X"}  # a place read as 阿里巴巴 (O), 周公 (P)
+
+
 def _without_plain_words(lexicon: list[Mention], names: set[str]) -> list[Mention]:
-    """Drop recogniser spans that are ordinary dictionary words (瓦斯, 香水, 智库) unless context names a person."""
+    """Drop recogniser spans that are ordinary dictionary words (瓦斯, 香水, 智库) or proper nouns of another kind
+    (承德 as a person), unless context names the person."""
     return [
         m
         for m in lexicon
-        if m.kind not in _PLAIN_WORD_KINDS or m.name in names or not is_dictionary_word(m.surface)
+        if m.kind not in _PLAIN_WORD_KINDS
+        or m.name in names
+        or not (is_dictionary_word(m.surface) or _is_wrong_kind(m))
     ]
 
 
