@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..models import Mention
 from ._text import is_han
 from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TRANSLIT_CHARS
-from .entities import lexicon_words
+from .entities import is_dictionary_word, lexicon_words
 from .gazetteer import abbreviation_index, place_index
 
 # Marks that join the parts of a foreign name (侯赛因·阿斯卡里); ？ and ? stand for a middle dot lost to a wrong
@@ -29,6 +29,8 @@ PAIR_FIRST = "中"
 # A province's name marked as an organization is usually its team or delegation (江苏队); a city's, a slip.
 PLACE_LEVELS_NOT_ORGS = frozenset({"city"})
 _SUFFIXES = tuple(sorted(ORG_SUFFIXES, key=len, reverse=True))
+# Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
+MIN_CROSSING, MAX_CROSSING = 3, 4
 
 
 def _is_translit(text: str, start: int, end: int) -> bool:
@@ -63,6 +65,17 @@ def is_cut_name(text: str, m: Mention) -> bool:
     return m.kind == "person" and (
         _joined_at(text, m.end, m.start, m.end) or _joined_at(text, m.start - 1, m.start, m.end)
     )
+
+
+def is_inside_word(text: str, m: Mention) -> bool:
+    """True when an ordinary word of 3+ chars runs across an end of the span (敬|谢不敏, 当代|大学|生): it cuts a word."""
+    for pos in (m.start, m.end):
+        for size in range(MIN_CROSSING, MAX_CROSSING + 1):
+            for s in range(max(0, pos - size + 1), pos):
+                e = s + size
+                if e <= len(text) and (s < m.start or e > m.end) and is_dictionary_word(text[s:e]):
+                    return True
+    return False
 
 
 def is_after_stance(text: str, m: Mention) -> bool:
@@ -121,7 +134,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     """The spans without cut names, stances and generic bodies; camps cut off, glued places split, places named."""
     out: list[Mention] = []
     for m in spans:
-        if is_cut_name(text, m) or is_after_stance(text, m) or is_generic_body(m):
+        if is_cut_name(text, m) or is_after_stance(text, m) or is_generic_body(m) or is_inside_word(text, m):
             continue
         out.extend(split_pair(as_place(without_camp(m))))
     return out
