@@ -111,7 +111,7 @@ def _is_wrong_kind(m: Mention) -> bool:
     # X (no kind in the gloss) is left alone: a bare foreign name (Picasso) or country (Argentina) is glossed so.
     if m.kind == "person":
         return not set(kinds) & {"P", "X"}  # 承德 (L)
-    return not set(kinds) & {"L", "X"}  # a place read as 阿里巴巴 (O), 周公 (P)
+    return "L" not in kinds and bool(set(kinds) & {"O", "P"})  # a place read as 阿里巴巴 (O, X), 周公 (P)
 
 
 def _without_plain_words(lexicon: list[Mention], names: set[str]) -> list[Mention]:
