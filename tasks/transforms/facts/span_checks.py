@@ -29,6 +29,8 @@ PAIR_FIRST = "中"
 # A province's name marked as an organization is usually its team or delegation (江苏队); a city's, a slip.
 PLACE_LEVELS_NOT_ORGS = frozenset({"city"})
 _SUFFIXES = tuple(sorted(ORG_SUFFIXES, key=len, reverse=True))
+# Prepositions and conjunctions that open a phrase before a name (局长为景甜颁奖); none is a common surname.
+FUNCTION_CHARS = frozenset("为与和及在对向把被从给让的了是")
 # Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
 MIN_CROSSING, MAX_CROSSING = 3, 4
 
@@ -76,6 +78,11 @@ def is_inside_word(text: str, m: Mention) -> bool:
                 if e <= len(text) and (s < m.start or e > m.end) and is_dictionary_word(text[s:e]):
                     return True
     return False
+
+
+def starts_with_function_word(m: Mention) -> bool:
+    """True for a person span opening with a preposition or conjunction no surname list holds (为景甜, 与李明)."""
+    return m.kind == "person" and len(m.surface) >= 3 and m.surface[0] in FUNCTION_CHARS
 
 
 def is_after_stance(text: str, m: Mention) -> bool:
@@ -134,7 +141,13 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     """The spans without cut names, stances and generic bodies; camps cut off, glued places split, places named."""
     out: list[Mention] = []
     for m in spans:
-        if is_cut_name(text, m) or is_after_stance(text, m) or is_generic_body(m) or is_inside_word(text, m):
+        if (
+            is_cut_name(text, m)
+            or starts_with_function_word(m)
+            or is_after_stance(text, m)
+            or is_generic_body(m)
+            or is_inside_word(text, m)
+        ):
             continue
         out.extend(split_pair(as_place(without_camp(m))))
     return out
