@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..models import Mention
 from ._text import is_han
-from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TRANSLIT_CHARS
+from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
 from .entities import is_dictionary_word, lexicon_words
 from .gazetteer import abbreviation_index, place_index
 
@@ -75,8 +75,11 @@ def is_inside_word(text: str, m: Mention) -> bool:
         for size in range(MIN_CROSSING, MAX_CROSSING + 1):
             for s in range(max(0, pos - size + 1), pos):
                 e = s + size
-                if e <= len(text) and (s < m.start or e > m.end) and is_dictionary_word(text[s:e]):
-                    return True
+                word = text[s:e]
+                # 财政部|长 is a body and its head's title, not one word cut
+                if e <= len(text) and (s < m.start or e > m.end) and not word.endswith(TITLES):
+                    if is_dictionary_word(word):
+                        return True
     return False
 
 
