@@ -5,8 +5,10 @@ Each check reads only the span and the characters around it, so the entity layer
 
 from __future__ import annotations
 
+import re
+
 from ..models import Mention
-from ._text import is_han
+from ._text import alternation, is_han
 from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
 from .entities import is_dictionary_word, lexicon_words
 from .gazetteer import abbreviation_index, place_index
@@ -31,6 +33,9 @@ PLACE_LEVELS_NOT_ORGS = frozenset({"city"})
 _SUFFIXES = tuple(sorted(ORG_SUFFIXES, key=len, reverse=True))
 # Prepositions and conjunctions that open a phrase before a name (局长为景甜颁奖); none is a common surname.
 FUNCTION_CHARS = frozenset("为与和及在对向把被从给让的了是")
+# What ends the name of a place, a tribe or a line when it follows a name-like word (石磊部落, 朱比利线, 张庄村).
+PLACE_AFTER_NAME = ("部落", "村", "镇", "乡", "路", "街", "线", "林", "桥", "站", "岛", "山")
+TITLE_START_RE = re.compile(alternation(TITLES))
 # Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
 MIN_CROSSING, MAX_CROSSING = 3, 4
 
@@ -86,6 +91,18 @@ def is_inside_word(text: str, m: Mention) -> bool:
 def starts_with_function_word(m: Mention) -> bool:
     """True for a person span opening with a preposition or conjunction no surname list holds (为景甜, 与李明)."""
     return m.kind == "person" and len(m.surface) >= 3 and m.surface[0] in FUNCTION_CHARS
+
+
+def names_a_place(text: str, m: Mention) -> bool:
+    """True for a person span followed by what ends a place or line name (石磊|部落, 朱比利|线, 枫香|林): the name
+    is part of that place, unless the next chars open a title (张壮市长) or an ordinary word (路过, 线索)."""
+    if m.kind != "person" or TITLE_START_RE.match(text, m.end):
+        return False
+    for suffix in PLACE_AFTER_NAME:
+        if text.startswith(suffix, m.end):
+            following = text[m.end : m.end + len(suffix) + 1]
+            return len(following) == len(suffix) or not is_dictionary_word(following)
+    return False
 
 
 def is_after_stance(text: str, m: Mention) -> bool:
@@ -147,6 +164,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
         if (
             is_cut_name(text, m)
             or starts_with_function_word(m)
+            or names_a_place(text, m)
             or is_after_stance(text, m)
             or is_generic_body(m)
             or is_inside_word(text, m)
