@@ -56,6 +56,19 @@ def _span(text: str, kind: str, surface: str) -> Mention:
             id="body-title",
         ),
         pytest.param("曲局长为景甜颁奖", "person", "为景甜", [], id="preposition"),
+        pytest.param("然后转朱比利线坐两站", "person", "朱比利", [], id="line-name"),
+        pytest.param("张壮市长表示", "person", "张壮", [("person", "张壮")], id="name-before-title"),
+        pytest.param("王刚路过这里", "person", "王刚", [("person", "王刚")], id="name-before-word"),
+        pytest.param(
+            "祖国五星红旗和联合国会旗的合影",
+            "organization",
+            "联合国会",
+            [("organization", "联合国")],
+            id="stray",
+        ),
+        pytest.param(
+            "中央军委主席", "organization", "中央军委", [("organization", "中央军委")], id="longer-known"
+        ),
     ],
 )
 def test_screen_spans(text: str, kind: str, surface: str, kept: list[tuple[str, str]]) -> None:

@@ -25,6 +25,7 @@ STANCE_FIRST = "亲"  # 亲北京政团工联会; a body named 反... exists (�
 CAMP_END = "派"
 NOT_CAMP_NEXT = frozenset("出驻遣员")
 _KNOWN_ORGS = frozenset(ORG_ABBREVIATIONS)
+_SUFFIX_SET = frozenset(ORG_SUFFIXES)
 # Chinese news names two countries' relations as 中 + a one-char short form (中美, 中拉 "China-Latin America"); other
 # pairs of short forms are often one place (埃塞 Ethiopia), so only these are split.
 PAIR_FIRST = "中"
@@ -127,6 +128,14 @@ def without_camp(m: Mention) -> Mention:
     return Mention(m.kind, rest, rest, start, m.end, m.level)
 
 
+def without_stray_char(m: Mention) -> Mention:
+    """A known body with one more char that is no suffix (联合国|会旗: the tagger took 会) cut back to the body."""
+    head, last = m.surface[:-1], m.surface[-1:]
+    if m.kind != "organization" or last in _SUFFIX_SET or head not in _KNOWN_ORGS or m.surface in _KNOWN_ORGS:
+        return m  # 中央军委, 解放军报: the longer one is a name too
+    return Mention(m.kind, head, head, m.start, m.end - 1, m.level)
+
+
 def is_generic_body(m: Mention) -> bool:
     """True for an organization that is a generic head plus a suffix (人工智能公司, 行业协会): a kind of body."""
     if m.kind != "organization" or m.surface in _KNOWN_ORGS or _is_one_word(m.surface, "ORG"):
@@ -170,5 +179,5 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or is_inside_word(text, m)
         ):
             continue
-        out.extend(split_pair(as_place(without_camp(m))))
+        out.extend(split_pair(as_place(without_stray_char(without_camp(m)))))
     return out
