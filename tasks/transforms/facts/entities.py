@@ -24,7 +24,7 @@ from .tagger import Tagger, load_tagger
 LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
 # Words CC-CEDICT knows only as ordinary words (瓦斯, 贺信, 香水): data/build_common_words.py.
 COMMON_WORDS = Path(__file__).parent / "data" / "common_words.txt"
-# What CC-CEDICT says each proper noun is (P person, L place, O organization, X other): same script.
+# What CC-CEDICT says each proper noun is (P person, L place, O organization, G faith or people, X other).
 PROPER_KINDS = Path(__file__).parent / "data" / "proper_kinds.tsv"
 # Suffixes that make a place a government body or institution (人民政府, 委员会, 研究院): the 3+ char ones only.
 # 政府 alone would cost a point of MSRA dev F1 (there 中国政府 is a place and a word); these cost 0.001.
@@ -80,7 +80,8 @@ def _proper_kinds() -> dict[str, str]:
 
 
 def dictionary_kinds(word: str) -> str:
-    """What a dictionary says the proper noun `word` is: letters of P, L, O, X (other); "" when it is not one."""
+    """What a dictionary says the proper noun `word` is: letters of P, L, O, G (faith, people), X (other); "" when
+    it is not one."""
     return _proper_kinds().get(word, "")
 
 

@@ -110,7 +110,7 @@ def _is_wrong_kind(m: Mention) -> bool:
         return False
     # X (no kind in the gloss) is left alone: a bare foreign name (Picasso) or country (Argentina) is glossed so.
     if m.kind == "person":
-        return not set(kinds) & {"P", "X"}  # 承德 (L)
+        return not set(kinds) & {"P", "X"}  # 承德 (L), 穆斯林 (G)
     return "L" not in kinds and bool(set(kinds) & {"O", "P"})  # a place read as 阿里巴巴 (O, X), 周公 (P)
 
 

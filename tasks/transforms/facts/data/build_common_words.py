@@ -30,8 +30,8 @@ _UNIQUE_RE = re.compile(r"^the |(?<![A-Za-z])(?!CL:)[A-Z][a-z]|\b(?:sun|star|pla
 MIN_LEN, MAX_LEN = 2, 6
 
 
-# What a proper noun's gloss says it is: P person, L place, O organization; X when none of these match (Muslim,
-# Mormon (religion)). Read off the glosses' own wording, a few words per kind ("Union" and "ethnic group" are
+# What a proper noun's gloss says it is: P person, L place, O organization, G a faith or a people; X when none of
+# these match (Argentina, Picasso). Read off the glosses' own wording, a few words per kind ("Union" and "ethnic group" are
 # places as often as bodies: Soviet Union, Uighur ethnic group).
 _KIND_RES = {
     "P": re.compile(
@@ -49,11 +49,13 @@ _KIND_RES = {
         r"[Cc]ommittee|[Cc]ouncil|Army|[Tt]eam|[Ll]eague|[Ff]oundation|Inc|Ltd|manufacturer|"
         r"enterprise|firm|maker|retailer|e-commerce|[Pp]ress|News)\b"
     ),
+    # a faith or a people (Muslim, Mormon (religion), Uighur ethnic group): no one person
+    "G": re.compile(r"\b(?:Muslim|Islam\w*|Christian\w*|Buddhis\w*|Catholic\w*|religion|ethnic|tribe)\b"),
 }
 
 
 def gloss_kinds(glosses: list[str]) -> str:
-    """The kinds (P, L, O, or X for none of them) one entry's glosses give, as a sorted string."""
+    """The kinds (P, L, O, G, or X for none of them) one entry's glosses give, as a sorted string."""
     kinds = {k for k, r in _KIND_RES.items() if any(r.search(g) for g in glosses)}
     return "".join(sorted(kinds)) or "X"
 
@@ -109,7 +111,7 @@ def main() -> None:
         header.replace(
             "words whose every entry has lower-case pinyin and no gloss naming one thing", "proper nouns"
         )
-        + "# word<TAB>kinds its glosses give: P person, L place, O organization, X none of these\n"
+        + "# word<TAB>kinds its glosses give: P person, L place, O organization, G faith or people, X none of these\n"
         + "".join(f"{w}\t{k}\n" for w, k in kinds.items()),
         encoding="utf-8",
     )
