@@ -37,6 +37,8 @@ FUNCTION_CHARS = frozenset("为与和及在对向把被从给让的了是")
 # What ends the name of a place, a tribe or a line when it follows a name-like word (石磊部落, 朱比利线, 张庄村).
 PLACE_AFTER_NAME = ("部落", "村", "镇", "乡", "路", "街", "线", "林", "桥", "站", "岛", "山")
 TITLE_START_RE = re.compile(alternation(TITLES))
+# Last chars of a place name (湾区, 新区, 开发区) that a cut place span may have left out.
+PLACE_END_CHARS = frozenset("区县市省州镇乡村岛")
 # Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
 MIN_CROSSING, MAX_CROSSING = 3, 4
 
@@ -136,6 +138,16 @@ def without_stray_char(m: Mention) -> Mention:
     return Mention(m.kind, head, head, m.start, m.end - 1, m.level)
 
 
+def with_place_end(text: str, m: Mention) -> Mention:
+    """A place cut one char before the end of a place word (粤港澳大湾|区: 湾区 is one word) taken to that end."""
+    if m.kind != "location" or m.end >= len(text) or text[m.end] not in PLACE_END_CHARS:
+        return m
+    if not _is_one_word(text[m.end - 1 : m.end + 1], "LOC"):
+        return m
+    surface = text[m.start : m.end + 1]
+    return Mention(m.kind, surface, surface, m.start, m.end + 1)
+
+
 def is_generic_body(m: Mention) -> bool:
     """True for an organization that is a generic head plus a suffix (人工智能公司, 行业协会): a kind of body."""
     if m.kind != "organization" or m.surface in _KNOWN_ORGS or _is_one_word(m.surface, "ORG"):
@@ -179,5 +191,5 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or is_inside_word(text, m)
         ):
             continue
-        out.extend(split_pair(as_place(without_stray_char(without_camp(m)))))
+        out.extend(split_pair(as_place(with_place_end(text, without_stray_char(without_camp(m))))))
     return out
