@@ -67,6 +67,13 @@ def _span(text: str, kind: str, surface: str) -> Mention:
             id="stray",
         ),
         pytest.param(
+            "地处粤港澳大湾区的地理几何中心",
+            "location",
+            "粤港澳大湾",
+            [("location", "粤港澳大湾区")],
+            id="place-end",
+        ),
+        pytest.param(
             "中央军委主席", "organization", "中央军委", [("organization", "中央军委")], id="longer-known"
         ),
     ],
