@@ -134,3 +134,18 @@ def test_shipped_lists() -> None:
 )
 def test_ordinary_words_are_no_entities(text: str, absent: str) -> None:
     assert absent not in {m.surface for m in extract_facts(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent"),
+    [
+        # Source: samples/news_cn_2023-11-17_drug_shortage_supply.html: one ministry, two fields joined by 和.
+        pytest.param(
+            "工业和信息化部对临床必需易短缺药品的生产", "工业和信息化部", "信息化部", id="two-fields"
+        ),
+        pytest.param("审计署和国家统计局发布", "国家统计局", "审计署和国家统计局", id="two-bodies"),
+    ],
+)
+def test_conjunction_inside_a_name(text: str, present: str, absent: str) -> None:
+    names = {m.surface for m in extract_facts(text).mentions if m.kind == "organization"}
+    assert present in names and absent not in names
