@@ -55,11 +55,14 @@ def _is_name_head(word: str, tag: str, at_place: bool) -> bool:
 
 
 def _joins_two_fields(surfaces: list[str], words: list[tuple[int, int, str]], conj: int, k: int) -> bool:
-    """True when the conjunction at `conj` joins two fields of one name: an ordinary word of 2+ chars before it, and
-    after it words up to the suffix that hold no name and open with no generic head (保险公司 is a kind of body)."""
+    """True when the conjunction at `conj` joins two fields of one name: an ordinary word of 2+ chars opening the
+    phrase before it, and after it words up to the suffix that hold no name and open with no generic head (保险公司
+    is a kind of body)."""
     field = surfaces[conj - 1] if conj >= 1 else ""
     if len(field) < 2 or words[conj - 1][2] != "W" or field.endswith(_SUFFIXES) or field in _TITLE_SET:
         return False  # 法院及|高等法院, 法官或|高等法院: a body or a person before the conjunction
+    if conj > 1 and not is_name_break(surfaces[conj - 2], words[conj - 1][2]):
+        return False  # 当地警方和|景区执法局: the field word must open the phrase (。工业和信息化部)
     after = surfaces[conj + 1 : k]
     return (
         bool(after)
