@@ -206,7 +206,7 @@ BASELINE_MACRO = Path(__file__).resolve().parent / "data" / "search_macro_0004.s
 
 
 def baseline(path: Path, runs: int) -> dict:
-    """p50/p95 ms of the pre-0006 search (term strings scanned, every candidate's body joined) on the same data."""
+    """p50/p95 ms of the pre-0007 search (term strings scanned, every candidate's body joined) on the same data."""
     queries = [item["query"] for item in json.loads(JUDGEMENTS.read_text(encoding="utf-8"))["queries"]]
     with connect(path) as conn:
         if not conn.execute(
@@ -310,7 +310,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path)
     parser.add_argument(
-        "--baseline-runs", type=int, default=0, help="also time the pre-0006 search (~10 s a query at 100k)"
+        "--baseline-runs", type=int, default=0, help="also time the pre-0007 search (~10 s a query at 100k)"
     )
     parser.add_argument(
         "--scaled-db",
@@ -333,7 +333,7 @@ def main() -> None:
                 migrate(conn)  # a kept warehouse gets today's macros
             result["latency"] |= latency(path, args.runs)
             if args.baseline_runs:
-                result["latency"]["before_0006"] = baseline(path, args.baseline_runs)
+                result["latency"]["before_0007"] = baseline(path, args.baseline_runs)
     if "build" not in args.skip:
         # Two corpora: big real HTML pages, and bench_load's plain-text articles (where the transform is cheapest).
         result["build"] = {

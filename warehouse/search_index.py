@@ -1,7 +1,7 @@
 """The search index's writes: terms and articles as integer ids, postings kept in sorted runs, df per batch.
 
 A query reads the postings of its few terms. DuckDB keeps a min/max of term_id per row group (122,880 rows), so in
-postings sorted by term_id a query reads about one row group per term and run instead of every posting (0006's
+postings sorted by term_id a query reads about one row group per term and run instead of every posting (0007's
 migration says why). Batches arrive in any term order, so a batch's postings go to `search_postings_recent`
 (scanned whole by queries: kept small) and move to `search_postings` as one sorted run when that table is full.
 """
@@ -111,7 +111,7 @@ def move_recent_postings(conn: duckdb.DuckDBPyConnection) -> str | None:
         )
         done = "run"
     else:
-        # A new table rather than an in-place rewrite: DuckDB writes the sorted rows once. Its columns repeat 0006's.
+        # A new table rather than an in-place rewrite: DuckDB writes the sorted rows once. Its columns repeat 0007's.
         conn.execute(
             "CREATE TABLE search_postings_sorted "
             "(term_id BIGINT NOT NULL, doc_id INTEGER NOT NULL, tf INTEGER NOT NULL)"

@@ -1,4 +1,4 @@
--- The search macro before 0006 (commit f23962b), over copies of its tables: bench_search.py --baseline times it on
+-- The search macro before 0007 (commit f23962b), over copies of its tables: bench_search.py --baseline times it on
 -- the same scaled warehouse as today's search. Not part of the pipeline.
 CREATE OR REPLACE MACRO search_articles_0004(q) AS TABLE
 WITH

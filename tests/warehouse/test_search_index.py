@@ -1,4 +1,4 @@
-"""The search index's integer ids, per-batch df, sorted runs and the 0006 rebuild, on the bundled real pages."""
+"""The search index's integer ids, per-batch df, sorted runs and the 0007 rebuild, on the bundled real pages."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def test_recent_postings_move_to_sorted_runs_and_are_resorted(
         assert _index(conn) == _expected(articles)
 
 
-def test_0006_rebuilds_the_index_of_a_0004_warehouse(tmp_path: Path, articles: list) -> None:
+def test_0007_rebuilds_the_index_of_a_0004_warehouse(tmp_path: Path, articles: list) -> None:
     with connect(tmp_path / "w.duckdb") as conn:
         migrate(conn, [m for m in load_migrations() if m.version <= 5])
         for a in articles:

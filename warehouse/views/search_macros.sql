@@ -11,7 +11,7 @@ CREATE OR REPLACE MACRO search_terms(q) AS
         FOR run IN regexp_extract_all(lower(q), '[\x{3400}-\x{4dbf}\x{4e00}-\x{9fff}\x{f900}-\x{faff}]+|[a-z0-9]+')
     ]);
 
--- A term's id in the index (0006 says why a hash).
+-- A term's id in the index (0007 says why a hash).
 CREATE OR REPLACE MACRO search_term_id(term) AS ('0x' || left(md5(term), 15))::BIGINT;
 
 -- The quoted phrases of a query, as search_articles checks them.
