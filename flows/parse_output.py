@@ -16,20 +16,22 @@ from tasks.transforms.pipeline import process_documents
 PARSE_BATCH_DOCS = 400
 # Article fields the parse output leaves out: the raw body and the offset map (one int per character).
 _OMITTED = frozenset({"offsets", "body_raw"})
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type, None for any other type (looked up once per type)."""
     if cls not in _FIELDS:
-        _FIELDS[cls] = tuple(f.name for f in fields(cls))
+        _FIELDS[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
     return _FIELDS[cls]
 
 
 def plain(value: Any) -> Any:
     """Dataclasses as dicts and tuples as lists, recursively: what dataclasses.asdict gives for JSON, without
     its deep copy of every leaf (it took a quarter of `parse`'s time on short texts)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):
@@ -40,7 +42,7 @@ def plain(value: Any) -> Any:
 def article_record(article: Article, doc_id: str | None) -> dict[str, Any]:
     """The article as one output record: its id (JSONL inputs), then its fields without body_raw and offsets."""
     record: dict[str, Any] = {"id": doc_id}
-    for name in _field_names(Article):
+    for name in _field_names(Article) or ():
         if name not in _OMITTED:
             record[name] = plain(getattr(article, name))
     return record

@@ -13,7 +13,6 @@ from collections import Counter
 from functools import lru_cache
 
 from opencc import OpenCC
-from pypinyin import Style, pinyin
 
 from tasks.transforms.chars import HAN
 from tasks.transforms.models import NormalizedText
@@ -157,6 +156,10 @@ def _syllable_key(syllable: str) -> tuple[str, int]:
 
 @lru_cache(maxsize=65536)
 def _readings(ch: str) -> frozenset[tuple[str, int]]:
+    # Imported on first use: pypinyin's dictionaries take ~0.7 s to load, which a text with no `(reading)` after
+    # a Han char (most texts) never needs.
+    from pypinyin import Style, pinyin
+
     # Any heteronym counts; pypinyin's TONE style writes the neutral tone without a mark (-> 5).
     keys: set[tuple[str, int]] = set()
     for style in (Style.TONE, Style.TONE3):
