@@ -72,8 +72,16 @@ def _chunk_map(start: int, in_len: int, out_len: int) -> list[int]:
 # ---- invisible chars, NFC, whitespace -------------------------------------------------------------------
 
 
+# Line breaks and tabs are the only non-printable chars most texts hold; without them a printable text has no Cf.
+_LINE_CHARS = str.maketrans("", "", "\n\r\t")
+# What _clean_whitespace changes: a CR, a tab or no-break space, a space before a space, a line end or the end.
+_WHITESPACE_TO_CLEAN = re.compile(r"[\r\t\u00a0]| (?=[ \n]|\Z)")
+
+
 def _remove_invisible(text: str) -> tuple[str, list[int]]:
     # Cf covers zero-width space/joiners (U+200B..U+200D), word joiner U+2060, BOM U+FEFF, soft hyphen, bidi marks.
+    if text.translate(_LINE_CHARS).isprintable():
+        return text, _identity(len(text))  # one C-level pass instead of a Python loop over every char
     keep = [i for i, ch in enumerate(text) if ch.isprintable() or unicodedata.category(ch) != "Cf"]
     if len(keep) == len(text):
         return text, _identity(len(text))
@@ -106,6 +114,8 @@ def _nfc(text: str) -> tuple[str, list[int]]:
 
 def _clean_whitespace(text: str) -> tuple[str, list[int]]:
     # \r\n and lone \r become \n; runs of spaces/tabs become one space; spaces before a line end are dropped.
+    if not _WHITESPACE_TO_CLEAN.search(text):
+        return text, _identity(len(text))
     out: list[str] = []
     index: list[int] = []
     i, n = 0, len(text)
@@ -290,7 +300,7 @@ def _context(chars: list[str], i: int, step: int) -> str:
 
 def normalize_punctuation(text: str) -> str:
     """Make half-width , ; : ? ! ( ) full-width inside Chinese text, leaving numbers and Latin text alone."""
-    if not any(ch in _HALF_TO_FULL for ch in text):
+    if _HALF_TO_FULL.keys().isdisjoint(text):
         return text
     chars = list(text)
     # Parentheses go by pair: full-width when the content holds Chinese, half-width for `(CQC)`, `(2025)`.
