@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_parse_stages.py [--repeat 1] [--runs 3] --out bench/results/bench_parse_stages.json
 
 Input: the MSRA test sentences (`--repeat` times over) as the JSONL records `newsetl parse` reads. Each stage runs
-over the whole input before the next, as process_documents does for a batch; the numbers are CPU seconds
+over the whole input before the next, as process_documents does for a batch (the tagger gets batches of
+PARSE_BATCH_DOCS texts, as in `parse`); the numbers are CPU seconds
 (time.process_time, so other jobs on a busy machine do not count), the median of `--runs` passes after a warm-up
 pass; `finish` (facts plus the Article) is also broken down by layer. `imports_s` is the CPU time of importing the CLI in a fresh process (median of `--runs`); `load_s` the
 one-time start-up work inside the first pass (tagger model, lexicon automaton, regexes), measured on the warm-up.
@@ -43,7 +44,7 @@ IMPORTS = "import time\nt = time.process_time()\nimport flows.cli\nprint(time.pr
 
 def stage_seconds(records: list[str]) -> tuple[dict[str, float], int]:
     """CPU seconds of each stage over every record (and the number of texts that got facts)."""
-    from flows.parse_output import article_record
+    from flows.parse_output import PARSE_BATCH_DOCS, article_record
     from tasks.transforms.datetimes import zone_named
     from tasks.transforms.facts.document import Document, add_byline, add_sentences, to_facts
     from tasks.transforms.facts.entity_layer import add_entities
@@ -79,7 +80,10 @@ def stage_seconds(records: list[str]) -> tuple[dict[str, float], int]:
     ]))  # fmt: skip
     timed("decode_html_normalize_quality", prepare)
     texts = [p.norm.text for p in state["prepared"]]
-    timed("tag_many", lambda: state.__setitem__("tagged", state["tagger"].tag_many(texts)))
+    timed("tag_many", lambda: state.__setitem__("tagged", [
+        tags for k in range(0, len(texts), PARSE_BATCH_DOCS) for tags in state["tagger"].tag_many(
+            texts[k : k + PARSE_BATCH_DOCS])
+    ]))  # fmt: skip
     state["docs_"] = [Document(t, None, tagged=m) for t, m in zip(texts, state["tagged"], strict=True)]
     layer("sentences", add_sentences)
     layer("byline", add_byline)
