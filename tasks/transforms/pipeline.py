@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
@@ -32,6 +33,11 @@ MIN_BODY_CHARS = 20
 # Longer "articles" are dumps, logs or hostile inputs: every later stage holds a few copies of the text plus an
 # offset map (~100 bytes a char in all), so 2 M chars keeps one input well under 700 MB (bench/bench_memory.py).
 DEFAULT_MAX_TEXT_CHARS = 2_000_000
+# Characters tagged in one Tagger.tag_many call. The tagger peaks at ~1.2 KB a char while it decodes (tracemalloc,
+# on 400 MSRA sentences and on one long text alike), so a batch of long pages is tagged in groups (~60 MB each);
+# 50K chars still hold a whole `parse` batch of 400 short sentences (~21K chars), so the per-call cost is paid once
+# per batch (MSRA sentences: 159 K chars/s tagged in groups of 400, 144 K in groups of 50).
+MAX_TAG_CHARS = 50_000
 _HAN = re.compile(f"[{HAN}]")
 _LATIN = re.compile(r"[A-Za-z]")
 _TITLE_END = re.compile(r"[。！？.!?，,；;：:]$")
@@ -152,12 +158,30 @@ def _reject(doc: RawDocument, exc: Exception) -> Reject:
     return Reject(doc.source_uri, "internal", f"internal error: {type(exc).__name__}: {exc}", doc.payload)
 
 
+def _tag_groups(texts: list[str]) -> Iterator[list[str]]:
+    """Consecutive texts grouped up to MAX_TAG_CHARS in all (a longer text alone): one tag_many call each."""
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        if group and size + len(text) > MAX_TAG_CHARS:
+            yield group
+            group, size = [], 0
+        group.append(text)
+        size += len(text)
+    if group:
+        yield group
+
+
 def _tag_batch(texts: list[str], tagger: Tagger) -> list[tuple[Mention, ...] | None]:
-    """The tagger's spans of every text in one call; on a failure each document is tagged (and fails) alone."""
-    try:
-        return list(tagger.tag_many(texts))
-    except Exception:  # noqa: BLE001 - one bad text must not cost the batch: _finish tags each text again
-        return [None] * len(texts)
+    """The tagger's spans of every text, in as few calls as memory allows; on a failure, that group's documents
+    are tagged (and fail) one by one in _finish."""
+    out: list[tuple[Mention, ...] | None] = []
+    for group in _tag_groups(texts):
+        try:
+            out.extend(tagger.tag_many(group))
+        except Exception:  # noqa: BLE001 - one bad text must not cost the batch: _finish tags each text again
+            out.extend([None] * len(group))
+    return out
 
 
 def process_documents(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tasks.transforms import pipeline
 from tasks.transforms.inputs import document_from_record
 from tasks.transforms.models import Article, RawDocument, Reject, RejectedInput
 from tasks.transforms.pipeline import process_document, process_documents
@@ -96,3 +97,25 @@ def test_gold_sentences_batch_equals_one_by_one(dataset: str) -> None:
     assert (
         sum(len(a.facts.mentions) for a in articles) > len(articles) // 2
     )  # the facts compared are not empty
+
+
+def test_tag_groups_are_bounded_and_keep_order() -> None:
+    texts = ["a" * 30_000, "b" * 15_000, "c" * 10_000, "d" * 60_000, "e" * 5]
+    groups = list(pipeline._tag_groups(texts))
+    assert [t for g in groups for t in g] == texts
+    assert [len(g) for g in groups] == [
+        2,
+        1,
+        1,
+        1,
+    ]  # the 60K text alone; no group over MAX_TAG_CHARS otherwise
+    assert all(len(g) == 1 or sum(map(len, g)) <= pipeline.MAX_TAG_CHARS for g in groups)
+
+
+def test_batch_tagged_in_small_groups_equals_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        pipeline, "MAX_TAG_CHARS", 2_000
+    )  # the samples' texts then need several tag_many calls
+    docs = _sample_docs()
+    assert len(list(pipeline._tag_groups([d.payload.decode("utf-8", "replace") for d in docs]))) > 2
+    _assert_batch_equals_one_by_one(docs)
