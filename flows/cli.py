@@ -75,6 +75,17 @@ def ingest(
     ] = None,
     batch_size: Annotated[int | None, typer.Option(help="Documents per task run.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+    dask_workers: Annotated[
+        int | None,
+        typer.Option("--dask-workers", help="Transform on a new local Dask cluster of N worker processes."),
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(
+            "--dask-address",
+            help="Transform on the Dask cluster at tcp://HOST:PORT (default: dask_address setting).",
+        ),
+    ] = None,
     prefect: Annotated[
         bool | None,
         typer.Option(
@@ -88,12 +99,14 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from flows.ingest import add_progress_listener, check_request, ingest_news, run_ingest
+    from flows.lifecycle import check_dask
 
     settings, _ = settings_or_exit(
         with_sources=bool(source)
     )  # a bad setting is exit 2 before anything starts
     with run_errors():  # so is a bad request, also in Prefect mode (where the flow would log a traceback)
         check_request(settings, paths, db, batch_size, feed, sitemap, source)
+        check_dask(dask_workers, dask_address)
     orchestrate = _prefect_api_configured() if prefect is None else prefect
     if not orchestrate:
         _log_to_stderr()
@@ -112,6 +125,7 @@ def ingest(
                 summary: dict[str, Any] = run(
                     paths=paths or None, db_path=db, batch_size=batch_size, feeds=feed or None,
                     sitemaps=sitemap or None, source=source, allow_hosts=allow_host or None,
+                    dask_workers=dask_workers, dask_address=dask_address,
                 )  # fmt: skip
         finally:
             remove()

@@ -2,135 +2,54 @@
 
 from __future__ import annotations
 
-import logging
+import hashlib
 import time
 import uuid
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from pathlib import Path
 
-import duckdb
-from prefect import Task, flow, get_run_logger
-from prefect.context import FlowRunContext
+from prefect import flow
 from prefect.runtime import flow_run
-from prefect.utilities.annotations import quote
 
 from flows.artifacts import publish_summary
-from flows.lifecycle import RunInterrupted, check_request, describe_error, publish_snapshot, stop_on_signals
-from flows.settings import Settings, Source, load_settings
-from flows.writer import single_writer
-from tasks.crawl import close_fetchers, discover_web, fetch_batch, read_fetch_state
-from tasks.fetch import FetchPolicy
-from tasks.files import InputRef, discover_inputs
-from tasks.load import find_unchanged, finish_run, load_batch, prepare_warehouse, save_fetch_state
-from tasks.parallel import kill_pool
-from tasks.read import read_batch
-from tasks.transform import transform_batch
-from tasks.transforms.datetimes import DEFAULT_TIMEZONE
-from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
-from tasks.transforms.rows import article_key
-from tasks.web import FetchState, WebSpec
-from warehouse.repository import LoadResult
-
-# Errors of one row's content (a value DuckDB cannot store): the batch is then loaded input by input, so one bad
-# input is rejected and the rest of its batch is kept. A full disk or a busy file is not one of them.
-_ROW_ERRORS = (
-    duckdb.ConversionException,
-    duckdb.ConstraintException,
-    duckdb.InvalidInputException,
-    UnicodeError,
-    TypeError,
-    ValueError,
+from flows.batches import (
+    BatchRun,
+    RunSummary,
+    add_progress_listener,
+    batched_refs,
+    call,
+    in_prefect_run,
+    input_weight,
+    run_logger,
 )
-
-
-def in_prefect_run() -> bool:
-    """True inside a Prefect flow run (orchestrated), False when run_ingest is called directly (local fast mode)."""
-    return FlowRunContext.get() is not None
-
-
-def call(task: Task[..., R], *args: Any) -> R:
-    """Run a task: as a Prefect task run inside a flow run, else as the plain function (no API needed)."""
-    if not in_prefect_run():
-        return task.fn(*args)
-    # quote(): Prefect would otherwise walk every element of a batch's arguments looking for upstream futures
-    # (measured: 22 of 34 s for 1,000 articles went there; see bench/bench_ingest.py).
-    return task(*(quote(a) for a in args))
-
-
-def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
-    return get_run_logger() if in_prefect_run() else logging.getLogger("newsetl")
-
-
-R = TypeVar("R")
-ProgressListener = Callable[[int, int], None]
-# In-process observers of progress (the CLI's progress bar); flow parameters must stay serializable for deployments.
-_progress_listeners: list[ProgressListener] = []
-
-
-def add_progress_listener(listener: ProgressListener) -> Callable[[], None]:
-    """Call listener(n_done, n_total_or_0) after each batch; returns a function that removes it."""
-    _progress_listeners.append(listener)
-    return lambda: _progress_listeners.remove(listener)
-
-
-@dataclass
-class RunSummary:
-    """What a run did; returned by the flow and printed by the CLI."""
-
-    run_id: str
-    db_path: str
-    counts: Counter[str] = field(default_factory=Counter)
-    facts: Counter[str] = field(default_factory=Counter)
-    rejects: Counter[str] = field(default_factory=Counter)  # "stage: reason" -> n
-    seconds: defaultdict[str, float] = field(
-        default_factory=lambda: defaultdict(float)
-    )  # stage -> wall seconds
-    samples: list[dict[str, Any]] = field(default_factory=list)  # a few facts, for the run's artifact
-    quality: Counter[str] = field(default_factory=Counter)  # articles marked by the quality guard, by label
-
-    def as_dict(self) -> dict[str, object]:
-        """Plain-JSON form."""
-        return {
-            "run_id": self.run_id,
-            "db_path": self.db_path,
-            "counts": dict(self.counts),
-            "facts": dict(self.facts),
-            "rejects": dict(self.rejects),
-            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
-            "samples": self.samples,
-            "quality": dict(self.quality),
-        }
-
-
-def _weight(ref: InputRef) -> int:
-    return ref.line_end - ref.line_start if ref.line_start else 1
-
-
-def batched_refs(refs: Iterable[InputRef], batch_size: int) -> Iterator[list[InputRef]]:
-    """Group refs so each batch holds about batch_size documents (a JSONL slice weighs its lines)."""
-    batch: list[InputRef] = []
-    weight = 0
-    for ref in refs:
-        batch.append(ref)
-        weight += _weight(ref)
-        if weight >= batch_size:
-            yield batch
-            batch, weight = [], 0
-    if batch:
-        yield batch
+from flows.lifecycle import (
+    RunInterrupted,
+    check_dask,
+    check_request,
+    describe_error,
+    publish_snapshot,
+    quiet_expected_errors,
+    stop_on_signals,
+)
+from flows.settings import Settings, Source, load_settings
+from flows.transform_runners import (
+    DaskTarget,
+    TransformOptions,
+    open_transforms,
+)
+from flows.writer import single_writer
+from tasks.crawl import close_fetchers
+from tasks.fetch import FetchPolicy
+from tasks.files import discover_inputs
+from tasks.load import finish_run, prepare_warehouse
+from tasks.parallel import kill_pool
+from tasks.transforms.rows import pipeline_version
+from tasks.web import WebSpec
 
 
 def is_url(value: str) -> bool:
     """True for http(s) URLs (fetched), False for paths and globs (read)."""
     return value.lower().startswith(("http://", "https://"))
-
-
-def _short_reason(reason: str) -> str:
-    # Group rejects by the kind of reason, not by the per-input detail after the first colon.
-    return reason.split(":")[0][:80]
 
 
 def fetch_policy(
@@ -156,151 +75,12 @@ def fetch_policy(
     )
 
 
-class _Run:
-    """The steps one flow run repeats per batch, sharing its summary."""
-
-    def __init__(
-        self,
-        summary: RunSummary,
-        db: str,
-        total: int,
-        workers: int = 1,
-        timezone: str = DEFAULT_TIMEZONE,
-        wait_seconds: float = 0.0,
-        max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
-        ner_model: str | None = None,
-    ) -> None:
-        self.summary, self.db, self.total, self.done = summary, db, total, 0
-        self.workers, self.timezone, self.wait = workers, timezone, wait_seconds
-        self.max_text_chars, self.ner_model = max_text_chars, ner_model
-        self.logger = _logger()
-
-    def _timed(self, stage: str, started: float) -> None:
-        self.summary.seconds[stage] += time.perf_counter() - started
-
-    def process(
-        self,
-        docs: list[RawDocument],
-        rejects: list[Reject],
-        states: list[FetchState] | None = None,
-        not_modified: int = 0,
-        weight: int | None = None,
-    ) -> None:
-        """Transform and load one batch, then count it."""
-        summary = self.summary
-        docs, skipped = self.skip_unchanged(docs)
-        not_modified += skipped
-        started = time.perf_counter()
-        articles, more = call(
-            transform_batch, docs, self.workers, self.timezone, self.max_text_chars, self.ner_model
-        )
-        self._timed("transform", started)
-        rejects = rejects + more
-        started = time.perf_counter()
-        try:
-            result = call(load_batch, self.db, summary.run_id, articles, rejects, states or [], self.wait)
-        except _ROW_ERRORS as exc:
-            self.logger.warning("loading a batch failed (%s); loading it input by input", describe_error(exc))
-            result, failed = self._load_one_by_one(articles, rejects, states or [])
-            articles = [a for a in articles if a.source_uri not in {r.source_uri for r in failed}]
-            rejects, more = rejects + failed, more + failed
-        self._timed("load", started)
-        loaded = {"loaded": result.loaded, "unchanged": result.unchanged + not_modified,
-                  "duplicates": result.duplicates, "rejected": len(rejects)}  # fmt: skip
-        summary.counts["inputs"] += len(docs) + len(rejects) - len(more) + not_modified
-        summary.counts.update(loaded)
-        # Facts are counted for the articles stored, so the summary equals the rows the tables gained.
-        written = set(result.written)
-        summary.quality.update(a.quality for a in articles if a.quality != "ok")
-        for article in articles:
-            if (aid := article_key(article.url, article.source_uri)) not in written:
-                continue
-            written.discard(aid)  # the same article twice in a batch: only the first was stored
-            f = article.facts
-            summary.facts.update(
-                mentions=len(f.mentions), roles=len(f.roles), metrics=len(f.metrics),
-                quotes=len(f.quotes), events=len(f.events), dates=len(f.dates), bylines=int(f.byline is not None),
-            )  # fmt: skip
-            if len(summary.samples) < 5:
-                summary.samples.extend(
-                    {"article": article.title or article.source_uri, "person": r.person, "title": r.title,
-                     "organization": r.organization}
-                    for r in f.roles[:2]
-                )  # fmt: skip
-        for reject in rejects:
-            summary.rejects[f"{reject.stage}: {_short_reason(reject.reason)}"] += 1
-        self.done += weight if weight is not None else len(docs) + len(rejects) - len(more) + not_modified
-        self.logger.info(
-            "batch: %d loaded, %d unchanged, %d duplicates, %d rejected (%d/%s inputs)", loaded["loaded"],
-            loaded["unchanged"], loaded["duplicates"], loaded["rejected"], self.done, self.total or "?",
-        )  # fmt: skip
-        for listener in list(_progress_listeners):
-            listener(self.done, self.total)
-
-    def _load_one_by_one(
-        self, articles: list[Article], rejects: list[Reject], states: list[FetchState]
-    ) -> tuple[LoadResult, list[Reject]]:
-        """Load each article in its own transaction; one that cannot be stored becomes an internal reject."""
-        results: list[LoadResult] = []
-        failed: list[Reject] = []
-        for article in articles:
-            try:
-                results.append(call(load_batch, self.db, self.summary.run_id, [article], [], [], self.wait))
-            except _ROW_ERRORS as exc:
-                reason = f"internal error: load: {describe_error(exc)}"
-                payload = article.body_raw.encode("utf-8", "backslashreplace")
-                failed.append(Reject(article.source_uri, "internal", reason, payload))
-        results.append(
-            call(load_batch, self.db, self.summary.run_id, [], rejects + failed, states, self.wait)
-        )
-        merged = LoadResult(
-            loaded=sum(r.loaded for r in results),
-            unchanged=sum(r.unchanged for r in results),
-            duplicates=sum(r.duplicates for r in results),
-            written=tuple(w for r in results for w in r.written),
-        )
-        return merged, failed
-
-    def skip_unchanged(self, docs: list[RawDocument]) -> tuple[list[RawDocument], int]:
-        """Drop inputs stored with the same bytes by this pipeline version, before any decoding (issue 11 item 4)."""
-        if not docs:
-            return docs, 0
-        started = time.perf_counter()
-        unchanged = call(find_unchanged, self.db, docs, self.wait)
-        self._timed("skip", started)
-        kept = [d for d in docs if d.source_uri not in unchanged]
-        return kept, len(docs) - len(kept)
-
-    def read_local(self, inputs: list[str], batch_size: int) -> None:
-        """Files, folders, globs and JSONL, batch by batch."""
-        # JSONL slices no longer than a batch, so batch_size holds for JSONL too.
-        for batch in batched_refs(discover_inputs(inputs, slice_lines=batch_size), batch_size):
-            started = time.perf_counter()
-            docs, rejects = call(read_batch, batch)
-            self._timed("read", started)
-            self.process(docs, rejects, weight=sum(_weight(r) for r in batch))
-
-    def fetch_web(self, spec: WebSpec, policy: FetchPolicy, batch_size: int) -> None:
-        """Feeds, sitemaps and pages: discover article URLs, then fetch them batch by batch."""
-        started = time.perf_counter()
-        roots = [*spec.feeds, *spec.sitemaps, *spec.pages]
-        found = call(discover_web, spec, policy, call(read_fetch_state, self.db, roots, self.wait))
-        self._timed("fetch", started)
-        self.total += len(found.targets) + len(found.docs)
-        page_urls = set(spec.pages)
-        page_states = [s for s in found.states if s[0] in page_urls]
-        root_states = [s for s in found.states if s[0] not in page_urls]
-        self.process(found.docs, found.rejects, page_states, not_modified=found.not_modified)
-        for start in range(0, len(found.targets), batch_size):
-            targets = found.targets[start : start + batch_size]
-            started = time.perf_counter()
-            states = call(read_fetch_state, self.db, [t.url for t in targets], self.wait)
-            fetched = call(fetch_batch, targets, policy, states, spec.charset)
-            self._timed("fetch", started)
-            self.process(fetched.docs, fetched.rejects, fetched.states, not_modified=fetched.not_modified)
-        # Feeds and sitemaps are marked fetched only once every article they listed was processed, so a crash
-        # mid-run makes the next run read them in full again instead of getting a 304 and skipping the rest.
-        call(save_fetch_state, self.db, root_states, self.wait)
+def run_version(options: TransformOptions) -> str:
+    """The run's pipeline version: the code's fingerprint plus the settings that change what an input yields."""
+    parts = [f"timezone={options.timezone}", f"max_text_chars={options.max_text_chars}"]
+    if options.ner_model:  # the file's bytes, not its name: retraining into the same path re-processes too
+        parts.append(f"ner_model={hashlib.sha256(Path(options.ner_model).read_bytes()).hexdigest()}")
+    return pipeline_version(parts)
 
 
 def run_ingest(
@@ -311,11 +91,18 @@ def run_ingest(
     sitemaps: list[str] | None = None,
     source: str | None = None,
     allow_hosts: list[str] | None = None,
+    dask_workers: int | None = None,
+    dask_address: str | None = None,
 ) -> dict[str, object]:
-    """The ingest: orchestrated when called inside the ingest_news flow, plain Python otherwise."""
-    logger = _logger()
+    """The ingest: orchestrated when called inside the ingest_news flow, plain Python otherwise.
+
+    dask_workers starts a local Dask cluster of that many workers for the transform; dask_address (or the
+    `dask_address` setting) uses the cluster at that address. Neither: the local process pool, no Dask at all.
+    """
+    logger = run_logger()
     settings = load_settings()
     configured, db = check_request(settings, paths, db_path, batch_size, feeds, sitemaps, source)
+    dask = check_dask(dask_workers, dask_address or (None if dask_workers else settings.dask_address))
     given = list(paths or []) + list(configured.paths if configured else ())
     urls = [p for p in given if is_url(p)]
     local = [p for p in given if not is_url(p)]
@@ -333,7 +120,9 @@ def run_ingest(
     size = batch_size or settings.batch_size
     summary = RunSummary(run_id=flow_run.id or uuid.uuid4().hex, db_path=db)
     with stop_on_signals(), single_writer(db, holder=f"run {summary.run_id}"):
-        _run_locked(summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured)
+        _run_locked(
+            summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured, dask
+        )
         if settings.publish_snapshot:
             publish_snapshot(db, settings.write_wait_seconds)
     logger.info(
@@ -353,14 +142,12 @@ def _run_locked(
     settings: Settings,
     allow_hosts: list[str] | None,
     configured: Source | None,
+    dask: DaskTarget | None = None,
 ) -> None:
-    logger = _logger()
+    logger = run_logger()
     wait = settings.write_wait_seconds
     zone = configured.timezone if configured and configured.timezone else settings.timezone
-    run = _Run(
-        summary, db, total=0, workers=settings.transform_workers, timezone=zone, wait_seconds=wait,
-        max_text_chars=settings.max_text_chars, ner_model=settings.ner_model,
-    )  # fmt: skip
+    options = TransformOptions(settings.transform_workers, zone, settings.max_text_chars, settings.ner_model)
     status, error = "completed", None
     prepared = interrupted = False
     started = time.perf_counter()
@@ -368,20 +155,23 @@ def _run_locked(
         call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
         prepared = True
         logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
-        if local:
-            # Counted for the progress bar by a second streaming walk: a list of every file would grow with the tree.
-            run.total = sum(_weight(r) for r in discover_inputs(local, slice_lines=size))
-            run.read_local(local, size)
-        if spec is not None:
-            try:
-                run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
-            finally:
-                close_fetchers()
+        with open_transforms(options, dask) as transforms:
+            run = BatchRun(summary, db, transforms, wait_seconds=wait, version=run_version(options))
+            if local:
+                # Counted for the progress bar by a second streaming walk: a list of every file would grow with
+                # the tree.
+                run.total = sum(input_weight(r) for r in discover_inputs(local, slice_lines=size))
+                run.read_local(local, size)
+            if spec is not None:
+                try:
+                    run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
+                finally:
+                    close_fetchers()
     except BaseException as exc:
         status, error = "failed", describe_error(exc, db)
         interrupted = isinstance(exc, RunInterrupted)
-        if interrupted:
-            kill_pool()  # the workers' batch will never be loaded: stop them now, not at interpreter exit
+        # The batch the workers transform ahead will never be loaded: stop them now, not at interpreter exit.
+        kill_pool()
         logger.error("run %s failed: %s", summary.run_id, error)
         raise
     finally:
@@ -391,23 +181,22 @@ def _run_locked(
         # A run stopped by a signal before its row existed (waiting for a reader) still gets one; a warehouse that
         # could not be prepared (damaged, full, busy) cannot take it.
         if prepared or interrupted:
-            _record_end(run, status, error, prepared)
+            _record_end(summary, db, wait, status, error, prepared)
         if in_prefect_run():
             publish_summary(summary.as_dict(), status)
 
 
-def _record_end(run: _Run, status: str, error: str | None, prepared: bool) -> None:
+def _record_end(
+    summary: RunSummary, db: str, wait: float, status: str, error: str | None, prepared: bool
+) -> None:
     """Write the run's end; a failure here is logged, never raised over the run's own error."""
-    summary = run.summary
     try:
         if not prepared:
-            call(prepare_warehouse, run.db, summary.run_id, flow_run.id, run.wait)
+            call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
         # How a run ended is worth a longer wait than a batch: a reader that made a batch give up may be done.
-        call(finish_run, run.db, summary.run_id, status, dict(summary.counts), error, 3 * run.wait)
+        call(finish_run, db, summary.run_id, status, dict(summary.counts), error, 3 * wait)
     except Exception as exc:  # noqa: BLE001 - the next run marks a run left `running` as crashed
-        run.logger.error(
-            "could not record the end of run %s: %s", summary.run_id, describe_error(exc, run.db)
-        )
+        run_logger().error("could not record the end of run %s: %s", summary.run_id, describe_error(exc, db))
 
 
 @flow(name="ingest_news")
@@ -419,9 +208,14 @@ def ingest_news(
     sitemaps: list[str] | None = None,
     source: str | None = None,
     allow_hosts: list[str] | None = None,
+    dask_workers: int | None = None,
+    dask_address: str | None = None,
 ) -> dict[str, object]:
     """Ingest files, folders, globs, JSONL, URLs, feeds, sitemaps or a configured source into DuckDB."""
-    return run_ingest(paths, db_path, batch_size, feeds, sitemaps, source, allow_hosts)
+    quiet_expected_errors()  # a busy, damaged or full warehouse is one line in the run's logs, not two tracebacks
+    return run_ingest(
+        paths, db_path, batch_size, feeds, sitemaps, source, allow_hosts, dask_workers, dask_address
+    )
 
 
 __all__ = [

@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
-from flows.settings import Settings, Source, load_sources
-from flows.writer import snapshot_path
+from flows.settings import Settings, Source, check_dask_address, load_sources
+from flows.transform_runners import DaskTarget
+from flows.writer import WriterBusy, snapshot_path
 from tasks.files import discover_inputs
-from warehouse.connection import copy_database
+from warehouse.connection import WarehouseBusy, WarehouseCorrupt, copy_database
 
 logger = logging.getLogger("newsetl")
 
@@ -75,6 +76,31 @@ def is_disk_full(exc: BaseException) -> bool:
             return True
         current = current.__cause__ or current.__context__
     return False
+
+
+def is_expected_error(exc: BaseException) -> bool:
+    """Whether exc is the run's surroundings or request (told in one line), not a bug (worth a traceback)."""
+    expected = (UsageError, RunInterrupted, WarehouseBusy, WarehouseCorrupt, WriterBusy)
+    return isinstance(exc, expected) or is_disk_full(exc)
+
+
+class OneLineExpectedErrors(logging.Filter):
+    """Drops the traceback Prefect attaches to a failed task or flow run when its error is an expected one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if isinstance(record.exc_info, tuple) else None
+        if exc is not None and is_expected_error(exc):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_expected_errors() -> None:
+    """Make Prefect's run loggers tell expected errors in one line (local and worker processes alike)."""
+    for name in ("prefect.task_runs", "prefect.flow_runs"):
+        run_logger = logging.getLogger(name)
+        if not any(isinstance(f, OneLineExpectedErrors) for f in run_logger.filters):
+            run_logger.addFilter(OneLineExpectedErrors())
 
 
 def describe_error(exc: BaseException, db_path: str = "") -> str:
@@ -148,6 +174,22 @@ def check_request(
     check_db_writable(db)
     check_ner_model(settings.ner_model)
     return configured, db
+
+
+def check_dask(workers: int | None, address: str | None) -> DaskTarget | None:
+    """Where the transform runs on Dask (None: locally); a bad worker count or address is a UsageError."""
+    if workers is None and address is None:
+        return None
+    if workers is not None and address is not None:
+        raise UsageError(
+            "give --dask-workers (a new local cluster) or --dask-address (an existing one), not both"
+        )
+    if workers is not None and workers < 1:
+        raise UsageError(f"dask workers must be at least 1, got {workers}")
+    try:
+        return DaskTarget(workers, check_dask_address(address) if address is not None else None)
+    except ValueError as exc:
+        raise UsageError(f"dask address {address!r}: {exc}") from None
 
 
 def check_ner_model(path: str | None) -> None:

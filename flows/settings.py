@@ -33,6 +33,17 @@ _FETCH = FetchPolicy()
 _TextList = Annotated[tuple[str, ...], NoDecode]  # from the environment: a separated list, not JSON
 
 
+# A Dask scheduler address: a scheme Dask's comm layer knows, then host:port ("tcp://10.0.0.5:8786").
+_DASK_ADDRESS = re.compile(r"(tcp|tls|ucx|ws|wss)://[^\s/:]+(:\d{1,5})?")
+
+
+def check_dask_address(value: str) -> str:
+    """The address itself when it names a Dask scheduler, else ValueError saying what one looks like."""
+    if not _DASK_ADDRESS.fullmatch(value):
+        raise ValueError("not a Dask scheduler address (expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786)")
+    return value
+
+
 class SettingsError(ValueError):
     """A configuration value that is unknown, of the wrong type or out of range; names the key and its origin."""
 
@@ -68,6 +79,8 @@ class Settings(BaseSettings):
     write_wait_seconds: float = Field(60.0, ge=0)
     # Publish <db>.read.duckdb (a consistent copy for long analysis) after every completed run.
     publish_snapshot: bool = True
+    # Transform batches on the Dask cluster at this scheduler address (tcp://HOST:8786); none: the local pool.
+    dask_address: str | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -102,7 +115,12 @@ class Settings(BaseSettings):
         zone_named(value)
         return value
 
-    @field_validator("proxy", "ca_file", "ner_model", mode="before")
+    @field_validator("dask_address")
+    @classmethod
+    def _dask_address(cls, value: str | None) -> str | None:
+        return None if value is None else check_dask_address(value)
+
+    @field_validator("proxy", "ca_file", "ner_model", "dask_address", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value  # NEWSETL_PROXY= switches a configured proxy off

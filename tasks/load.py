@@ -28,11 +28,13 @@ def prepare_warehouse(
 
 
 @task(name="find_unchanged", cache_policy=NO_CACHE)
-def find_unchanged(db_path: str, docs: list[RawDocument], wait_seconds: float = 0.0) -> set[str]:
+def find_unchanged(
+    db_path: str, docs: list[RawDocument], wait_seconds: float = 0.0, version: str | None = None
+) -> set[str]:
     """Source URIs of the batch's inputs already stored with the same bytes by this pipeline version."""
     keys = [(d.source_uri, hashlib.sha256(d.payload).hexdigest()) for d in docs]
     with connect(db_path, wait_seconds=wait_seconds) as conn:
-        return repository.unchanged_inputs(conn, keys, pipeline_version())
+        return repository.unchanged_inputs(conn, keys, version or pipeline_version())
 
 
 @task(name="load_batch", cache_policy=NO_CACHE)
@@ -43,10 +45,11 @@ def load_batch(
     rejects: list[Reject],
     fetch_states: list[FetchState] | None = None,
     wait_seconds: float = 0.0,
+    version: str | None = None,
 ) -> repository.LoadResult:
     """Upsert a batch's articles with their facts in one transaction, then its rejects and fetch states."""
     with connect(db_path, wait_seconds=wait_seconds) as conn:
-        result = repository.upsert_articles(conn, [to_rows(a) for a in articles], run_id)
+        result = repository.upsert_articles(conn, [to_rows(a, version) for a in articles], run_id)
         repository.upsert_rejects(conn, [reject_row(r) for r in rejects], run_id)
         # After the articles: a crash before this line makes the next run fetch again rather than skip (304).
         repository.upsert_fetch_states(conn, fetch_states or [])

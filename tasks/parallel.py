@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
@@ -31,6 +31,8 @@ _WATCHDOG_SECONDS = 0.5
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+# Set by kill_pool: a batch whose workers were killed on purpose is not redone in-process.
+_killed = threading.Event()
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -69,6 +71,7 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
             initargs=(os.getpid(), from_main),
         )
         _pool_size = workers
+        _killed.clear()
     return _pool
 
 
@@ -85,6 +88,7 @@ def kill_pool() -> None:
     global _pool
     if _pool is None:
         return
+    _killed.set()
     # The executor has no public handle on its processes or queues. Its call queue's feeder thread may be blocked
     # writing a batch to workers that are now dead: without cancel_join_thread, interpreter exit waits for it forever.
     processes = list(getattr(_pool, "_processes", {}).values())
@@ -129,6 +133,64 @@ def can_spawn() -> bool:
     return main_file is None or os.path.exists(main_file)
 
 
+class PendingTransform:
+    """A batch's transform under way in the pool (or, for a small batch, run in-process when asked for)."""
+
+    def __init__(
+        self,
+        docs: list[RawDocument],
+        parts: list[Future[tuple[list[Article], list[Reject]]]],
+        timezone: str,
+        max_text_chars: int,
+        ner_model: str | None,
+    ) -> None:
+        self._docs, self._parts = docs, parts
+        self._options = (timezone, max_text_chars, ner_model)
+
+    def done(self) -> bool:
+        """Whether result() would return without waiting for the pool."""
+        return all(part.done() for part in self._parts)
+
+    def result(self) -> tuple[list[Article], list[Reject]]:
+        """The batch's articles and rejects, in input order (waits for the pool)."""
+        if not self._parts:
+            return process_documents(self._docs, *self._options)
+        try:
+            parts = [part.result() for part in self._parts]
+        except BrokenProcessPool as exc:
+            if _killed.is_set():
+                raise  # the run was stopped: its batches are not redone here
+            # A worker died (killed, out of memory): redo this batch here.
+            logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
+            shutdown_pool()
+            return process_documents(self._docs, *self._options)
+        articles = [a for part_articles, _ in parts for a in part_articles]
+        rejects = [r for _, part_rejects in parts for r in part_rejects]
+        return articles, rejects
+
+
+def submit_documents(
+    docs: list[RawDocument],
+    workers: int = 1,
+    timezone: str = DEFAULT_TIMEZONE,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    ner_model: str | None = None,
+) -> PendingTransform:
+    """Start process_documents over a batch on `workers` processes (when big enough); the caller loads meanwhile."""
+    if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS or not can_spawn():
+        return PendingTransform(docs, [], timezone, max_text_chars, ner_model)
+    work = partial(process_documents, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model)
+    pool = _get_pool(workers)
+    try:
+        # Twice as many chunks as workers evens out articles of very different lengths.
+        parts = [pool.submit(work, chunk) for chunk in _chunks(docs, 2 * workers)]
+    except BrokenProcessPool as exc:
+        logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
+        shutdown_pool()
+        return PendingTransform(docs, [], timezone, max_text_chars, ner_model)
+    return PendingTransform(docs, parts, timezone, max_text_chars, ner_model)
+
+
 def transform_documents(
     docs: list[RawDocument],
     workers: int = 1,
@@ -137,18 +199,4 @@ def transform_documents(
     ner_model: str | None = None,
 ) -> tuple[list[Article], list[Reject]]:
     """process_documents over a batch, split across `workers` processes when the batch is big enough."""
-    if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS or not can_spawn():
-        return process_documents(docs, timezone, max_text_chars, ner_model)
-    try:
-        # Twice as many chunks as workers evens out articles of very different lengths.
-        work = partial(
-            process_documents, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model
-        )
-        parts = list(_get_pool(workers).map(work, _chunks(docs, 2 * workers)))
-    except BrokenProcessPool as exc:  # a worker died (killed, out of memory): redo this batch here
-        logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
-        shutdown_pool()
-        return process_documents(docs, timezone, max_text_chars, ner_model)
-    articles = [a for part_articles, _ in parts for a in part_articles]
-    rejects = [r for _, part_rejects in parts for r in part_rejects]
-    return articles, rejects
+    return submit_documents(docs, workers, timezone, max_text_chars, ner_model).result()

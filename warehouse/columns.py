@@ -15,7 +15,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "encoding_confidence", "decode_errors", "quality", "quality_reason", "body_raw", "body", "content_sha256",
         "pipeline_version", "run_id", "ingested_at",
     ),
-    "entities": ("entity_id", "kind", "name", "level"),
+    "entities": ("entity_id", "kind", "name", "level", "adcode", "parent_entity_id", "country_code"),
+    "entity_aliases": ("article_id", "alias", "entity_id", "kind", *_SPAN),
     "mentions": ("article_id", "entity_id", "surface", *_SPAN),
     "roles": ("article_id", "person", "person_entity_id", "title", "organization", "organization_entity_id", *_SPAN),
     "metrics": (
@@ -36,6 +37,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 # The tables holding one article's facts: replaced together when the article's content changes.
 FACT_TABLES = ("mentions", "roles", "metrics", "quotes", "events", "dates")
+# Other names of entities in one article: replaced with its facts (not counted among them in the run summary).
+LINK_TABLES = ("entity_aliases",)
 # The search index and story signatures of one article: replaced with its facts, in the same transaction.
 INDEX_TABLES = ("postings", "search_documents", "story_signatures", "story_bands")
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.columns import FACT_TABLES
+from warehouse.columns import FACT_TABLES, LINK_TABLES
 
 # Tables whose rows belong to an article: written in folders published_month=YYYY-MM (hive partitioning, read back
 # with read_parquet('DIR/articles/**/*.parquet', hive_partitioning = true)); `unknown` when the date is missing.
-_BY_MONTH = ("articles", *FACT_TABLES)
+_BY_MONTH = ("articles", *FACT_TABLES, *LINK_TABLES)
 _MONTH = "coalesce(strftime(a.published_at, '%Y-%m'), 'unknown') AS published_month"
 # Internal tables of the search index and story signatures are rebuilt from articles: not exported.
 _SKIPPED = {"postings", "search_documents", "story_signatures", "story_bands", "schema_migrations"}

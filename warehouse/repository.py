@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from warehouse.columns import COLUMNS, FACT_TABLES, INDEX_TABLES, column_lists
+from warehouse.columns import COLUMNS, FACT_TABLES, INDEX_TABLES, LINK_TABLES, column_lists
 from warehouse.stories import assign_stories
 
 Row = Mapping[str, Any]
@@ -35,6 +35,8 @@ class RowsLike(Protocol):
     @property
     def dates(self) -> Sequence[Row]: ...
     @property
+    def entity_aliases(self) -> Sequence[Row]: ...
+    @property
     def postings(self) -> Sequence[Row]: ...
     @property
     def search_documents(self) -> Sequence[Row]: ...
@@ -56,6 +58,14 @@ class LoadResult:
 
 _ON_CONFLICT_UPDATE = "ON CONFLICT (article_id) DO UPDATE SET " + ", ".join(
     f"{c} = excluded.{c}" for c in COLUMNS["articles"] if c != "article_id"
+)
+
+
+# An entity's attributes follow from its name (the place-code layer qualifies a name two places share), so a later
+# load only fills what an earlier one, or a load before migration 0006, left NULL.
+_ON_CONFLICT_ENTITY = "ON CONFLICT (entity_id) DO UPDATE SET " + ", ".join(
+    f"{c} = coalesce(excluded.{c}, entities.{c})"
+    for c in ("level", "adcode", "parent_entity_id", "country_code")
 )
 
 
@@ -178,13 +188,13 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
     try:
         # Only articles already stored have facts to replace; new ones skip the deletes.
         replaced = [rows.article["article_id"] for rows in fresh if rows.article["article_id"] in stored]
-        for table in FACT_TABLES + INDEX_TABLES if replaced else ():
+        for table in FACT_TABLES + LINK_TABLES + INDEX_TABLES if replaced else ():
             conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [replaced])
         articles = [{**rows.article, "run_id": run_id, "ingested_at": now} for rows in fresh]
         _insert_rows(conn, "articles", articles, _ON_CONFLICT_UPDATE)
         entities = {e["entity_id"]: e for rows in fresh for e in rows.entities}
-        _insert_rows(conn, "entities", list(entities.values()), "ON CONFLICT DO NOTHING")
-        for table in FACT_TABLES + INDEX_TABLES:
+        _insert_rows(conn, "entities", list(entities.values()), _ON_CONFLICT_ENTITY)
+        for table in FACT_TABLES + LINK_TABLES + INDEX_TABLES:
             _insert_rows(conn, table, [row for rows in fresh for row in getattr(rows, table)])
         assign_stories(conn, [rows.article["article_id"] for rows in fresh])
         _insert_rows(

@@ -106,6 +106,29 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class PlaceCode:
+    """A place entity's codes: adcode (Chinese divisions), ISO 3166-1 alpha-2, and the place it belongs to."""
+
+    name: str  # canonical entity name (北京市朝阳区 when 朝阳区 alone names two districts)
+    level: str | None  # country | province | city | county
+    adcode: str | None = None  # 6 digits, e.g. 450200
+    parent: str | None = None  # canonical name of the enclosing place (柳州市 -> 广西壮族自治区 -> 中国)
+    country_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Alias:
+    """Another name of an entity in one article: text[start:end] names the entity called `name`."""
+
+    kind: str  # the entity's kind
+    alias: str  # as written
+    name: str  # canonical name of the entity it names
+    rule: str  # short_form (习 after 习近平) | official_name (市政府 -> 市人民政府) | place_name (柳州 -> 柳州市)
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Role:
     person: str
     title: str
@@ -168,6 +191,8 @@ class Facts:
     quotes: tuple[Quote, ...] = ()
     events: tuple[Event, ...] = ()
     dates: tuple[DateMention, ...] = ()
+    places: tuple[PlaceCode, ...] = ()  # every place the mentions name, with its ancestors
+    aliases: tuple[Alias, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tasks.transforms.datetimes import naive_utc
-from tasks.transforms.models import Article, NormalizedText, Reject
+from tasks.transforms.models import Article, Facts, NormalizedText, Reject
 from tasks.transforms.search_tokens import count_terms, searchable_text
 from tasks.transforms.stories import story_signature
 from tasks.transforms.version import code_fingerprint
@@ -15,13 +16,18 @@ from tasks.transforms.version import code_fingerprint
 # Bump when a change outside tasks/transforms (the load, a migration) should re-process unchanged inputs; a change
 # to the extraction code or its model files is picked up by pipeline_version() without a bump.
 # 2: published_at keeps stated UTC offsets; named rows with the 0003 columns; 3: search postings and story
-# signatures (0004, 0005)
-PIPELINE_VERSION = "3"
+# signatures (0004, 0005); 4: place codes, enclosing places and entity aliases (0006)
+PIPELINE_VERSION = "4"
 
 
-def pipeline_version() -> str:
-    """The version stored with every article: the hand constant plus the fingerprint of code and model files."""
-    return f"{PIPELINE_VERSION}+{code_fingerprint()}"
+def pipeline_version(options: Sequence[str] = ()) -> str:
+    """The version stored with every article: the hand constant, the code's fingerprint and the run's options.
+
+    options are what else decides the output (a custom model file's hash, the time zone of naive dates, the text
+    cap), so changing a setting re-processes stored inputs too.
+    """
+    base = f"{PIPELINE_VERSION}+{code_fingerprint()}"
+    return f"{base}+{short_hash(*options)[:8]}" if options else base
 
 
 def short_hash(*parts: str) -> str:
@@ -54,6 +60,7 @@ class ArticleRows:
     quotes: list[Row] = field(default_factory=list)
     events: list[Row] = field(default_factory=list)
     dates: list[Row] = field(default_factory=list)
+    entity_aliases: list[Row] = field(default_factory=list)
     postings: list[Row] = field(default_factory=list)
     search_documents: list[Row] = field(default_factory=list)
     story_signatures: list[Row] = field(default_factory=list)
@@ -72,7 +79,7 @@ def _entity_id(kind: str, name: str | None) -> str | None:
     return entity_key(kind, name) if name else None
 
 
-def _article_row(article: Article, aid: str) -> Row:
+def _article_row(article: Article, aid: str, version: str | None) -> Row:
     byline = article.facts.byline
     return {
         "article_id": aid,
@@ -96,12 +103,15 @@ def _article_row(article: Article, aid: str) -> Row:
         "body_raw": article.body_raw,
         "body": article.body,
         "content_sha256": article.content_sha256,
-        "pipeline_version": pipeline_version(),
+        "pipeline_version": version or pipeline_version(),
     }
 
 
-def to_rows(article: Article) -> ArticleRows:
-    """Named rows of every table for one article (the article row lacks run_id/ingested_at: the load adds them)."""
+def to_rows(article: Article, version: str | None = None) -> ArticleRows:
+    """Named rows of every table for one article (the article row lacks run_id/ingested_at: the load adds them).
+
+    version is the run's pipeline_version(options); the default is the code's alone.
+    """
     aid = article_key(article.url, article.source_uri)
     norm = (
         NormalizedText(article.body, article.body_raw, article.offsets, article.script_original)
@@ -109,13 +119,24 @@ def to_rows(article: Article) -> ArticleRows:
         else None
     )
     facts = article.facts
-    entities: dict[str, Row] = {}
-    mentions = []
-    for m in facts.mentions:
-        eid = entity_key(m.kind, m.name)
-        entities.setdefault(eid, {"entity_id": eid, "kind": m.kind, "name": m.name, "level": m.level})
-        mentions.append(
-            {"article_id": aid, "entity_id": eid, "surface": m.surface, **_span(norm, m.start, m.end)}
+    entities = entity_rows(facts)
+    mentions = [
+        {"article_id": aid, "entity_id": entity_key(m.kind, m.name), "surface": m.surface,
+         **_span(norm, m.start, m.end)}
+        for m in facts.mentions
+    ]  # fmt: skip
+    aliases: dict[tuple[str, str], Row] = {}
+    for a in facts.aliases:  # one row per (alias, entity) of the article, at its first position
+        eid = entity_key(a.kind, a.name)
+        aliases.setdefault(
+            (a.alias, eid),
+            {
+                "article_id": aid,
+                "alias": a.alias,
+                "entity_id": eid,
+                "kind": a.rule,
+                **_span(norm, a.start, a.end),
+            },
         )
     roles = [
         {"article_id": aid, "person": r.person, "person_entity_id": _entity_id("person", r.person),
@@ -147,16 +168,43 @@ def to_rows(article: Article) -> ArticleRows:
         for d in facts.dates
     ]
     return ArticleRows(
-        article=_article_row(article, aid),
-        entities=list(entities.values()),
+        article=_article_row(article, aid, version),
+        entities=entities,
         mentions=mentions,
         roles=roles,
         metrics=metrics,
         quotes=quotes,
         events=events,
         dates=dates,
+        entity_aliases=list(aliases.values()),
         **index_rows(aid, article.title, article.body),
     )
+
+
+def _entity_row(kind: str, name: str, level: str | None = None) -> Row:
+    return {"entity_id": entity_key(kind, name), "kind": kind, "name": name, "level": level, "adcode": None,
+            "parent_entity_id": None, "country_code": None}  # fmt: skip
+
+
+def entity_rows(facts: Facts) -> list[Row]:
+    """The entities the article's rows point at: mentioned ones, their enclosing places, and the people and bodies
+    of roles and quotes (so every *_entity_id joins)."""
+    out: dict[str, Row] = {}
+    for m in facts.mentions:
+        row = _entity_row(m.kind, m.name, m.level)
+        out.setdefault(row["entity_id"], row)
+    for p in facts.places:
+        row = {**_entity_row("location", p.name, p.level), "adcode": p.adcode, "country_code": p.country_code,
+               "parent_entity_id": entity_key("location", p.parent) if p.parent else None}  # fmt: skip
+        out[row["entity_id"]] = row
+    named = [("person", r.person) for r in facts.roles] + [
+        ("organization", r.organization) for r in facts.roles
+    ]
+    for kind, name in [*named, *(("person", q.speaker) for q in facts.quotes)]:
+        if name:
+            row = _entity_row(kind, name)
+            out.setdefault(row["entity_id"], row)
+    return list(out.values())
 
 
 def index_rows(aid: str, title: str | None, body: str) -> dict[str, list[Row]]:

@@ -47,7 +47,7 @@ def test_export_reads_back_with_duckdb(db: Path, tmp_path: Path, fmt: str) -> No
     reader = "read_parquet" if fmt == "parquet" else "read_csv"
     months = sorted(p.name for p in (tmp_path / "out" / "articles").iterdir())
     assert months and all(m.startswith("published_month=") for m in months)
-    for table in ("articles", "mentions", "roles"):
+    for table in ("articles", "mentions", "roles", "entity_aliases"):
         pattern = str(tmp_path / "out" / table / "**" / f"*.{fmt}")
         got = (
             duckdb.connect()

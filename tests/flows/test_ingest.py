@@ -13,24 +13,6 @@ from warehouse import repository
 from warehouse.connection import connect
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    """The bundled samples plus inputs that must be rejected with a reason."""
-    folder = tmp_path / "in"
-    shutil.copytree(SAMPLES, folder)
-    (folder / "junk.txt").write_bytes(bytes(range(256)) * 8)
-    (folder / "empty.html").write_bytes(b"<html><body><nav>home</nav></body></html>")
-    with (folder / "bad.jsonl").open("w", encoding="utf-8") as handle:
-        handle.write(
-            '{"url": "https://example.cn/1", "title": "标题", "text": "'
-            + SEED.read_text("utf-8")[:300].replace("\n", " ")
-            + '"}\n'
-        )
-        handle.write("{not json\n")
-        handle.write('{"url": "https://example.cn/3"}\n')
-    return folder
-
-
 def _rows(db: Path) -> dict[str, int]:
     with connect(db, read_only=True) as conn:
         return {

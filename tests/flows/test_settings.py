@@ -54,6 +54,11 @@ def test_fetch_defaults_are_the_policy_defaults() -> None:
         ("NEWSETL_TIMEZONE", "Asia/Shangai", "NEWSETL_TIMEZONE: timezone: unknown time zone 'Asia/Shangai'"),
         ("NEWSETL_RESPECT_ROBOT", "false", "unknown environment variable NEWSETL_RESPECT_ROBOT"),
         ("NEWSETL_MAX_TEXT_CHARS", "2M", "environment variable NEWSETL_MAX_TEXT_CHARS: max_text_chars: "),
+        (
+            "NEWSETL_DASK_ADDRESS",
+            "tcp:/10.0.0.5:8786",
+            "NEWSETL_DASK_ADDRESS: dask_address: not a Dask scheduler",
+        ),
     ],
     ids=[
         "bool-typo",
@@ -63,6 +68,7 @@ def test_fetch_defaults_are_the_policy_defaults() -> None:
         "unknown-zone",
         "unknown-variable",
         "text-cap-with-unit",
+        "dask-address-typo",
     ],  # fmt: skip
 )
 def test_bad_environment_values_are_errors(
@@ -104,6 +110,10 @@ def test_environment_lists_and_overrides(monkeypatch: pytest.MonkeyPatch, tmp_pa
         ('timezone = "UTC+8"', "timezone: unknown time zone 'UTC+8'"),
         ("batch_size = 0", "batch_size: Input should be greater than or equal to 1"),
         ("batch_size = [", "not valid TOML"),
+        (
+            'dask_address = "10.0.0.5:8786"',
+            "dask_address: not a Dask scheduler address (expected tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786) (got '10.0.0.5:8786')",
+        ),
     ],
     ids=[
         "number-as-text",
@@ -113,6 +123,7 @@ def test_environment_lists_and_overrides(monkeypatch: pytest.MonkeyPatch, tmp_pa
         "unknown-zone",
         "out-of-range",
         "syntax",
+        "dask-address-without-scheme",
     ],
 )
 def test_bad_settings_file_values_are_errors(tmp_path: Path, text: str, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import numpy as np
@@ -19,8 +20,10 @@ from tasks.transforms.facts.tagger import (
     spans_from_tags,
     to_bytes,
 )
+from tasks.transforms.facts.tagger_features import feature_buckets
 from tasks.transforms.facts.tagger_train import parse_records, score_spans, train_tagger
-from tests.conftest import FIXTURES, SEED
+from tests.conftest import FIXTURES, SEED, SHARED_DATA
+from tests.transforms.tagger_reference import reference_buckets, reference_tags
 
 TINY = FIXTURES / "ner" / "tiny_train.jsonl"
 
@@ -167,3 +170,40 @@ def test_tag_many_equals_tag_one_by_one() -> None:
     ]
     assert tagger.tag_many(texts) == [tagger.tag(t) for t in texts]
     assert tagger.tag_many([]) == []
+
+
+def _real_sentences() -> list[str]:
+    """Every 5th MSRA test sentence (../shared) when present, the seed article in pieces, and odd inputs."""
+    seed = SEED.read_text(encoding="utf-8")
+    texts = [
+        seed,
+        seed[:700],
+        "国务院总理李鹏今天在北京会见了美国总统克林顿。",
+        "",
+        "。",
+        "a",
+        "𠀀𪚥李𠮷在京",
+    ]
+    gold = SHARED_DATA / "ner_gold" / "msra_sighan2006_test" / "sentences_spans.jsonl"
+    if gold.is_file():
+        lines = gold.read_text(encoding="utf-8").splitlines()
+        sentences = [json.loads(line)["text"] for line in lines[::5]]
+        texts += [*sentences, "".join(sentences[:300])]  # one long text: features cross chunk boundaries
+    return texts
+
+
+def test_fast_features_equal_the_reference_on_real_text() -> None:
+    tagger = load_tagger()
+    for text in _real_sentences():
+        fast = feature_buckets(text, tagger.lexicon, tagger.multipliers, tagger.bits)
+        assert np.array_equal(fast, reference_buckets(text, tagger)), text[:30]
+
+
+def test_tag_many_equals_the_reference_decoder_on_real_text() -> None:
+    tagger = load_tagger()
+    texts = _real_sentences()
+    expected = [tuple(spans_from_tags(np.array(reference_tags(t, tagger), dtype=np.int64))) for t in texts]
+    kinds = {"person": "PER", "location": "LOC", "organization": "ORG"}
+    found = [tuple((kinds[m.kind], m.start, m.end) for m in ms) for ms in tagger.tag_many(texts)]
+    assert found == expected
+    assert sum(map(len, found)) > len(texts) // 2, "real news sentences name entities"

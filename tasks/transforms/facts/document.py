@@ -11,7 +11,7 @@ import bisect
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from ..models import Byline, DateMention, Event, Facts, Mention, Metric, Quote, Role
+from ..models import Alias, Byline, DateMention, Event, Facts, Mention, Metric, PlaceCode, Quote, Role
 from ._text import SENTENCE_ENDS
 from .byline import extract_byline
 from .tagger import Tagger
@@ -36,6 +36,8 @@ class Document:
     tagged: tuple[Mention, ...] | None = None  # the tagger's spans, when a batch was tagged in one call
     places: tuple[Mention, ...] = ()  # gazetteer places (they name the bare 市 of 市人民政府)
     entities: tuple[Mention, ...] = ()  # flat, sorted by start, no overlaps
+    place_codes: tuple[PlaceCode, ...] = ()  # codes of the location entities' places and of their ancestors
+    aliases: tuple[Alias, ...] = ()  # other names of entities (short forms, official names)
     dates: tuple[DateMention, ...] = ()
     roles: tuple[Role, ...] = ()
     quotes: tuple[Quote, ...] = ()
@@ -107,13 +109,17 @@ def build_document(
     tagged: tuple[Mention, ...] | None = None,
 ) -> Document:
     """Every layer of one article, in order (`tagged`: the tagger's spans of `text`, if computed already)."""
-    from .entity_layer import add_entities  # the layers import Document: resolve the cycle at call time
+    from .aliases import add_aliases  # the layers import Document: resolve the cycle at call time
+    from .entity_layer import add_entities
+    from .place_codes import add_place_codes
     from .relations import add_relations
 
     doc = Document(text, published_at, tagged=tagged)
     doc = add_sentences(doc)
     doc = add_byline(doc)
     doc = add_entities(doc, tagger)
+    doc = add_place_codes(doc)
+    doc = add_aliases(doc)
     return add_relations(doc)
 
 
@@ -127,4 +133,6 @@ def to_facts(doc: Document) -> Facts:
         quotes=doc.quotes,
         events=doc.events,
         dates=doc.dates,
+        places=doc.place_codes,
+        aliases=doc.aliases,
     )

@@ -11,14 +11,22 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from ..models import Mention
-from .tagger_features import BOS, FEATURE_VERSION, Lexicon, code_buckets, codepoints, joined_codepoints
+from .tagger_features import (
+    BOS,
+    FEATURE_VERSION,
+    Lexicon,
+    bucket_chunks,
+    codepoints,
+    hash_plan,
+    joined_codepoints,
+)
 
 MODEL_PATH = Path(__file__).parent / "data" / "ner_tagger.npz"
 TYPES = ("PER", "LOC", "ORG")
@@ -27,8 +35,9 @@ KIND = {"PER": "person", "LOC": "location", "ORG": "organization"}
 TAGS = ("O", *(f"{p}-{t}" for t in TYPES for p in "BIES"))
 N_TAGS = len(TAGS)
 _NEG = -1e9
-# Rows of emissions gathered at once: bounds memory on long texts (rows x templates x tags floats).
-_CHUNK = 4096
+# Runs decoded side by side from which viterbi reads the best scores back by index (measured: 1.7x faster from
+# ~30 runs up, slower for one long run).
+_GATHER_RUNS = 32
 # Sentence ends are O (no entity runs across them), so a text decodes as sentences side by side.
 _SENTENCE_END = np.zeros(0x10000, dtype=bool)
 _SENTENCE_END[codepoints("。！？!?；;\n")] = True
@@ -60,17 +69,21 @@ class Tagger:
     bits: int
     margin: float
     meta: dict[str, object]
+    plan: tuple[np.ndarray, np.ndarray, np.ndarray] = field(init=False, repr=False)  # hash_plan(multipliers)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plan", hash_plan(self.multipliers))
 
     def emissions(self, text: str) -> np.ndarray:
         """(n, tags) scores of every tag at every character."""
         return self._emissions(codepoints(text))
 
     def _emissions(self, codes: np.ndarray) -> np.ndarray:
-        buckets = code_buckets(codes, self.lexicon, self.multipliers, self.bits)
         out = np.empty((len(codes), N_TAGS), dtype=np.float32)
-        for lo in range(0, len(codes), _CHUNK):
-            # np.take beats fancy indexing here (565 vs 760+ us per MSRA sentence, same values).
-            out[lo : lo + _CHUNK] = np.take(self.weights, buckets[lo : lo + _CHUNK], axis=0).sum(axis=1)
+        for lo, hi, buckets in bucket_chunks(codes, self.lexicon, self.plan, self.bits):
+            # Summed over the templates one after another in float32 (a reduction over the outer axis), as
+            # the trained weights were scored: the same values whatever the chunking.
+            np.take(self.weights, buckets, axis=0).sum(axis=0, out=out[lo:hi])
         return out
 
     def _tag_codes(self, codes: np.ndarray) -> np.ndarray:
@@ -93,11 +106,12 @@ class Tagger:
     def tag_many(self, texts: Sequence[str]) -> list[tuple[Mention, ...]]:
         """tag() of every text, computed in one pass over all of them (same result, far fewer numpy calls)."""
         codes, starts = joined_codepoints(texts)
+        spans = spans_from_tags(self._tag_codes(codes))
+        owner = np.searchsorted(starts, np.array([s for _, s, _ in spans], dtype=np.int64), side="right") - 1
         found: list[list[Mention]] = [[] for _ in texts]
-        for t, s, e in spans_from_tags(self._tag_codes(codes)):
-            k = int(np.searchsorted(starts, s, side="right")) - 1
-            a, b = s - int(starts[k]), e - int(starts[k])
-            found[k].append(Mention(KIND[t], texts[k][a:b], texts[k][a:b], a, b))
+        for (t, s, e), k in zip(spans, owner.tolist(), strict=True):
+            text, a, b = texts[k], s - int(starts[k]), e - int(starts[k])
+            found[k].append(Mention(KIND[t], text[a:b], text[a:b], a, b))
         return [tuple(f) for f in found]
 
 
@@ -113,17 +127,27 @@ def spans_from_tags(tags: np.ndarray) -> list[tuple[str, int, int]]:
 def viterbi(emit: np.ndarray, transitions: np.ndarray) -> np.ndarray:
     """Best tag paths of R sequences side by side: emit is (R, L, tags), each framed by O on both sides."""
     r, length, _ = emit.shape
-    delta = emit[:, 0] + transitions[0]
+    # Scores as (run, cur, prev): both reductions run over the contiguous last axis (argmax: the first best prev).
+    incoming = np.ascontiguousarray(transitions.T)
+    scores = np.empty((r, N_TAGS, N_TAGS), dtype=np.result_type(emit, transitions))
+    delta = (emit[:, 0] + transitions[0]).astype(scores.dtype)
     back = np.empty((length, r, N_TAGS), dtype=np.intp)
+    # Many runs: reading the best scores back by index beats a second reduction; a few: fewer calls win.
+    gather = r >= _GATHER_RUNS
     for t in range(1, length):
-        scores = delta[:, :, None] + transitions
-        back[t] = scores.argmax(axis=1)
-        delta = scores.max(axis=1) + emit[:, t]
+        np.add(delta[:, None, :], incoming, out=scores)
+        best_prev = scores.argmax(axis=2, out=back[t])
+        if gather:
+            delta = np.take_along_axis(scores, best_prev[:, :, None], axis=2)[:, :, 0]
+        else:
+            np.maximum.reduce(scores, axis=2, out=delta)
+        delta += emit[:, t]
     best = (delta + transitions[:, 0]).argmax(axis=1)
     path = np.empty((r, length), dtype=np.int64)
     path[:, -1] = best
+    runs = np.arange(r)
     for t in range(length - 1, 0, -1):
-        best = back[t, np.arange(r), best]
+        best = back[t, runs, best]
         path[:, t - 1] = best
     return path
 
@@ -145,12 +169,11 @@ def decode(
     # the work stays under twice the number of open chars.
     all_lengths = all_ends - all_starts
     if len(all_lengths) * int(all_lengths.max()) <= 4 * int(all_lengths.sum()):
-        group = np.zeros(len(all_lengths), dtype=np.int64)  # little padding: one pass is fewer numpy calls
+        groups = [(all_starts, all_lengths)]  # little padding: one pass is fewer numpy calls
     else:
         group = np.log2(all_lengths).astype(np.int64)
-    for g in np.unique(group):
-        starts, ends = all_starts[group == g], all_ends[group == g]
-        lengths = ends - starts
+        groups = [(all_starts[group == g], all_lengths[group == g]) for g in np.unique(group)]
+    for starts, lengths in groups:
         width = int(lengths.max())
         idx = starts[:, None] + np.arange(width)[None, :]
         pad = np.arange(width)[None, :] >= lengths[:, None]
@@ -210,6 +233,12 @@ def _load_cached(path: Path) -> Tagger:
     return read_tagger(path)
 
 
+@lru_cache(maxsize=16)
+def _resolved(path: Path | None) -> Path:
+    # Resolving costs a realpath per call (0.4 ms, 8% of `parse` on one-sentence lines): once per spelling.
+    return (path or MODEL_PATH).resolve()
+
+
 def load_tagger(path: Path | None = None) -> Tagger:
     """The tagger in `path` (None: the model shipped with newsetl), read once per process and path."""
-    return _load_cached((path or MODEL_PATH).resolve())
+    return _load_cached(_resolved(path))
