@@ -23,6 +23,10 @@ from .gazetteer import abbreviation_index, place_index
 from .tagger import Tagger, load_tagger
 
 LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
+# Words CC-CEDICT knows only as ordinary words (瓦斯, 贺信, 香水): data/build_common_words.py.
+COMMON_WORDS = Path(__file__).parent / "data" / "common_words.txt"
+# What CC-CEDICT says each proper noun is (P person, L place, O organization, G faith or people, X other).
+PROPER_KINDS = Path(__file__).parent / "data" / "proper_kinds.tsv"
 # Suffixes that make a place a government body or institution (人民政府, 委员会, 研究院): the 3+ char ones only.
 # 政府 alone would cost a point of MSRA dev F1 (there 中国政府 is a place and a word); these cost 0.001.
 _BODY_SUFFIXES = tuple(w for w in ORG_SUFFIXES if len(w) >= 3)
@@ -55,6 +59,31 @@ def _automaton() -> ahocorasick.Automaton:
             auto.add_word(w, ("W", len(w)))
     auto.make_automaton()
     return auto
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """The CC-CEDICT ordinary words; read once per process."""
+    lines = COMMON_WORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for w in lines if w and not w.startswith("#"))
+
+
+def is_dictionary_word(word: str) -> bool:
+    """True when a dictionary lists `word` only as an ordinary word, never as a name (瓦斯 gas, 智库 think tank)."""
+    return word in _dictionary_words()
+
+
+@lru_cache(maxsize=1)
+def _proper_kinds() -> dict[str, str]:
+    """The CC-CEDICT proper nouns and their kinds; read once per process."""
+    rows = (line.split("\t") for line in PROPER_KINDS.read_text(encoding="utf-8").splitlines())
+    return {row[0]: row[1] for row in rows if len(row) == 2 and not row[0].startswith("#")}
+
+
+def dictionary_kinds(word: str) -> str:
+    """What a dictionary says the proper noun `word` is: letters of P, L, O, G (faith, people), X (other); "" when
+    it is not one."""
+    return _proper_kinds().get(word, "")
 
 
 def is_common_word(word: str) -> bool:

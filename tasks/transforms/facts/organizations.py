@@ -34,6 +34,7 @@ MAX_PLACES_BACK = 200
 _SUFFIX_RE = re.compile(f"(?:{alternation(ORG_SUFFIXES)})(?![长门分署件位面势队级落])")
 _TITLE_AT_RE = re.compile(alternation(TITLES))
 _SUFFIX_SET = frozenset(ORG_SUFFIXES)
+_TITLE_SET = frozenset(TITLES)
 _SUFFIXES = tuple(ORG_SUFFIXES)
 _ABBREVIATION_PREFIXES = tuple(ORG_ABBREVIATIONS)
 # Generic organs after a bare level character: 市委, 市人民政府, 省政府, 区党委.
@@ -50,6 +51,24 @@ def _is_name_head(word: str, tag: str, at_place: bool) -> bool:
         or tag in ("LOC", "ORG")
         or word.startswith(ORG_HEAD_ANCHORS)
         or (len(word) > 1 and word.endswith(_SUFFIXES) and word not in NOT_ORG_WORDS)
+    )
+
+
+def _joins_two_fields(surfaces: list[str], words: list[tuple[int, int, str]], conj: int, k: int) -> bool:
+    """True when the conjunction at `conj` joins two fields of one name: an ordinary word of 2+ chars opening the
+    phrase before it, and after it words up to the suffix that hold no name and open with no generic head (保险公司
+    is a kind of body)."""
+    field = surfaces[conj - 1] if conj >= 1 else ""
+    if len(field) < 2 or words[conj - 1][2] != "W" or field.endswith(_SUFFIXES) or field in _TITLE_SET:
+        return False  # 法院及|高等法院, 法官或|高等法院: a body or a person before the conjunction
+    if conj > 1 and not is_name_break(surfaces[conj - 2], words[conj - 1][2]):
+        return False  # 当地警方和|景区执法局: the field word must open the phrase (。工业和信息化部)
+    after = surfaces[conj + 1 : k]
+    return (
+        bool(after)
+        and after[0] not in GENERIC_ORG_HEADS
+        and all(words[n][2] == "W" for n in range(conj + 1, k))
+        and not is_name_break(surfaces[conj - 1], words[conj][2])
     )
 
 
@@ -95,6 +114,8 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
         first = (
             conjunctions[-1] + 1
         )  # 养老基金和|保险公司: only a name joins two fields (国家发展和改革委员会)
+        if _joins_two_fields(surfaces, words, first - 1, k):
+            first -= 2  # 工业和信息化部: two fields and no generic word after 和 make one ministry's name
     if first > k or (first == k and words[k][0] == suffix_start):
         return None  # nothing left before the suffix: 希望|政府, 出席|会议
     if hit_limit and first == 0:

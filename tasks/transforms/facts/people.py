@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from ..models import Byline, Mention
 from ._text import alternation, is_han
 from .data.lexicon import SPEECH_VERBS, TRANSLIT_CHARS
-from .entities import is_common_word, lexicon_words
+from .entities import is_common_word, is_dictionary_word, lexicon_words
 from .names import is_name_end, read_name
 from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, TITLE_AT_END_RE, TITLE_MAX_LEN, TITLE_RE, title_base
 
@@ -53,7 +53,8 @@ def is_plausible_name(text: str, start: int, end: int, blocked: Blocked) -> bool
     word = text[start:end]
     # jieba's dictionary lists transliterated names (菲利普) as words: a run of 3+ transliteration chars is kept.
     foreign = len(word) >= 3 and all(c in TRANSLIT_CHARS for c in word)
-    return len(word) >= 2 and (foreign or not is_common_word(word)) and not blocked.touches(start, end)
+    plain = is_common_word(word) or is_dictionary_word(word)  # 焦虑, 贺信 (a letter), 帅哥
+    return len(word) >= 2 and (foreign or not plain) and not blocked.touches(start, end)
 
 
 def title_matches(text: str, blocked: Blocked) -> list[re.Match[str]]:

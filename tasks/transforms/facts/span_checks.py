@@ -1,0 +1,195 @@
+"""Checks on recogniser spans that no analyst could look up: cut names, stances, generic bodies, glued places.
+
+Each check reads only the span and the characters around it, so the entity layer applies them in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Mention
+from ._text import alternation, is_han
+from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
+from .entities import is_dictionary_word, lexicon_words
+from .gazetteer import abbreviation_index, place_index
+
+# Marks that join the parts of a foreign name (侯赛因·阿斯卡里); ？ and ? stand for a middle dot lost to a wrong
+# encoding (巴兹？奥尔德林), but only right after or before a transliterated name, where a real question mark is rare.
+NAME_JOINERS = frozenset("·•・‧･")
+GARBLED_JOINERS = frozenset("？?")
+# Prefixes of a stance (亲北京阵营 "the pro-Beijing camp", 反对派): what follows them describes a camp.
+STANCE_PREFIXES = frozenset("亲反")
+STANCE_FIRST = "亲"  # 亲北京政团工联会; a body named 反... exists (反贪局), one named 亲... hardly
+# A political camp ends in 派 (泛民主派, 建制派); a name after it is the party itself (泛民主派|人民力量). 派 before
+# these is a verb or part of a suffix (派出所, 派驻).
+CAMP_END = "派"
+NOT_CAMP_NEXT = frozenset("出驻遣员")
+_KNOWN_ORGS = frozenset(ORG_ABBREVIATIONS)
+_SUFFIX_SET = frozenset(ORG_SUFFIXES)
+# Chinese news names two countries' relations as 中 + a one-char short form (中美, 中拉 "China-Latin America"); other
+# pairs of short forms are often one place (埃塞 Ethiopia), so only these are split.
+PAIR_FIRST = "中"
+# A province's name marked as an organization is usually its team or delegation (江苏队); a city's, a slip.
+PLACE_LEVELS_NOT_ORGS = frozenset({"city"})
+_SUFFIXES = tuple(sorted(ORG_SUFFIXES, key=len, reverse=True))
+# Prepositions and conjunctions that open a phrase before a name (局长为景甜颁奖); none is a common surname.
+FUNCTION_CHARS = frozenset("为与和及在对向把被从给让的了是")
+# What ends the name of a place, a tribe or a line when it follows a name-like word (石磊部落, 朱比利线, 张庄村).
+PLACE_AFTER_NAME = ("部落", "村", "镇", "乡", "路", "街", "线", "林", "桥", "站", "岛", "山")
+TITLE_START_RE = re.compile(alternation(TITLES))
+# Last chars of a place name (湾区, 新区, 开发区) that a cut place span may have left out.
+PLACE_END_CHARS = frozenset("区县市省州镇乡村岛")
+# Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
+MIN_CROSSING, MAX_CROSSING = 3, 4
+
+
+def _is_translit(text: str, start: int, end: int) -> bool:
+    return end > start and all(c in TRANSLIT_CHARS for c in text[start:end])
+
+
+def _joined_at(text: str, pos: int, name_start: int, name_end: int) -> bool:
+    """True when the char at `pos` joins text[name_start:name_end] to more of one foreign name."""
+    if pos < 0 or pos >= len(text):
+        return False
+    other = pos + 1 if pos >= name_end else pos - 1
+    if not 0 <= other < len(text) or not is_han(text[other]):
+        return False
+    if text[pos] in NAME_JOINERS:
+        return True
+    # a garbled dot: only after (or before) a transliterated name of 2+ chars (斯蒂芬妮？席尔霍尔茨)
+    return (
+        text[pos] in GARBLED_JOINERS
+        and name_end - name_start >= 2
+        and _is_translit(text, name_start, name_end)
+    )
+
+
+def _is_one_word(word: str, tag: str) -> bool:
+    """True when the lexicon lists `word` as one word with this tag (拉美 LOC, 新华社 ORG)."""
+    words = lexicon_words(word, 0, len(word))
+    return len(words) == 1 and words[0][2] == tag
+
+
+def is_cut_name(text: str, m: Mention) -> bool:
+    """True for a person span that is one part of a longer foreign name (戴夫 of 戴夫·汉森, 巴兹 of 巴兹？奥尔德林)."""
+    return m.kind == "person" and (
+        _joined_at(text, m.end, m.start, m.end) or _joined_at(text, m.start - 1, m.start, m.end)
+    )
+
+
+def is_inside_word(text: str, m: Mention) -> bool:
+    """True when an ordinary word of 3+ chars runs across an end of the span (敬|谢不敏, 当代|大学|生): it cuts a word."""
+    for pos in (m.start, m.end):
+        for size in range(MIN_CROSSING, MAX_CROSSING + 1):
+            for s in range(max(0, pos - size + 1), pos):
+                e = s + size
+                word = text[s:e]
+                # 财政部|长 is a body and its head's title, not one word cut
+                if e <= len(text) and (s < m.start or e > m.end) and not word.endswith(TITLES):
+                    if is_dictionary_word(word):
+                        return True
+    return False
+
+
+def starts_with_function_word(m: Mention) -> bool:
+    """True for a person span opening with a preposition or conjunction no surname list holds (为景甜, 与李明)."""
+    return m.kind == "person" and len(m.surface) >= 3 and m.surface[0] in FUNCTION_CHARS
+
+
+def names_a_place(text: str, m: Mention) -> bool:
+    """True for a person span followed by what ends a place or line name (石磊|部落, 朱比利|线, 枫香|林): the name
+    is part of that place, unless the next chars open a title (张壮市长) or an ordinary word (路过, 线索)."""
+    if m.kind != "person" or TITLE_START_RE.match(text, m.end):
+        return False
+    for suffix in PLACE_AFTER_NAME:
+        if text.startswith(suffix, m.end):
+            following = text[m.end : m.end + len(suffix) + 1]
+            return len(following) == len(suffix) or not is_dictionary_word(following)
+    return False
+
+
+def is_after_stance(text: str, m: Mention) -> bool:
+    """True for an organization right after a stance prefix (亲北京阵营): a camp described, not a body named."""
+    return m.kind == "organization" and (
+        (m.start > 0 and text[m.start - 1] in STANCE_PREFIXES) or m.surface.startswith(STANCE_FIRST)
+    )
+
+
+def without_camp(m: Mention) -> Mention:
+    """An organization that opens with a camp (泛民主派人民力量) cut to the body after it (人民力量)."""
+    cut = m.surface.find(CAMP_END)
+    if (
+        m.kind != "organization"
+        or cut < 1
+        or len(m.surface) - cut - 1 < 2
+        or m.surface[cut + 1] in NOT_CAMP_NEXT
+    ):
+        return m
+    rest = m.surface[cut + 1 :]
+    start = m.start + cut + 1
+    return Mention(m.kind, rest, rest, start, m.end, m.level)
+
+
+def without_stray_char(m: Mention) -> Mention:
+    """A known body with one more char that is no suffix (联合国|会旗: the tagger took 会) cut back to the body."""
+    head, last = m.surface[:-1], m.surface[-1:]
+    if m.kind != "organization" or last in _SUFFIX_SET or head not in _KNOWN_ORGS or m.surface in _KNOWN_ORGS:
+        return m  # 中央军委, 解放军报: the longer one is a name too
+    return Mention(m.kind, head, head, m.start, m.end - 1, m.level)
+
+
+def with_place_end(text: str, m: Mention) -> Mention:
+    """A place cut one char before the end of a place word (粤港澳大湾|区: 湾区 is one word) taken to that end."""
+    if m.kind != "location" or m.end >= len(text) or text[m.end] not in PLACE_END_CHARS:
+        return m
+    if not _is_one_word(text[m.end - 1 : m.end + 1], "LOC"):
+        return m
+    surface = text[m.start : m.end + 1]
+    return Mention(m.kind, surface, surface, m.start, m.end + 1)
+
+
+def is_generic_body(m: Mention) -> bool:
+    """True for an organization that is a generic head plus a suffix (人工智能公司, 行业协会): a kind of body."""
+    if m.kind != "organization" or m.surface in _KNOWN_ORGS or _is_one_word(m.surface, "ORG"):
+        return False  # 全国政协 is a name
+    suffix = next((s for s in _SUFFIXES if m.surface.endswith(s)), None)
+    return suffix is not None and m.surface[: -len(suffix)] in GENERIC_ORG_HEADS
+
+
+def as_place(m: Mention) -> Mention:
+    """An organization span that is exactly a city the gazetteer knows (邢台 in a list of cities) as that place."""
+    place = place_index().get(m.surface) if m.kind == "organization" else None
+    if place is None or place.level not in PLACE_LEVELS_NOT_ORGS:
+        return m
+    return Mention("location", place.name, m.surface, m.start, m.end, place.level)
+
+
+def split_pair(m: Mention) -> list[Mention]:
+    """A two-char place of China and a one-char short form (中拉, 中美) as the two places it names; else the span."""
+    short = abbreviation_index()
+    if m.kind != "location" or len(m.surface) != 2 or m.surface in place_index():
+        return [m]
+    first, second = short.get(m.surface[0]), short.get(m.surface[1])
+    if m.surface[0] != PAIR_FIRST or second is None or first is None or first.name == second.name:
+        return [m]  # 中华 is China twice; 埃塞 is Ethiopia, not Egypt + Serbia
+    return [
+        Mention("location", first.name, m.surface[0], m.start, m.start + 1, first.level),
+        Mention("location", second.name, m.surface[1], m.start + 1, m.end, second.level),
+    ]
+
+
+def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
+    """The spans without cut names, stances and generic bodies; camps cut off, glued places split, places named."""
+    out: list[Mention] = []
+    for m in spans:
+        if (
+            is_cut_name(text, m)
+            or starts_with_function_word(m)
+            or names_a_place(text, m)
+            or is_after_stance(text, m)
+            or is_generic_body(m)
+            or is_inside_word(text, m)
+        ):
+            continue
+        out.extend(split_pair(as_place(with_place_end(text, without_stray_char(without_camp(m))))))
+    return out
