@@ -1,5 +1,6 @@
 """Whole-process speed: `newsetl parse --json` over the MSRA test sentences 5 times over vs `jieba.posseg` on the
-same text, each a fresh process, interleaved run by run (so both see the same machine load); plus the tagger
+same text, each a fresh process, interleaved run by run (so both see the same machine load), in wall seconds and in
+CPU seconds (user + system, which other jobs on a busy machine do not inflate); plus the tagger
 alone: model load time in a fresh process and chars/s per sentence and on one long text.
 
 With `--baseline REV`, the tagger of that git revision (its `tasks/` tree and model, from `git archive`) is timed
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import sys
@@ -95,11 +97,16 @@ def tagger_speed(texts: list[str], baseline: str, runs: int) -> dict[str, object
     }
 
 
-def timed(cmd: list[str]) -> float:
-    """Wall seconds of one process run to completion (its output discarded)."""
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one process run to completion (its output discarded).
+
+    The CPU seconds hold on a machine busy with other jobs, where the wall time also measures their load."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -154,11 +161,16 @@ def parse_vs_jieba(texts: list[str], repeat: int, runs: int) -> dict[str, object
             encoding="utf-8",
         )
         plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        parse_s, jieba_s = [], []
+        parse_s, jieba_s, parse_cpu, jieba_cpu = [], [], [], []
         for _ in range(runs):
-            parse_s.append(timed([newsetl, "parse", "--json", str(jsonl)]))
-            jieba_s.append(timed([sys.executable, "-c", JIEBA, str(plain)]))
-            print(f"parse {parse_s[-1]:.2f} s, jieba.posseg {jieba_s[-1]:.2f} s", flush=True)
+            for cmd, wall, cpu in (
+                ([newsetl, "parse", "--json", str(jsonl)], parse_s, parse_cpu),
+                ([sys.executable, "-c", JIEBA, str(plain)], jieba_s, jieba_cpu),
+            ):
+                w, c = timed(cmd)
+                wall.append(w)
+                cpu.append(c)
+            print(f"parse {parse_s[-1]:.2f} s, jieba.posseg {jieba_s[-1]:.2f} s (wall)", flush=True)
     return {
         "chars": sum(map(len, lines)),
         "parse_seconds": parse_s,
@@ -166,6 +178,9 @@ def parse_vs_jieba(texts: list[str], repeat: int, runs: int) -> dict[str, object
         "parse_median_s": statistics.median(parse_s),
         "jieba_posseg_median_s": statistics.median(jieba_s),
         "speedup_vs_jieba_posseg": statistics.median(jieba_s) / statistics.median(parse_s),
+        "parse_cpu_seconds": parse_cpu,
+        "jieba_posseg_cpu_seconds": jieba_cpu,
+        "speedup_vs_jieba_posseg_cpu": statistics.median(jieba_cpu) / statistics.median(parse_cpu),
     }
 
 

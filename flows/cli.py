@@ -185,41 +185,19 @@ def parse(
     ] = False,
 ) -> None:
     """Run decode, HTML, normalize and extract on inputs and print the article and its facts."""
-    from tasks.files import discover_inputs, read_refs
-    from tasks.transforms.inputs import record_id
-    from tasks.transforms.pipeline import process_documents
+    from flows.parse_output import parse_records
 
     settings, _ = settings_or_exit()
-    for ref in discover_inputs(paths):
-        docs, rejects = read_refs([ref])
-        articles, more = process_documents(
-            docs, settings.timezone, settings.max_text_chars, settings.ner_model
-        )
-        # JSONL inputs of {"id", "text"} get their id back so output lines match input lines.
-        ids = {d.source_uri: d.doc_id for d in docs} | {r.source_uri: record_id(r.payload) for r in rejects}
-        records = [_article_record(a, ids.get(a.source_uri)) for a in articles] + [
-            {"id": ids.get(r.source_uri), "source_uri": r.source_uri,
-             "rejected": True, "stage": r.stage, "reason": r.reason}
-            for r in rejects + more
-        ]  # fmt: skip
-        if not any(r["source_uri"].rpartition("#L")[1] for r in records):
-            for record in records:
-                record.pop("id", None)
-        records.sort(key=lambda rec: _line_number(rec["source_uri"]))  # output lines follow input lines
-        for record in records:
-            if as_json:
-                sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
-            elif record.get("rejected"):
-                err.print(
-                    f"[yellow]rejected[/yellow] {record['source_uri']}: {record['stage']}: {record['reason']}"
-                )
-            else:
-                _print_article(record)
-
-
-def _line_number(source_uri: str) -> int:
-    _, sep, line = source_uri.rpartition("#L")
-    return int(line) if sep and line.isdigit() else 0
+    records = parse_records(paths, settings.timezone, settings.max_text_chars, settings.ner_model)
+    for record in records:
+        if as_json:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+        elif record.get("rejected"):
+            err.print(
+                f"[yellow]rejected[/yellow] {record['source_uri']}: {record['stage']}: {record['reason']}"
+            )
+        else:
+            _print_article(record)
 
 
 def _print_article(record: dict[str, Any]) -> None:
@@ -437,13 +415,6 @@ def backup(
 
 if __name__ == "__main__":
     app()
-
-
-def _article_record(article: Any, doc_id: str | None) -> dict[str, Any]:
-    record = {"id": doc_id, **asdict(article)}
-    record.pop("offsets", None)
-    record.pop("body_raw", None)
-    return record
 
 
 def _since_date(since: str | None) -> date | None:

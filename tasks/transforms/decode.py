@@ -215,14 +215,14 @@ def _best_cjk(readings: _Readings) -> tuple[float, str] | None:
 def _verify_declared(readings: _Readings, codec: str) -> float | None:
     """Confidence in a declared codec, or None when the bytes contradict it."""
     reading = readings.reading(codec)
-    found = (
-        readings.get(codec) if reading is not None and reading.explained >= DECLARED_MIN_EXPLAINED else None
-    )
+    if reading is None or reading.explained < DECLARED_MIN_EXPLAINED:
+        return None
+    if codec in ("utf-8", "utf-8-sig"):
+        return 0.99  # UTF-8 over multibyte text is its own proof (its character counts are not needed)
+    found = readings.get(codec)
     if found is None:
         return None
     stats = found[1]
-    if codec in ("utf-8", "utf-8-sig"):
-        return 0.99  # UTF-8 over multibyte text is its own proof
     if stats.bad_share > 0.05:
         return None
     utf8 = readings.reading("utf-8")

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 
 from opencc import OpenCC
-from pypinyin import Style, pinyin
 
 from tasks.transforms.chars import HAN
 from tasks.transforms.models import NormalizedText
@@ -54,12 +54,17 @@ def is_han(ch: str) -> bool:
     return bool(_HAN_RE.match(ch))
 
 
-def _identity(n: int) -> list[int]:
-    return list(range(n + 1))
+def _identity(n: int) -> range:
+    # A range, not a list: most steps change nothing, and _compose then keeps the other map as it is.
+    return range(n + 1)
 
 
-def _compose(outer: list[int], inner: list[int]) -> list[int]:
-    # outer maps step input -> raw, inner maps step output -> step input.
+def _compose(outer: Sequence[int], inner: Sequence[int]) -> Sequence[int]:
+    # outer maps step input -> raw, inner maps step output -> step input; a range is an identity map (_identity).
+    if isinstance(inner, range):
+        return outer
+    if isinstance(outer, range):
+        return inner
     return [outer[i] for i in inner]
 
 
@@ -73,15 +78,23 @@ def _chunk_map(start: int, in_len: int, out_len: int) -> list[int]:
 # ---- invisible chars, NFC, whitespace -------------------------------------------------------------------
 
 
-def _remove_invisible(text: str) -> tuple[str, list[int]]:
+# Line breaks and tabs are the only non-printable chars most texts hold; without them a printable text has no Cf.
+_LINE_CHARS = str.maketrans("", "", "\n\r\t")
+# What _clean_whitespace changes: a CR, a tab or no-break space, a space before a space, a line end or the end.
+_WHITESPACE_TO_CLEAN = re.compile(r"[\r\t\u00a0]| (?=[ \n]|\Z)")
+
+
+def _remove_invisible(text: str) -> tuple[str, Sequence[int]]:
     # Cf covers zero-width space/joiners (U+200B..U+200D), word joiner U+2060, BOM U+FEFF, soft hyphen, bidi marks.
+    if text.translate(_LINE_CHARS).isprintable():
+        return text, _identity(len(text))  # one C-level pass instead of a Python loop over every char
     keep = [i for i, ch in enumerate(text) if ch.isprintable() or unicodedata.category(ch) != "Cf"]
     if len(keep) == len(text):
         return text, _identity(len(text))
     return "".join(text[i] for i in keep), keep + [len(text)]
 
 
-def _nfc(text: str) -> tuple[str, list[int]]:
+def _nfc(text: str) -> tuple[str, Sequence[int]]:
     if unicodedata.is_normalized("NFC", text):
         return text, _identity(len(text))
     # Chunks start at combining-class-0 chars; a chunk that still composes with the previous one (Hangul jamo,
@@ -105,8 +118,10 @@ def _nfc(text: str) -> tuple[str, list[int]]:
     return "".join(out), index + [len(text)]
 
 
-def _clean_whitespace(text: str) -> tuple[str, list[int]]:
+def _clean_whitespace(text: str) -> tuple[str, Sequence[int]]:
     # \r\n and lone \r become \n; runs of spaces/tabs become one space; spaces before a line end are dropped.
+    if not _WHITESPACE_TO_CLEAN.search(text):
+        return text, _identity(len(text))
     out: list[str] = []
     index: list[int] = []
     i, n = 0, len(text)
@@ -157,6 +172,10 @@ def _syllable_key(syllable: str) -> tuple[str, int]:
 
 @lru_cache(maxsize=65536)
 def _readings(ch: str) -> frozenset[tuple[str, int]]:
+    # Imported on first use: pypinyin's dictionaries take ~0.7 s to load, which a text with no `(reading)` after
+    # a Han char (most texts) never needs.
+    from pypinyin import Style, pinyin
+
     # Any heteronym counts; pypinyin's TONE style writes the neutral tone without a mark (-> 5).
     keys: set[tuple[str, int]] = set()
     for style in (Style.TONE, Style.TONE3):
@@ -190,7 +209,7 @@ def strip_ruby(text: str) -> tuple[str, list[int], int]:
         pos = m.end()
         stripped += 1
     if not stripped:
-        return text, _identity(len(text)), 0
+        return text, list(_identity(len(text))), 0
     out.append(text[pos:])
     index.extend(range(pos, len(text) + 1))
     return "".join(out), index, stripped
@@ -215,7 +234,7 @@ def to_simplified(text: str) -> str:
     return _converter("t2s").convert(_SURROGATE_RE.sub("\ufffd", text))
 
 
-def _to_simplified_mapped(text: str) -> tuple[str, list[int]]:
+def _to_simplified_mapped(text: str) -> tuple[str, Sequence[int]]:
     # Fast path: one call for the whole text. OpenCC's t2s dictionaries map every entry N chars to N chars
     # (checked on all 8,075 entries of opencc 1.4.2), so the offsets are the identity; each call into the C++
     # core has a fixed cost, so one call is ~4x faster than converting chunk by chunk.
@@ -246,8 +265,11 @@ def detect_script(text: str) -> str:
     counts = Counter(_HAN_RE.findall(text))  # one regex pass; each distinct char is judged once
     if not counts:
         return "other"
-    hant = sum(n for ch, n in counts.items() if _script_of_char(ch) == 1)
-    hans = sum(n for ch, n in counts.items() if _script_of_char(ch) == -1)
+    hant = hans = 0
+    for ch, n in counts.items():
+        script = _script_of_char(ch)
+        hant += n if script == 1 else 0
+        hans += n if script == -1 else 0
     if hant + hans == 0:
         return "hans"  # only chars both scripts share: already valid Simplified, nothing to convert
     share = hant / (hant + hans)
@@ -287,7 +309,7 @@ def _context(chars: list[str], i: int, step: int) -> str:
 
 def normalize_punctuation(text: str) -> str:
     """Make half-width , ; : ? ! ( ) full-width inside Chinese text, leaving numbers and Latin text alone."""
-    if not any(ch in _HALF_TO_FULL for ch in text):
+    if _HALF_TO_FULL.keys().isdisjoint(text):
         return text
     chars = list(text)
     # Parentheses go by pair: full-width when the content holds Chinese, half-width for `(CQC)`, `(2025)`.
@@ -324,7 +346,8 @@ def normalize_text(raw: str) -> NormalizedText:
     text, step = _nfc(text)
     offsets = _compose(offsets, step)
     text, step, stripped = strip_ruby(text)
-    offsets = _compose(offsets, step)
+    if stripped:
+        offsets = _compose(offsets, step)
     # Label the script of the article's own text, after its annotations are gone.
     script = detect_script(text)
     if script in ("hant", "mixed"):

@@ -33,6 +33,7 @@ class Document:
     published_at: str | None = None
     sentences: tuple[Sentence, ...] = ()
     byline: Byline | None = None
+    tagged: tuple[Mention, ...] | None = None  # the tagger's spans, when a batch was tagged in one call
     places: tuple[Mention, ...] = ()  # gazetteer places (they name the bare 市 of 市人民政府)
     entities: tuple[Mention, ...] = ()  # flat, sorted by start, no overlaps
     place_codes: tuple[PlaceCode, ...] = ()  # codes of the location entities' places and of their ancestors
@@ -101,14 +102,19 @@ def add_byline(doc: Document) -> Document:
     return replace(doc, byline=extract_byline(doc.text))
 
 
-def build_document(text: str, published_at: str | None = None, tagger: Tagger | None = None) -> Document:
-    """Every layer of one article, in order."""
+def build_document(
+    text: str,
+    published_at: str | None = None,
+    tagger: Tagger | None = None,
+    tagged: tuple[Mention, ...] | None = None,
+) -> Document:
+    """Every layer of one article, in order (`tagged`: the tagger's spans of `text`, if computed already)."""
     from .aliases import add_aliases  # the layers import Document: resolve the cycle at call time
     from .entity_layer import add_entities
     from .place_codes import add_place_codes
     from .relations import add_relations
 
-    doc = Document(text, published_at)
+    doc = Document(text, published_at, tagged=tagged)
     doc = add_sentences(doc)
     doc = add_byline(doc)
     doc = add_entities(doc, tagger)

@@ -10,6 +10,7 @@ titles and organization suffixes (`lexicon_words`, `is_name_break`, `is_common_w
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -176,14 +177,19 @@ def _in_name(text: str, pos: int) -> bool:
     return False
 
 
-def find_entities(text: str, tagger: Tagger | None = None) -> tuple[Mention, ...]:
+def find_entities(
+    text: str, tagger: Tagger | None = None, tagged: Sequence[Mention] | None = None
+) -> tuple[Mention, ...]:
     """Person, location and organization mentions in `text`, sorted by start; spans do not overlap.
 
-    `tagger` defaults to the model shipped with newsetl; a location the gazetteer knows gets its canonical name.
+    `tagger` defaults to the model shipped with newsetl; `tagged` are its spans of `text` when a batch was tagged
+    in one call (Tagger.tag_many). A location the gazetteer knows gets its canonical name.
     """
     index, short = place_index(), abbreviation_index()
     out = []
-    spans = [t for m in (tagger or load_tagger()).tag(text) for t in _trimmed(m)]
+    if tagged is None:
+        tagged = (tagger or load_tagger()).tag(text)
+    spans = [t for m in tagged for t in _trimmed(m)]
     for m in _joined_organizations(text, tuple(spans)):
         m = _without_credit(m)
         place = (index.get(m.surface) or short.get(m.surface)) if m.kind == "location" else None

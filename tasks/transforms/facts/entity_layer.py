@@ -137,7 +137,7 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     # A bare surname (习主席, 江主席) names nobody an analyst can look up: it is not a person entity here.
     lexicon = [
         _canonical(m, places)
-        for m in screen_spans(text, list(find_entities(text, tagger)))
+        for m in screen_spans(text, list(find_entities(text, tagger, doc.tagged)))
         if m.kind != "person" or m.end - m.start > 1
     ]
     blocked = Blocked(len(text), (*places, *orgs))

@@ -1,0 +1,59 @@
+"""`newsetl parse` in batches: the same records in input order whatever the batch size; records as asdict gave."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from flows.parse_output import article_record, parse_records
+from tasks.transforms.models import RawDocument
+from tasks.transforms.pipeline import process_documents
+from tests.conftest import SAMPLES
+
+
+def _corpus(tmp_path: Path) -> Path:
+    """A folder with two JSONL files (one line too short: rejected), a text file and an HTML page."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records = (SAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    (folder / "a.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    short = json.dumps({"id": "s", "text": "太短。"}, ensure_ascii=False)
+    (folder / "b.jsonl").write_text("\n".join([records[0], short, *records]) + "\n", encoding="utf-8")
+    shutil.copy(SAMPLES / "china_daily_2025-04-20_liuzhou_ip_week.txt", folder / "c.txt")
+    shutil.copy(SAMPLES / "news_cn_2023-11-17_drug_shortage_supply.html", folder / "d.html")
+    return folder
+
+
+def _lines(folder: Path, batch_docs: int) -> list[str]:
+    records = parse_records([str(folder)], "Asia/Shanghai", 2_000_000, None, batch_docs=batch_docs)
+    return [json.dumps(r, ensure_ascii=False, default=str) for r in records]
+
+
+@pytest.mark.parametrize("batch_docs", [1, 3], ids=["one-per-batch", "three-per-batch"])
+def test_batches_give_the_records_of_one_batch(tmp_path: Path, batch_docs: int) -> None:
+    folder = _corpus(tmp_path)
+    whole = _lines(folder, 10_000)
+    assert _lines(folder, batch_docs) == whole
+    sources = [json.loads(line)["source_uri"] for line in whole]
+    names = [Path(s.partition("#")[0]).name for s in sources]
+    assert names == sorted(names)  # input order: a.jsonl's lines, b.jsonl's, then c.txt and d.html
+    b_lines = [s for s in sources if "b.jsonl" in s]
+    assert b_lines == sorted(b_lines, key=lambda s: int(s.rpartition("#L")[2]))
+    assert sum('"rejected": true' in line for line in whole) == 1
+
+
+def test_article_record_equals_asdict_without_raw_body_and_offsets() -> None:
+    path = SAMPLES / "china_daily_2025-04-20_liuzhou_ip_week.txt"
+    articles, _ = process_documents([RawDocument(str(path), path.read_bytes(), "text")])
+    (article,) = articles
+    expected = {"id": "x", **asdict(article)}
+    del expected["offsets"], expected["body_raw"]
+    got = article_record(article, "x")
+    assert json.dumps(got, ensure_ascii=False, default=str) == json.dumps(
+        expected, ensure_ascii=False, default=str
+    )
+    assert got["facts"]["mentions"]  # the comparison covers nested facts
