@@ -156,6 +156,15 @@ def rows_per_query(seconds: float = 3.0) -> int:
     return int(n * seconds / max(time.perf_counter() - started, 1e-3))
 
 
+def share_left(db: Path, pages: int) -> float:
+    """The share of the corpus not yet stored in db (read between runs, when nothing writes it)."""
+    if not db.exists():
+        return 1.0
+    with duckdb.connect(str(db), read_only=True) as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0]  # type: ignore[index]
+    return max(0.0, 1.0 - stored / pages)
+
+
 def snapshot(db: Path) -> dict[str, object]:
     """What must be equal between two warehouses, and what must hold in one."""
     with duckdb.connect(str(db), read_only=True) as conn:
@@ -201,8 +210,10 @@ def chaos(pages: int, kills: int, short: bool, seed: int, workdir: Path) -> dict
     for signum in [signal.SIGKILL] * kills + [signal.SIGTERM]:
         run = Ingest(corpus, db, batch)
         # At a random moment of the run itself (after its imports): while it reads, transforms, waits or loads.
+        left_share = share_left(db, pages)
         run.until_writing(db)
-        running = run.run_for(rng.uniform(0.0, max(0.5, clean_seconds)))
+        # Within the time the work left should take, so that every kill lands while articles are still coming.
+        running = run.run_for(rng.uniform(0.0, max(0.5, clean_seconds * left_share)))
         if running:
             run.process.send_signal(signum)
         code, stderr = run.finish()
