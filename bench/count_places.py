@@ -46,6 +46,15 @@ def count(articles: list[Article]) -> dict[str, Any]:
     }
 
 
+def _relative(source_uri: str) -> str:
+    """A source path as committed results show it: relative to the checkout (or ../shared), never machine-specific."""
+    path = Path(source_uri)
+    for base, prefix in ((ROOT, ""), (ROOT.parent / "shared", "../shared/")):
+        if path.is_relative_to(base):
+            return prefix + path.relative_to(base).as_posix()
+    return path.name
+
+
 def context_resolved(articles: list[Article]) -> list[dict[str, str]]:
     """Mentions the gazetteer could not name and no single division carries: resolved by their article."""
     by_name, known = divisions_by_name(), {**place_index(), **abbreviation_index()}
@@ -58,7 +67,7 @@ def context_resolved(articles: list[Article]) -> list[dict[str, str]]:
                 continue
             if len(by_name.get(m.surface, ())) != 1:
                 out[(m.surface, p.name)] = {"surface": m.surface, "place": p.name, "adcode": p.adcode,
-                                            "parent": p.parent or "", "article": a.title or a.source_uri}  # fmt: skip
+                                            "parent": p.parent or "", "article": a.title or _relative(a.source_uri)}  # fmt: skip
     return list(out.values())
 
 
