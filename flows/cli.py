@@ -188,7 +188,10 @@ def parse(
     from flows.parse_output import parse_records
 
     settings, _ = settings_or_exit()
-    records = parse_records(paths, settings.timezone, settings.max_text_chars, settings.ner_model)
+    records = parse_records(
+        paths, settings.timezone, settings.max_text_chars, settings.ner_model,
+        workers=settings.transform_workers,
+    )  # fmt: skip
     for record in records:
         if as_json:
             sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")

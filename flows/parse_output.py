@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import fields, is_dataclass
 from typing import Any
 
 from tasks.files import InputRef, discover_inputs, read_refs
+from tasks.parallel import PendingTransform, submit_documents
 from tasks.transforms.inputs import record_id
 from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.pipeline import process_documents
 
 # Documents per process_documents call: the tagger's per-call cost is paid once per batch (a JSONL slice is 200
 # lines), while memory stays bounded by one batch of documents.
@@ -93,16 +94,32 @@ def parse_records(
     max_text_chars: int,
     ner_model: str | None,
     batch_docs: int = PARSE_BATCH_DOCS,
+    workers: int = 1,
 ) -> Iterator[dict[str, Any]]:
-    """Every input's output records, in input order; documents processed `batch_docs` at a time."""
+    """Every input's output records, in input order; documents processed `batch_docs` at a time.
+
+    With `workers` > 1 batches go to the transform process pool (as `ingest`'s do), one batch ahead of the
+    one being written out, so reading and printing overlap the transforms."""
+    pending: deque[tuple[list[tuple[list[RawDocument], list[Reject]]], PendingTransform]] = deque()
     for group in _batches(discover_inputs(paths), batch_docs):
         docs = [d for ref_docs, _ in group for d in ref_docs]
-        articles, more = process_documents(docs, timezone, max_text_chars, ner_model)
-        owner = {d.source_uri: k for k, (ref_docs, _) in enumerate(group) for d in ref_docs}
-        by_ref: list[tuple[list[Article], list[Reject]]] = [([], []) for _ in group]
-        for a in articles:
-            by_ref[owner[a.source_uri]][0].append(a)
-        for r in more:
-            by_ref[owner[r.source_uri]][1].append(r)
-        for (ref_docs, rejects), (ref_articles, ref_more) in zip(group, by_ref, strict=True):
-            yield from _ref_records(ref_docs, rejects, ref_articles, ref_more)
+        pending.append((group, submit_documents(docs, workers, timezone, max_text_chars, ner_model)))
+        if len(pending) > 1:
+            yield from _group_records(*pending.popleft())
+    while pending:
+        yield from _group_records(*pending.popleft())
+
+
+def _group_records(
+    group: list[tuple[list[RawDocument], list[Reject]]], transform: PendingTransform
+) -> Iterator[dict[str, Any]]:
+    """The records of a group of inputs once its transform is done, input by input."""
+    articles, more = transform.result()
+    owner = {d.source_uri: k for k, (ref_docs, _) in enumerate(group) for d in ref_docs}
+    by_ref: list[tuple[list[Article], list[Reject]]] = [([], []) for _ in group]
+    for a in articles:
+        by_ref[owner[a.source_uri]][0].append(a)
+    for r in more:
+        by_ref[owner[r.source_uri]][1].append(r)
+    for (ref_docs, rejects), (ref_articles, ref_more) in zip(group, by_ref, strict=True):
+        yield from _ref_records(ref_docs, rejects, ref_articles, ref_more)

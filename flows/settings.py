@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
-from tasks.fetch import FetchPolicy
+from tasks.fetch_policy import FetchPolicy
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE, zone_named
 from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
 

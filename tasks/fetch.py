@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 import httpcore
 import httpx
 
+from tasks.fetch_policy import DEFAULT_USER_AGENT, FetchPolicy
 from tasks.robots import RobotsRules
 from tasks.transforms.http_rules import (
     REDIRECT_STATUSES,
@@ -53,32 +54,11 @@ __all__ = [
     "resolve_host",
 ]
 
-DEFAULT_USER_AGENT = "newsetl/0.1 (+https://github.com/newsetl/newsetl)"
 _ACCEPT = (
     "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,*/*;q=0.8"
 )
 
 Resolver = Callable[[str, int], list[str]]
-
-
-@dataclass(frozen=True)
-class FetchPolicy:
-    """How politely and defensively to fetch; the flow builds it from settings."""
-
-    user_agent: str = DEFAULT_USER_AGENT
-    connect_timeout: float = 5.0
-    total_timeout: float = 30.0  # for each response (one hop), from the request to its last body byte
-    max_bytes: int = 10 * 2**20  # of the decompressed body
-    max_redirects: int = 5
-    allow_hosts: frozenset[str] = frozenset()  # host names, IPs or CIDR networks exempt from the SSRF guard
-    retries: int = 3  # attempts in all, the first included (3 = one try and two retries)
-    backoff_base: float = 0.5
-    backoff_max: float = 30.0
-    min_interval_per_host: float = 1.0
-    max_concurrency_per_host: int = 2
-    respect_robots: bool = True
-    proxy: str | None = None  # e.g. "http://proxy:3128"; the environment's proxy variables are ignored
-    ca_file: str | None = None  # extra CA bundle (PEM) to trust instead of the system's, e.g. a company CA
 
 
 @dataclass(frozen=True)

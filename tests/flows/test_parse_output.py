@@ -57,3 +57,18 @@ def test_article_record_equals_asdict_without_raw_body_and_offsets() -> None:
         expected, ensure_ascii=False, default=str
     )
     assert got["facts"]["mentions"]  # the comparison covers nested facts
+
+
+def test_worker_processes_give_the_records_of_one_process(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    records = (SAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    many = [json.dumps({**json.loads(records[k % 2]), "id": f"m{k}"}, ensure_ascii=False) for k in range(150)]
+    (folder / "e.jsonl").write_text("\n".join(many) + "\n", encoding="utf-8")
+
+    def lines(workers: int) -> list[str]:
+        got = parse_records([str(folder)], "Asia/Shanghai", 2_000_000, None, batch_docs=70, workers=workers)
+        return [json.dumps(r, ensure_ascii=False, default=str) for r in got]
+
+    alone = lines(1)
+    assert len(alone) == 2 + 4 + 1 + 1 + 150  # a.jsonl, b.jsonl (one line rejected), c.txt, d.html, e.jsonl
+    assert lines(2) == alone  # batches of >= 64 documents went to the pool, in input order

@@ -33,6 +33,20 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# A char every match of the pattern holds: a text without it skips the pattern (short texts mostly do).
+_NEEDS = {
+    "ymd": "年",
+    "range": "月",
+    "quarter": "季",
+    "half": "半",
+    "ym": "月",
+    "md": "月",
+    "y": "年",
+    "rel": "年",
+}
+_BY_KIND = dict(_PATTERNS)
+
+
 def _num(s: str) -> int:
     return int(s) if s.isdigit() else (parse_chinese_int(s) or 0)
 
@@ -46,7 +60,9 @@ def find_context_year(text: str, published_at: str | None = None) -> int | None:
     if published_at and re.match(r"\d{4}", published_at) and _valid_year(int(published_at[:4])):
         return int(published_at[:4])
     for kind in ("ymd", "iso", "y"):
-        for m in dict(_PATTERNS)[kind].finditer(text):
+        if _NEEDS.get(kind, "") not in text:
+            continue
+        for m in _BY_KIND[kind].finditer(text):
             y = _num(m.group("y"))
             if _valid_year(y):
                 return y
@@ -90,6 +106,8 @@ def extract_dates(text: str, context_year: int | None = None) -> tuple[DateMenti
     taken = bytearray(len(text))
     found: list[DateMention] = []
     for kind, pattern in _PATTERNS:
+        if _NEEDS.get(kind, "") not in text:
+            continue
         for m in pattern.finditer(text):
             start, end = m.span()
             if any(taken[start:end]):
