@@ -19,7 +19,7 @@ from flows.transform_runners import PendingBatch, TransformRunner
 from tasks.crawl import discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
 from tasks.files import InputRef, discover_inputs
-from tasks.load import find_unchanged, load_batch, save_fetch_state
+from tasks.load import find_seen, load_batch, save_fetch_state
 from tasks.read import read_batch
 from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.transforms.rows import article_key
@@ -161,12 +161,14 @@ class BatchRun:
         weight: int | None = None,
     ) -> None:
         """Submit one batch's transform, then load the batches that are more than `ahead` behind it, in order."""
-        docs, skipped = self.skip_unchanged(docs)
+        docs, skipped, rejected_again = self.skip_unchanged(docs)
         started = time.perf_counter()
         pending = self.transforms.submit(docs)
         self._timed("transform", started)
         self.pending.append(
-            SubmittedBatch(pending, len(docs), rejects, states or [], not_modified + skipped, weight)
+            SubmittedBatch(
+                pending, len(docs), rejects + rejected_again, states or [], not_modified + skipped, weight
+            )
         )
         # Batch k is loaded here, in the flow process, while batch k+1 (and up to `ahead` more) is transformed.
         while len(self.pending) > self.transforms.ahead:
@@ -264,15 +266,19 @@ class BatchRun:
         )
         return merged, failed
 
-    def skip_unchanged(self, docs: list[RawDocument]) -> tuple[list[RawDocument], int]:
-        """Drop inputs stored with the same bytes by this pipeline version, before any decoding (issue 11 item 4)."""
+    def skip_unchanged(self, docs: list[RawDocument]) -> tuple[list[RawDocument], int, list[Reject]]:
+        """Drop inputs this pipeline version has seen with the same bytes, before any decoding (issue 11 item 4):
+        those stored (counted unchanged) and those it rejected (rejected again with the stored reason)."""
         if not docs:
-            return docs, 0
+            return docs, 0, []
         started = time.perf_counter()
-        unchanged = call(find_unchanged, self.db, docs, self.wait, self.version)
+        unchanged, rejected = call(find_seen, self.db, docs, self.wait, self.version)
         self._timed("skip", started)
-        kept = [d for d in docs if d.source_uri not in unchanged]
-        return kept, len(docs) - len(kept)
+        kept = [d for d in docs if d.source_uri not in unchanged and d.source_uri not in rejected]
+        again = [
+            Reject(d.source_uri, *rejected[d.source_uri], d.payload) for d in docs if d.source_uri in rejected
+        ]
+        return kept, len(docs) - len(kept) - len(again), again
 
     def read_local(self, inputs: list[str], batch_size: int) -> None:
         """Files, folders, globs and JSONL, batch by batch."""

@@ -27,14 +27,18 @@ def prepare_warehouse(
     return applied
 
 
-@task(name="find_unchanged", cache_policy=NO_CACHE)
-def find_unchanged(
+@task(name="find_seen", cache_policy=NO_CACHE)
+def find_seen(
     db_path: str, docs: list[RawDocument], wait_seconds: float = 0.0, version: str | None = None
-) -> set[str]:
-    """Source URIs of the batch's inputs already stored with the same bytes by this pipeline version."""
+) -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """The batch's inputs this pipeline version has seen with the same bytes: the source URIs stored as articles,
+    and source URI -> (stage, reason) of those it rejected in a transform stage."""
     keys = [(d.source_uri, hashlib.sha256(d.payload).hexdigest()) for d in docs]
+    version = version or pipeline_version()
     with connect(db_path, wait_seconds=wait_seconds) as conn:
-        return repository.unchanged_inputs(conn, keys, version or pipeline_version())
+        return repository.unchanged_inputs(conn, keys, version), repository.rejected_inputs(
+            conn, keys, version
+        )
 
 
 @task(name="load_batch", cache_policy=NO_CACHE)
@@ -50,7 +54,9 @@ def load_batch(
     """Upsert a batch's articles with their facts in one transaction, then its rejects and fetch states."""
     with connect(db_path, wait_seconds=wait_seconds) as conn:
         result = repository.upsert_articles(conn, [to_rows(a, version) for a in articles], run_id)
-        repository.upsert_rejects(conn, [reject_row(r) for r in rejects], run_id)
+        repository.upsert_rejects(
+            conn, [reject_row(r, version or pipeline_version()) for r in rejects], run_id
+        )
         # After the articles: a crash before this line makes the next run fetch again rather than skip (304).
         repository.upsert_fetch_states(conn, fetch_states or [])
     return result

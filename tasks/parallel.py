@@ -177,7 +177,10 @@ def submit_documents(
     ner_model: str | None = None,
 ) -> PendingTransform:
     """Start process_documents over a batch on `workers` processes (when big enough); the caller loads meanwhile."""
-    if workers <= 1 or len(docs) < MIN_PARALLEL_DOCS or not can_spawn():
+    # A small batch (a run's last) still goes to a pool that is already up: in-process it would hold the flow
+    # process while the workers sit idle.
+    pool_up = _pool is not None and _pool_size == workers
+    if workers <= 1 or (len(docs) < MIN_PARALLEL_DOCS and not pool_up) or not docs or not can_spawn():
         return PendingTransform(docs, [], timezone, max_text_chars, ner_model)
     work = partial(process_documents, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model)
     pool = _get_pool(workers)

@@ -26,7 +26,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "quotes": ("article_id", "speaker", "speaker_entity_id", "text", *_SPAN),
     "events": ("article_id", "name", "event_date", "location", "organizers", "guided_by", *_SPAN),
     "dates": ("article_id", "surface", "iso", *_SPAN),
-    "rejects": ("run_id", "source_uri", "stage", "reason", "payload", "payload_sha256", "rejected_at"),
+    "rejects": (
+        "run_id", "source_uri", "stage", "reason", "payload", "payload_sha256", "pipeline_version", "rejected_at",
+    ),
     "duplicates": ("source_uri", "article_id", "stored_source_uri", "content_sha256", "run_id", "seen_at"),
     "fetch_state": ("url", "final_url", "etag", "last_modified", "status", "last_error", "fetched_at"),
     "story_signatures": ("article_id", "signature"),

@@ -211,8 +211,25 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
     return LoadResult(len(fresh), unchanged, len(duplicates), written)
 
 
+def rejected_inputs(
+    conn: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, str]], pipeline_version: str
+) -> dict[str, tuple[str, str]]:
+    """source_uri -> (stage, reason) of (source_uri, payload_sha256) inputs this pipeline version rejected."""
+    if not keys:
+        return {}
+    rows = conn.execute(
+        "WITH wanted AS (SELECT unnest($1) AS source_uri, unnest($2) AS payload_sha256) "
+        "SELECT r.source_uri, r.stage, r.reason FROM rejects r JOIN wanted w "
+        "ON r.source_uri = w.source_uri AND r.payload_sha256 = w.payload_sha256 "
+        "WHERE r.pipeline_version = $3",
+        [[k[0] for k in keys], [k[1] for k in keys], pipeline_version],
+    ).fetchall()
+    return {uri: (stage, reason) for uri, stage, reason in rows}
+
+
 def upsert_rejects(conn: duckdb.DuckDBPyConnection, rejects: Sequence[Row], run_id: str) -> int:
-    """Store rejected inputs (named rows: source_uri, stage, reason, payload, payload_sha256); one row per input."""
+    """Store rejected inputs (named rows: source_uri, stage, reason, payload, payload_sha256, pipeline_version);
+    one row per input."""
     if not rejects:
         return 0
     now = utc_now()
@@ -227,7 +244,7 @@ def upsert_rejects(conn: duckdb.DuckDBPyConnection, rejects: Sequence[Row], run_
             }.values()
         ),
         "ON CONFLICT (source_uri, payload_sha256) DO UPDATE SET run_id = excluded.run_id, stage = excluded.stage, "
-        "reason = excluded.reason, rejected_at = excluded.rejected_at",
+        "reason = excluded.reason, pipeline_version = excluded.pipeline_version, rejected_at = excluded.rejected_at",
     )
     return len(rejects)
 

@@ -213,7 +213,12 @@ def index_rows(aid: str, body: str) -> dict[str, list[Row]]:
     }
 
 
-def reject_row(reject: Reject) -> Row:
+# Stages whose verdict follows from the bytes and the pipeline version alone: a re-run would reject the input again.
+# Read, load and internal rejects may pass on a retry, so they carry no version and are always tried again.
+TRANSFORM_STAGES = frozenset({"decode", "html", "normalize", "extract"})
+
+
+def reject_row(reject: Reject, version: str | None = None) -> Row:
     """The rejects table's named row for a rejected input (the load adds run_id and rejected_at)."""
     return {
         "source_uri": reject.source_uri,
@@ -221,4 +226,5 @@ def reject_row(reject: Reject) -> Row:
         "reason": reject.reason,
         "payload": reject.payload,
         "payload_sha256": hashlib.sha256(reject.payload).hexdigest(),
+        "pipeline_version": version if reject.stage in TRANSFORM_STAGES else None,
     }

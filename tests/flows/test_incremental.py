@@ -96,3 +96,38 @@ def test_another_model_or_time_zone_transforms_everything_again(
     transformed.clear()
     run_ingest(paths=[str(corpus)], db_path=db)
     assert len(transformed) == every
+
+
+def test_rerun_rejects_again_without_transforming(
+    corpus: Path, tmp_path: Path, transformed: list[str]
+) -> None:
+    (corpus / "short.txt").write_text("标题\n太短了。", "utf-8")  # rejected by normalize: too short
+    (corpus / "bad.jsonl").write_text(
+        "{not json\n", "utf-8"
+    )  # rejected when read: never reaches the transform
+    db = str(tmp_path / "w.duckdb")
+    first = run_ingest(paths=[str(corpus)], db_path=db, batch_size=4)
+    assert first["counts"]["rejected"] == 2
+    short = str(corpus / "short.txt")
+    assert short in transformed
+    with connect(db) as conn:
+        # The stored verdict is what a re-run repeats: were the input transformed again, its fresh reason
+        # would replace this one.
+        conn.execute("UPDATE rejects SET reason = 'stored reason' WHERE source_uri = ?", [short])
+    transformed.clear()
+    second = run_ingest(paths=[str(corpus)], db_path=db, batch_size=4)
+    assert transformed == []
+    assert second["counts"]["rejected"] == 2 and second["counts"]["inputs"] == first["counts"]["inputs"]
+    assert second["counts"]["unchanged"] == first["counts"]["loaded"]
+    with connect(db, read_only=True) as conn:
+        rows = conn.execute(
+            "SELECT source_uri, stage, reason, run_id, pipeline_version FROM rejects ORDER BY source_uri"
+        ).fetchall()
+    by_uri = {r[0]: r[1:] for r in rows}
+    assert by_uri[short] == ("normalize", "stored reason", second["run_id"], by_uri[short][3])
+    assert by_uri[short][3] and by_uri[short][3].startswith(pipeline_version() + "+")
+    assert (
+        by_uri[str(corpus / "bad.jsonl") + "#L1"][0] == "read"
+        and by_uri[str(corpus / "bad.jsonl") + "#L1"][3] is None
+    )
+    assert {r[3] for r in rows} == {second["run_id"]}  # both re-recorded under the run that saw them last
