@@ -85,11 +85,26 @@ def run_errors(db_path: str = "") -> Iterator[None]:
         )
         sys.stdout.flush()
         sys.stderr.flush()
+        stop_temporary_prefect_server()
         # The run is recorded and its workers are dead: exit now, as a stopped process should, instead of running
         # interpreter clean-up that may wait on their queues.
         os._exit(exc.exit_code)
     except (WarehouseBusy, WarehouseCorrupt, WriterBusy, duckdb.Error, OSError) as exc:
         fail(describe_error(exc, db_path), 1)
+
+
+def stop_temporary_prefect_server() -> None:
+    """Stop the Prefect server a `--prefect` run started for itself (no PREFECT_API_URL), if any.
+
+    Prefect stops it at interpreter exit; a process leaving by os._exit skips that, and the server (a uvicorn
+    child) would outlive the run, holding the run's stderr open."""
+    server_module = sys.modules.get("prefect.server.api.server")
+    if server_module is None:
+        return  # no Prefect server was ever started in this process
+    # Prefect keeps one instance per port in this private registry; its public stop() does the shutdown.
+    for server in list(getattr(server_module.SubprocessASGIServer, "_instances", {}).values()):
+        if getattr(server, "running", False):
+            server.stop()
 
 
 class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]

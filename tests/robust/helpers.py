@@ -90,12 +90,15 @@ def wait_for_line(process: subprocess.Popen[str], needle: str, timeout: float = 
     raise AssertionError(f"never saw {needle!r}: {''.join(lines)[-2000:]}")
 
 
-def ingest_process(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    """`newsetl ingest ...` as a real process (local mode), stderr piped for its log lines."""
+def ingest_process(
+    *args: str, env: dict[str, str] | None = None, prefect: bool = False
+) -> subprocess.Popen[str]:
+    """`newsetl ingest ...` as a real process (local mode, or a Prefect flow run on a temporary server), stderr
+    piped for its log lines."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("PREFECT_API_URL", None)
     return subprocess.Popen(
-        [*NEWSETL, "ingest", *args, "--no-prefect"],
+        [*NEWSETL, "ingest", *args, "--prefect" if prefect else "--no-prefect"],
         cwd=REPO_ROOT,
         env=full_env,
         stdout=subprocess.DEVNULL,

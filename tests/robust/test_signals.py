@@ -74,3 +74,34 @@ def test_a_run_stopped_while_waiting_for_a_reader_is_still_recorded(tmp_path: Pa
     with duckdb.connect(str(db), read_only=True) as conn:
         rows = conn.execute("SELECT status, error FROM runs ORDER BY started_at").fetchall()
     assert rows == [("completed", None), ("failed", "interrupted by SIGTERM")]
+
+
+@pytest.mark.parametrize("prefect", [False, True], ids=["local", "prefect"])
+def test_a_stop_signal_during_a_dask_run_stops_every_process(tmp_path: Path, prefect: bool) -> None:
+    corpus = write_corpus(tmp_path / "in.jsonl", 6 * BATCH)
+    db = tmp_path / "w.duckdb"
+    args = (str(corpus), "--db", str(db), "--batch-size", str(BATCH), "--dask-workers", "1")
+    run = ingest_process(*args, prefect=prefect)
+    try:
+        wait_for_line(
+            run, "batch:", timeout=300
+        )  # one batch committed, the next ones on the cluster's worker
+        # The local cluster's processes, and with --prefect the temporary Prefect server the run started (it
+        # once outlived the run, holding its stderr open).
+        started = children(run.pid)
+        assert started
+        run.send_signal(signal.SIGTERM)
+        rest = run.communicate(timeout=120)[1]
+    finally:
+        run.kill()
+    assert run.returncode == 143, rest
+    assert "Traceback" not in rest and "interrupted by SIGTERM" in rest, rest
+    with duckdb.connect(str(db), read_only=True) as conn:
+        status, error = conn.execute("SELECT status, error FROM runs").fetchone()  # type: ignore[misc]
+        loaded = conn.execute("SELECT count(*) FROM articles").fetchone()[0]  # type: ignore[index]
+    assert (status, error) == ("failed", "interrupted by SIGTERM")
+    assert loaded >= BATCH and loaded % BATCH == 0  # whole batches only
+    deadline = time.monotonic() + 15
+    while [pid for pid in started if is_alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in started if is_alive(pid)]
