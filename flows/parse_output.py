@@ -15,6 +15,10 @@ from tasks.transforms.models import Article, RawDocument, Reject
 # Documents per process_documents call: the tagger's per-call cost is paid once per batch (a JSONL slice is 200
 # lines), while memory stays bounded by one batch of documents.
 PARSE_BATCH_DOCS = 400
+# Input bytes parsed in-process before batches go to the worker pool: starting the workers costs ~1 s (each
+# imports the stages and loads the model), which ~0.5 MB of short texts takes to parse, so smaller inputs never
+# pay it and larger ones do once.
+PARSE_POOL_AFTER_BYTES = 512 * 1024
 # Article fields the parse output leaves out: the raw body and the offset map (one int per character).
 _OMITTED = frozenset({"offsets", "body_raw"})
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
@@ -95,15 +99,19 @@ def parse_records(
     ner_model: str | None,
     batch_docs: int = PARSE_BATCH_DOCS,
     workers: int = 1,
+    pool_after_bytes: int = PARSE_POOL_AFTER_BYTES,
 ) -> Iterator[dict[str, Any]]:
     """Every input's output records, in input order; documents processed `batch_docs` at a time.
 
-    With `workers` > 1 batches go to the transform process pool (as `ingest`'s do), one batch ahead of the
-    one being written out, so reading and printing overlap the transforms."""
+    With `workers` > 1, once `pool_after_bytes` of input were parsed, batches go to the transform process pool
+    (as `ingest`'s do), one batch ahead of the one being written out."""
     pending: deque[tuple[list[tuple[list[RawDocument], list[Reject]]], PendingTransform]] = deque()
+    read = 0
     for group in _batches(discover_inputs(paths), batch_docs):
         docs = [d for ref_docs, _ in group for d in ref_docs]
-        pending.append((group, submit_documents(docs, workers, timezone, max_text_chars, ner_model)))
+        processes = workers if read >= pool_after_bytes else 1
+        read += sum(len(d.payload) for d in docs)
+        pending.append((group, submit_documents(docs, processes, timezone, max_text_chars, ner_model)))
         if len(pending) > 1:
             yield from _group_records(*pending.popleft())
     while pending:

@@ -66,7 +66,15 @@ def test_worker_processes_give_the_records_of_one_process(tmp_path: Path) -> Non
     (folder / "e.jsonl").write_text("\n".join(many) + "\n", encoding="utf-8")
 
     def lines(workers: int) -> list[str]:
-        got = parse_records([str(folder)], "Asia/Shanghai", 2_000_000, None, batch_docs=70, workers=workers)
+        got = parse_records(
+            [str(folder)],
+            "Asia/Shanghai",
+            2_000_000,
+            None,
+            batch_docs=70,
+            workers=workers,
+            pool_after_bytes=0,
+        )
         return [json.dumps(r, ensure_ascii=False, default=str) for r in got]
 
     alone = lines(1)
