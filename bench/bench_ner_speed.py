@@ -1,6 +1,7 @@
 """Whole-process speed: `newsetl parse --json` over the MSRA test sentences 5 times over vs `jieba.posseg` on the
 same text, each a fresh process, interleaved run by run (so both see the same machine load), in wall seconds and in
-CPU seconds (user + system, which other jobs on a busy machine do not inflate); plus the tagger
+CPU seconds (user + system, which other jobs on a busy machine do not inflate). `parse` runs as a user runs it
+(`transform_workers` processes, min(2, CPUs)) and again on one process (NEWSETL_TRANSFORM_WORKERS=1); plus the tagger
 alone: model load time in a fresh process and chars/s per sentence and on one long text.
 
 With `--baseline REV`, the tagger of that git revision (its `tasks/` tree and model, from `git archive`) is timed
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -97,13 +99,14 @@ def tagger_speed(texts: list[str], baseline: str, runs: int) -> dict[str, object
     }
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and CPU seconds (user + system) of one process run to completion (its output discarded).
 
     The CPU seconds hold on a machine busy with other jobs, where the wall time also measures their load."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+                   env={**os.environ, **(env or {})})  # fmt: skip
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -161,16 +164,19 @@ def parse_vs_jieba(texts: list[str], repeat: int, runs: int) -> dict[str, object
             encoding="utf-8",
         )
         plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        parse_s, jieba_s, parse_cpu, jieba_cpu = [], [], [], []
+        parse_s, jieba_s, parse_cpu, jieba_cpu, one_s, one_cpu = [], [], [], [], [], []
+        parse = [newsetl, "parse", "--json", str(jsonl)]
         for _ in range(runs):
-            for cmd, wall, cpu in (
-                ([newsetl, "parse", "--json", str(jsonl)], parse_s, parse_cpu),
-                ([sys.executable, "-c", JIEBA, str(plain)], jieba_s, jieba_cpu),
+            for cmd, env, wall, cpu in (
+                (parse, {}, parse_s, parse_cpu),
+                (parse, {"NEWSETL_TRANSFORM_WORKERS": "1"}, one_s, one_cpu),
+                ([sys.executable, "-c", JIEBA, str(plain)], {}, jieba_s, jieba_cpu),
             ):
-                w, c = timed(cmd)
+                w, c = timed(cmd, env)
                 wall.append(w)
                 cpu.append(c)
-            print(f"parse {parse_s[-1]:.2f} s, jieba.posseg {jieba_s[-1]:.2f} s (wall)", flush=True)
+            print(f"parse {parse_s[-1]:.2f} s, one process {one_s[-1]:.2f} s, jieba.posseg {jieba_s[-1]:.2f} s"
+                  " (wall)", flush=True)  # fmt: skip
     return {
         "chars": sum(map(len, lines)),
         "parse_seconds": parse_s,
@@ -181,7 +187,20 @@ def parse_vs_jieba(texts: list[str], repeat: int, runs: int) -> dict[str, object
         "parse_cpu_seconds": parse_cpu,
         "jieba_posseg_cpu_seconds": jieba_cpu,
         "speedup_vs_jieba_posseg_cpu": statistics.median(jieba_cpu) / statistics.median(parse_cpu),
+        # The default runs `transform_workers` processes (min(2, CPUs)); this is the same parse on one.
+        "transform_workers_default": _default_workers(),
+        "parse_one_process_seconds": one_s,
+        "parse_one_process_cpu_seconds": one_cpu,
+        "speedup_vs_jieba_posseg_one_process": statistics.median(jieba_s) / statistics.median(one_s),
+        "speedup_vs_jieba_posseg_one_process_cpu": statistics.median(jieba_cpu) / statistics.median(one_cpu),
     }
+
+
+def _default_workers() -> int:
+    """The transform_workers a plain `newsetl parse` runs with here."""
+    from flows.settings import load_settings
+
+    return load_settings().transform_workers
 
 
 if __name__ == "__main__":
