@@ -124,7 +124,7 @@ def extract_roles(doc: Document) -> tuple[Role, ...]:
                     found.append(Role(other.name, last.title, last.organization, last.start, other.end))
         for r in found:
             key = (r.person, r.title, r.organization)
-            if key not in seen:
+            if key not in seen and len(r.person) > 1:  # a bare surname (毛主席) the article names no further
                 seen.add(key)
                 roles.append(r)
     return tuple(roles)

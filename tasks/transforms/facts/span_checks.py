@@ -96,10 +96,11 @@ def starts_with_function_word(m: Mention) -> bool:
     return m.kind == "person" and len(m.surface) >= 3 and m.surface[0] in FUNCTION_CHARS
 
 
-def names_a_place(text: str, m: Mention) -> bool:
+def names_a_place(text: str, m: Mention, person_starts: frozenset[int] = frozenset()) -> bool:
     """True for a person span followed by what ends a place or line name (石磊|部落, 朱比利|线, 枫香|林): the name
-    is part of that place, unless the next chars open a title (张壮市长) or an ordinary word (路过, 线索)."""
-    if m.kind != "person" or TITLE_START_RE.match(text, m.end):
+    is part of that place, unless the next chars open a title (张壮市长), an ordinary word (路过, 线索) or another
+    recognised name (范钦臣|林丽韫, a list of names)."""
+    if m.kind != "person" or TITLE_START_RE.match(text, m.end) or m.end in person_starts:
         return False
     for suffix in PLACE_AFTER_NAME:
         if text.startswith(suffix, m.end):
@@ -181,11 +182,12 @@ def split_pair(m: Mention) -> list[Mention]:
 def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     """The spans without cut names, stances and generic bodies; camps cut off, glued places split, places named."""
     out: list[Mention] = []
+    person_starts = frozenset(m.start for m in spans if m.kind == "person")
     for m in spans:
         if (
             is_cut_name(text, m)
             or starts_with_function_word(m)
-            or names_a_place(text, m)
+            or names_a_place(text, m, person_starts)
             or is_after_stance(text, m)
             or is_generic_body(m)
             or is_inside_word(text, m)
