@@ -10,7 +10,7 @@ import re
 from ..models import Mention
 from ._text import alternation, is_han
 from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
-from .entities import is_dictionary_word, lexicon_words
+from .entities import dictionary_kinds, is_dictionary_word, lexicon_words
 from .gazetteer import abbreviation_index, place_index
 
 # Marks that join the parts of a foreign name (侯赛因·阿斯卡里); ？ and ? stand for a middle dot lost to a wrong
@@ -39,6 +39,15 @@ PLACE_AFTER_NAME = ("部落", "村", "镇", "乡", "路", "街", "线", "林", "
 TITLE_START_RE = re.compile(alternation(TITLES))
 # Last chars of a place name (湾区, 新区, 开发区) that a cut place span may have left out.
 PLACE_END_CHARS = frozenset("区县市省州镇乡村岛")
+_PLAIN_WORD_KINDS = frozenset({"person", "location"})
+# Chars that open a quantity (多维度 "multi-dimensional", 诸岛 "the islands"): what follows names a class of things.
+QUANTITY_FIRST = frozenset("多诸各众几数")
+# Relative positions (后山 "the hill behind"): a two-char place word opening with one is a direction, not a name.
+POSITION_FIRST = frozenset("前后上下左右内外")
+# What follows a faith's name (摩门教徒 "Mormons"): the word names believers, not a place.
+FAITH_NEXT = frozenset("教徒")
+# Brackets around a menu keyword (回复【美图】 "reply 'pretty pictures'"), a label not a name in running text.
+KEYWORD_BRACKETS = ("【", "】")
 # Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
 MIN_CROSSING, MAX_CROSSING = 3, 4
 
@@ -107,6 +116,36 @@ def names_a_place(text: str, m: Mention, person_starts: frozenset[int] = frozens
             following = text[m.end : m.end + len(suffix) + 1]
             return len(following) == len(suffix) or not is_dictionary_word(following)
     return False
+
+
+def is_known_name(surface: str) -> bool:
+    """True when the gazetteer knows `surface` or CC-CEDICT lists it as a proper noun."""
+    return surface in place_index() or surface in abbreviation_index() or bool(dictionary_kinds(surface))
+
+
+def is_unknown_phrase(text: str, m: Mention) -> bool:
+    """True for a place span no gazetteer or dictionary knows that reads as an ordinary phrase: a quantity (多维度,
+    诸岛), a word ending in a function char (惠及), a doubled char (一波波), a direction (后山), a bracketed keyword."""
+    if m.kind not in _PLAIN_WORD_KINDS or is_known_name(m.surface):
+        return False
+    s = m.surface
+    bracketed = (
+        text[m.start - 1 : m.start] == KEYWORD_BRACKETS[0] and text[m.end : m.end + 1] == KEYWORD_BRACKETS[1]
+    )
+    if m.kind == "person":
+        return bracketed
+    return (
+        bracketed
+        or s[0] in QUANTITY_FIRST
+        or s[-1] in FUNCTION_CHARS
+        or (len(s) == 2 and (s[0] == s[1] or s[0] in POSITION_FIRST))
+    )
+
+
+def names_a_faith(text: str, m: Mention) -> bool:
+    """True for a place span the dictionary knows as a faith or people (not a place) before 教/徒 (摩门|教徒)."""
+    kinds = dictionary_kinds(m.surface) if m.kind == "location" else ""
+    return "G" in kinds and "L" not in kinds and text[m.end : m.end + 1] in FAITH_NEXT and m.end < len(text)
 
 
 def is_after_stance(text: str, m: Mention) -> bool:
@@ -190,6 +229,8 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or names_a_place(text, m, person_starts)
             or is_after_stance(text, m)
             or is_generic_body(m)
+            or is_unknown_phrase(text, m)
+            or names_a_faith(text, m)
             or is_inside_word(text, m)
         ):
             continue
