@@ -74,6 +74,21 @@ def is_dictionary_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _stem_counts() -> dict[str, int]:
+    """How many ordinary words of 3+ chars each string is the stem of (枫香: 枫香树, 枫香木); built once."""
+    counts: dict[str, int] = {}
+    for w in _dictionary_words():
+        if len(w) >= 3:
+            counts[w[:-1]] = counts.get(w[:-1], 0) + 1
+    return counts
+
+
+def common_word_stems(word: str) -> int:
+    """How many ordinary dictionary words are `word` plus one char (枫香 -> 枫香树, 枫香木: 2)."""
+    return _stem_counts().get(word, 0)
+
+
+@lru_cache(maxsize=1)
 def _proper_kinds() -> dict[str, str]:
     """The CC-CEDICT proper nouns and their kinds; read once per process."""
     rows = (line.split("\t") for line in PROPER_KINDS.read_text(encoding="utf-8").splitlines())

@@ -10,7 +10,7 @@ import re
 from ..models import Mention
 from ._text import alternation, is_han
 from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
-from .entities import dictionary_kinds, is_dictionary_word, lexicon_words
+from .entities import common_word_stems, dictionary_kinds, is_dictionary_word, lexicon_words
 from .gazetteer import abbreviation_index, place_index
 
 # Marks that join the parts of a foreign name (侯赛因·阿斯卡里); ？ and ? stand for a middle dot lost to a wrong
@@ -46,6 +46,8 @@ QUANTITY_FIRST = frozenset("多诸各众几数")
 POSITION_FIRST = frozenset("前后上下左右内外")
 # What follows a faith's name (摩门教徒 "Mormons"): the word names believers, not a place.
 FAITH_NEXT = frozenset("教徒")
+# Ordinary words a person span must be the stem of to read as a common noun (枫香树 and 枫香木 for 枫香).
+MIN_STEM_WORDS = 2
 # Brackets around a menu keyword (回复【美图】 "reply 'pretty pictures'"), a label not a name in running text.
 KEYWORD_BRACKETS = ("【", "】")
 # Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
@@ -143,9 +145,26 @@ def is_unknown_phrase(text: str, m: Mention) -> bool:
 
 
 def names_a_faith(text: str, m: Mention) -> bool:
-    """True for a place span the dictionary knows as a faith or people (not a place) before 教/徒 (摩门|教徒)."""
-    kinds = dictionary_kinds(m.surface) if m.kind == "location" else ""
-    return "G" in kinds and "L" not in kinds and text[m.end : m.end + 1] in FAITH_NEXT and m.end < len(text)
+    """True for a place span that names a faith or a people (not a place) in the dictionary: 摩门 before 教/徒
+    (摩门|教徒), or an unknown span that makes one with the char after it (泰雅|族)."""
+    if m.kind != "location" or m.end >= len(text):
+        return False
+    kinds = dictionary_kinds(m.surface)
+    if kinds:
+        return "G" in kinds and "L" not in kinds and text[m.end] in FAITH_NEXT
+    longer = dictionary_kinds(text[m.start : m.end + 1]) if not is_known_name(m.surface) else ""
+    return "G" in longer and "L" not in longer
+
+
+def is_common_noun_stem(m: Mention) -> bool:
+    """True for a person span no dictionary knows as a name that is the stem of two or more ordinary words (枫香:
+    枫香树, 枫香木 sweetgum): a plant, a material or a thing, not a given name."""
+    return (
+        m.kind == "person"
+        and common_word_stems(m.surface) >= MIN_STEM_WORDS
+        and not is_known_name(m.surface)
+        and not all(c in TRANSLIT_CHARS for c in m.surface)
+    )
 
 
 def is_after_stance(text: str, m: Mention) -> bool:
@@ -231,6 +250,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or is_generic_body(m)
             or is_unknown_phrase(text, m)
             or names_a_faith(text, m)
+            or is_common_noun_stem(m)
             or is_inside_word(text, m)
         ):
             continue
