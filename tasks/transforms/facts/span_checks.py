@@ -144,6 +144,20 @@ def is_unknown_phrase(text: str, m: Mention) -> bool:
     )
 
 
+def starts_inside_word(text: str, m: Mention) -> bool:
+    """True for a place span no dictionary knows whose first char makes an ordinary word, or the stem of two, with
+    the char before it (枫|香林 of 枫香林: 枫香 as in 枫香树): the span begins inside a word. A preposition before it
+    (在|地球) or a word ending there (离开|地球) opens the span; a place's last char (镇长|胜村) ends a name."""
+    if m.kind != "location" or m.start == 0 or is_known_name(m.surface):
+        return False
+    if text[m.start - 1] in FUNCTION_CHARS or m.surface[-1] in PLACE_END_CHARS:
+        return False
+    if m.start >= 2 and is_dictionary_word(text[m.start - 2 : m.start]):
+        return False  # 离开|地球: the char before ends a word of its own
+    pair = text[m.start - 1 : m.start + 1]
+    return is_dictionary_word(pair) or common_word_stems(pair) >= MIN_STEM_WORDS
+
+
 def names_a_faith(text: str, m: Mention) -> bool:
     """True for a place span that names a faith or a people (not a place) in the dictionary: 摩门 before 教/徒
     (摩门|教徒), or an unknown span that makes one with the char after it (泰雅|族)."""
@@ -251,6 +265,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or is_unknown_phrase(text, m)
             or names_a_faith(text, m)
             or is_common_noun_stem(m)
+            or starts_inside_word(text, m)
             or is_inside_word(text, m)
         ):
             continue
