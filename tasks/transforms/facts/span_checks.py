@@ -95,9 +95,9 @@ def is_inside_word(text: str, m: Mention) -> bool:
             for s in range(max(0, pos - size + 1), pos):
                 e = s + size
                 word = text[s:e]
-                # 财政部|长 is a body and its head's title, not one word cut
-                if e <= len(text) and (s < m.start or e > m.end) and not word.endswith(TITLES):
-                    if is_dictionary_word(word):
+                # 财政部|长 is a body and its head's title, not one word cut (the set lookup first: it is cheaper)
+                if is_dictionary_word(word) and e <= len(text) and (s < m.start or e > m.end):
+                    if not word.endswith(TITLES):
                         return True
     return False
 
