@@ -220,6 +220,14 @@ def test_glosses_labels_do_not_make_names() -> None:
         pytest.param(
             "总理对克林顿总统和夫人表示感谢。", [("克林顿", "克林顿")], [("克林顿", "总统")], id="and"
         ),
+        # A country the recogniser found is no surname + name before a title; a name it reads as a mountain is.
+        pytest.param("五月十九日，蒙古总统选举揭晓。", [], [], id="country-before-title"),
+        pytest.param(
+            "钟南山院士表示，疫情可防可控。",
+            [("钟南山", "钟南山")],
+            [("钟南山", "院士")],
+            id="name-not-mountain",
+        ),
     ],
 )
 def test_people_of_the_entity_layer(

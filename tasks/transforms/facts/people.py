@@ -147,9 +147,18 @@ def find_context_people(
     """Names confirmed somewhere in the text by a title, a speech verb or the byline."""
     person_end = {m.start: m.end for m in lexicon if m.kind == "person"}
     person_start = {m.end: m.start for m in lexicon if m.kind == "person"}
+    # A guess from a surname char (蒙古总统: 蒙 + 古) yields to the recogniser's place or body on the same span when a
+    # dictionary knows the word as no person's name (钟南山院士, a name the recogniser reads as a mountain, stays).
+    other = {
+        (m.start, m.end)
+        for m in lexicon
+        if m.kind != "person" and (kinds := dictionary_kinds(m.surface)) and "P" not in kinds
+    }
     spans: list[tuple[int, int]] = []
     for m in titles:
         start = person_start.get(m.start(), name_before_title(text, m))
+        if start is not None and (start, m.start()) in other:
+            start = None
         if start is not None and not is_plausible_name(text, start, m.start(), blocked):
             start = None
         end = name_after_title(text, m.end(), person_end)
@@ -184,5 +193,5 @@ def find_context_people(
         end = read_name(text, m.end())
         if end is not None and _VERB_AFTER_NAME_RE.match(text, end):
             spans.append((m.end(), end))
-    names = {text[s:e] for s, e in spans if is_plausible_name(text, s, e, blocked)}
+    names = {text[s:e] for s, e in spans if (s, e) not in other and is_plausible_name(text, s, e, blocked)}
     return names | {n for n in byline_names(byline) if len(n) >= 2 and not is_common_word(n)}
