@@ -7,6 +7,7 @@ import pytest
 from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.data.build_common_words import common_words, gloss_kinds, proper_kinds
 from tasks.transforms.facts.entities import dictionary_kinds, is_dictionary_word
+from tasks.transforms.facts.people import is_lexicon_word
 from tasks.transforms.facts.span_checks import screen_spans
 from tasks.transforms.models import Mention
 
@@ -248,3 +249,10 @@ def test_people_of_the_entity_layer(
 )
 def test_places_of_the_entity_layer(text: str, places: list[tuple[str, str]]) -> None:
     assert [(m.surface, m.name) for m in extract_facts(text).mentions if m.kind == "location"] == places
+
+
+def test_listed_names_are_no_words() -> None:
+    # With a name on each side of a title, a dictionary word after it (贺信, a letter) loses the title; a name the
+    # lexicon lists (田纪云) does not.
+    assert is_lexicon_word("贺信") and is_lexicon_word("华为")
+    assert not is_lexicon_word("田纪云") and not is_lexicon_word("艾伟")

@@ -89,9 +89,10 @@ def name_after_title(text: str, title_end: int, lexicon_person_end: dict[int, in
 
 
 def is_lexicon_word(word: str) -> bool:
-    """True when the lexicon lists `word` as one word (an entity of any kind, a candidate name or a common word)."""
+    """True when the lexicon lists `word` as one word other than a known person's name: a place, a body, a common
+    word or a doubtful name (贺信); a listed name (田纪云) is a name, so a title before it may be its."""
     words = lexicon_words(word, 0, len(word))
-    return len(words) == 1 and words[0][2] != ""
+    return len(words) == 1 and words[0][2] not in ("", "PER")
 
 
 def _is_body_word(word: str) -> bool:
