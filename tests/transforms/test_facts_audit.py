@@ -14,11 +14,12 @@ import pytest
 from bench.audit_facts import audit
 from tests.conftest import SHARED_DATA, needs_shared
 
-# Measured 2026-12-03 on branch audit, every row judged, rounded down: entities 207/227 = 0.912, people_titles
-# 130/135 = 0.963 (before it, on branch integrate: 203/254 = 0.799 and 127/137 = 0.927). The rules were tuned on
-# half A of the pages (bench/audit_facts.py); half B reads 54/55 entities and 82/84 rows right. Most wrong entities
-# left are words neither the gazetteer nor CC-CEDICT knows, read as places (惠及, 多维度, 香林) or names (洛贝林, 枫香).
-ENTITIES_FLOOR, PEOPLE_TITLES_FLOOR = 0.91, 0.96
+# Measured 2026-12-03 on branch audit2, every row judged, rounded down: entities 206/216 = 0.954, people_titles
+# 130/135 = 0.963 (branch audit: 206/226 = 0.912 and 130/135 = 0.963; before it, on branch integrate: 203/254 =
+# 0.799 and 127/137 = 0.927). The rules were tuned on half A of the pages (bench/audit_facts.py): half A reads
+# 105/109 entities right, untouched half B 54/54 entities and 82/84 rows. Most wrong entities left are names the
+# tagger reads in allusions and idioms (周公, 泰山), words no dictionary knows (洛贝林, 亚子) and cut spans (石磊国).
+ENTITIES_FLOOR, PEOPLE_TITLES_FLOOR = 0.95, 0.96
 # Issue 8's targets.
 ENTITIES_TARGET, PEOPLE_TITLES_TARGET = 0.97, 0.95
 # Share of the rows shown that must have a judgement for the shares to mean something.
@@ -50,7 +51,7 @@ def test_people_titles_reach_target(result: dict[str, dict[str, Any]]) -> None:
 @needs_shared
 @pytest.mark.shared
 @pytest.mark.xfail(
-    reason="words no dictionary knows still read as places or names (惠及, 多维度, 洛贝林, 枫香): 0.912 of 0.97"
+    reason="allusions (周公, 泰山), unknown words (洛贝林, 亚子) and cut spans (石磊国) still read as names: 0.954 of 0.97"
 )
 def test_entities_reach_target(result: dict[str, dict[str, Any]]) -> None:
     assert result["entities"]["share_right"] >= ENTITIES_TARGET

@@ -7,6 +7,7 @@ import pytest
 from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.data.build_common_words import common_words, gloss_kinds, proper_kinds
 from tasks.transforms.facts.entities import dictionary_kinds, is_dictionary_word
+from tasks.transforms.facts.people import is_lexicon_word
 from tasks.transforms.facts.span_checks import screen_spans
 from tasks.transforms.models import Mention
 
@@ -149,3 +150,109 @@ def test_ordinary_words_are_no_entities(text: str, absent: str) -> None:
 def test_conjunction_inside_a_name(text: str, present: str, absent: str) -> None:
     names = {m.surface for m in extract_facts(text).mentions if m.kind == "organization"}
     assert present in names and absent not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "surface", "kept"),
+    [
+        # Source: samples/people_2024-04-24_china_lac_space_forum.html (a headline): a verb ending in 及.
+        pytest.param("促进航天技术更好惠及人民", "location", "惠及", [], id="function-char-end"),
+        # Source: samples/news_cn_2023-11-17_drug_shortage_supply.html.
+        pytest.param("短缺药品信息监测共享正在多维度推进", "location", "多维度", [], id="quantity"),
+        # Source: news_html_gold gne_silver thepaper/2.html (a cruise port opens): 八重山诸岛 "the Yaeyama islands".
+        pytest.param("前往八重山诸岛，开启4晚5天之旅", "location", "诸岛", [], id="quantity-islands"),
+        pytest.param("5、回复【美图】看看广州有多惊艳", "location", "美图", [], id="bracketed-keyword"),
+        # Source: news_html_gold pixnet (a Taiwanese camping blog).
+        pytest.param("一波波接续性低温寒流报到", "location", "波波", [], id="doubled-char"),
+        pytest.param("已将新竹尖石乡后山一带层层山峦披上嫣红的彩衣", "location", "后山", [], id="direction"),
+        pytest.param("林锦武 （泰雅族名： 搂信）", "location", "泰雅", [], id="a-people"),
+        pytest.param("金黄叶红的枫香、叶落飘零秋满霜", "person", "枫香", [], id="plant-stem"),
+        pytest.param("民宿前这一大区枫香林为土质营位", "location", "香林", [], id="starts-inside-word"),
+        # Source: news_html_gold readability_mozilla/gmw (光明网, alcohol in space).
+        pytest.param(
+            "如果你与穆斯林、摩门教徒或禁酒主义者分配在同一间宿舍", "location", "摩门", [], id="faith"
+        ),
+        pytest.param(
+            "当宇航员在地球轨道上时", "location", "地球", [("location", "地球")], id="after-preposition"
+        ),
+        pytest.param("唯有离开地球表面", "location", "地球", [("location", "地球")], id="after-a-word"),
+        # Source: news_html_gold banyuetan.org (a village's security head): 镇长 is a word, 长胜村 a village.
+        pytest.param(
+            "南县南洲镇长胜村治安主任袁永红说", "location", "长胜村", [("location", "长胜村")], id="village"
+        ),
+        pytest.param("前往日本冲绳度假", "location", "冲绳", [("location", "冲绳")], id="known-place"),
+    ],
+)
+def test_screen_spans_unknown_words(text: str, kind: str, surface: str, kept: list[tuple[str, str]]) -> None:
+    got = screen_spans(text, [_span(text, kind, surface)])
+    assert [(m.kind, m.name) for m in got] == kept
+
+
+def test_a_name_list_is_no_place() -> None:
+    # 林 ends a place name (枫香林) but here opens the next name of a list of people.
+    text = "出席的有邵奇惠、范钦臣林丽韫"
+    spans = [_span(text, "person", "范钦臣"), _span(text, "person", "林丽韫")]
+    assert [m.name for m in screen_spans(text, spans)] == ["范钦臣", "林丽韫"]
+
+
+def test_glosses_labels_do_not_make_names() -> None:
+    lines = [
+        "楓香樹 枫香树 [feng1 xiang1 shu4] /Chinese sweetgum (Liquidambar formosana)/",
+        "國小 国小 [guo2 xiao3] /elementary school (Tw)/",
+        "兩岸 两岸 [liang3 an4] /bilateral/both shores/both sides/both coasts/Taiwan and mainland/",
+    ]
+    assert common_words(lines) == ["国小", "枫香树"]
+
+
+@pytest.mark.parametrize(
+    ("text", "mentions", "roles"),
+    [
+        # A surname addressed by a title is a person mention named after the article's full name...
+        pytest.param(
+            "国家主席江泽民今天抵达波士顿。江主席在哈佛大学发表演讲。",
+            [("江泽民", "江泽民"), ("江", "江泽民")],
+            [("江泽民", "主席")],
+            id="named",
+        ),
+        # ...and with no full name it keeps the surname, which roles and quotes skip.
+        pytest.param("毕教授竭尽心力，广为搜求。", [("毕", "毕")], [], id="unnamed"),
+        pytest.param("走过紧邻侯乘大厅的廊道即可登船", [], [], id="no-title"),
+        # 和 opens a phrase: 和夫人 is no name, so the title stays 克林顿's.
+        pytest.param(
+            "总理对克林顿总统和夫人表示感谢。", [("克林顿", "克林顿")], [("克林顿", "总统")], id="and"
+        ),
+        # A country the recogniser found is no surname + name before a title; a name it reads as a mountain is.
+        pytest.param("五月十九日，蒙古总统选举揭晓。", [], [], id="country-before-title"),
+        pytest.param(
+            "钟南山院士表示，疫情可防可控。",
+            [("钟南山", "钟南山")],
+            [("钟南山", "院士")],
+            id="name-not-mountain",
+        ),
+    ],
+)
+def test_people_of_the_entity_layer(
+    text: str, mentions: list[tuple[str, str]], roles: list[tuple[str, str]]
+) -> None:
+    facts = extract_facts(text)
+    assert [(m.surface, m.name) for m in facts.mentions if m.kind == "person"] == mentions
+    assert [(r.person, r.title) for r in facts.roles] == roles
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # jieba's dictionary calls 中美关系 an organization: the tagger's pair of places stands.
+        pytest.param("这次访问使中美关系进入了新的阶段。", [("中", "中国"), ("美", "美国")], id="pair"),
+        pytest.param("弘扬中华优秀传统文化。", [("中华", "中国")], id="other-name"),
+    ],
+)
+def test_places_of_the_entity_layer(text: str, places: list[tuple[str, str]]) -> None:
+    assert [(m.surface, m.name) for m in extract_facts(text).mentions if m.kind == "location"] == places
+
+
+def test_listed_names_are_no_words() -> None:
+    # With a name on each side of a title, a dictionary word after it (贺信, a letter) loses the title; a name the
+    # lexicon lists (田纪云) does not.
+    assert is_lexicon_word("贺信") and is_lexicon_word("华为")
+    assert not is_lexicon_word("田纪云") and not is_lexicon_word("艾伟")

@@ -3,7 +3,8 @@
 - short_form: an organization named by the end of a longer name written before it (邮政局 after 国家邮政局,
   金银潭医院 after 武汉金银潭医院), a place by its short form after its full form (台江 after 台江县, resolved by
   the place-code layer), and a person's surname before a title after the full name (习主席 after 习近平). The
-  surname is an alias only, never a person entity of its own. A short form two earlier names end with links to none.
+  surname is an alias where the tagger read no person there (else the entity layer names that mention after the
+  full name). A short form two earlier names end with links to none.
 - official_name: a government written without 人民 (长春市政府, 市政府) is the 人民政府 of that place.
 - place_name: a place written in short (柳州, 沪) names its canonical place (柳州市, 上海市).
 

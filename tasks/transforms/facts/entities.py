@@ -74,6 +74,21 @@ def is_dictionary_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _stem_counts() -> dict[str, int]:
+    """How many ordinary words of 3+ chars each string is the stem of (枫香: 枫香树, 枫香木); built once."""
+    counts: dict[str, int] = {}
+    for w in _dictionary_words():
+        if len(w) >= 3:
+            counts[w[:-1]] = counts.get(w[:-1], 0) + 1
+    return counts
+
+
+def common_word_stems(word: str) -> int:
+    """How many ordinary dictionary words are `word` plus one char (枫香 -> 枫香树, 枫香木: 2)."""
+    return _stem_counts().get(word, 0)
+
+
+@lru_cache(maxsize=1)
 def _proper_kinds() -> dict[str, str]:
     """The CC-CEDICT proper nouns and their kinds; read once per process."""
     rows = (line.split("\t") for line in PROPER_KINDS.read_text(encoding="utf-8").splitlines())
@@ -190,10 +205,18 @@ def find_entities(
     if tagged is None:
         tagged = (tagger or load_tagger()).tag(text)
     spans = [t for m in tagged for t in _trimmed(m)]
+    # One-char places next to another (中|美 of 中美关系, a word jieba's dictionary calls an organization): the
+    # tagger read a pair of places, so the word around them does not make them part of a name.
+    single = {m.start for m in spans if m.kind == "location" and len(m.surface) == 1}
     for m in _joined_organizations(text, tuple(spans)):
         m = _without_credit(m)
         place = (index.get(m.surface) or short.get(m.surface)) if m.kind == "location" else None
-        if m.kind == "location" and len(m.surface) == 1 and (place is None or _in_name(text, m.start)):
+        paired = m.start - 1 in single or m.start + 1 in single
+        if (
+            m.kind == "location"
+            and len(m.surface) == 1
+            and (place is None or (not paired and _in_name(text, m.start)))
+        ):
             continue  # 拉 or 玻 the gazetteer cannot name: no analyst can look it up; 华 of 华为 is no place
         out.append(
             m if place is None else Mention(m.kind, place.name, m.surface, m.start, m.end, place.level)

@@ -9,10 +9,11 @@ by one sweep over the spans sorted by start (mentions.merge_mentions).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 
 from ..models import Mention
-from .data.lexicon import ORG_SUFFIXES, TITLE_MODIFIERS
+from .data.lexicon import ORG_SUFFIXES, SURNAMES_SINGLE, TITLE_MODIFIERS
 from .document import Document
 from .entities import dictionary_kinds, find_entities, is_dictionary_word, lexicon_words, org_verbs
 from .gazetteer import find_places
@@ -21,9 +22,12 @@ from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
 from .span_checks import is_cut_name, screen_spans
 from .tagger import Tagger
-from .titles import NOT_ORG_FIRST, chain_elements, chain_start, org_span_before
+from .titles import NOT_ORG_FIRST, TITLE_RE, chain_elements, chain_start, org_span_before
 
 _SUFFIXES = tuple(ORG_SUFFIXES)
+# What makes one surname char a person (江主席, 陈先生, 王老; 老薛, 小薛): a title or honorific after it, 老/小 before.
+_HONORIFICS = ("先生", "女士", "夫人", "小姐", "同志", "老", "姥姥")
+_FAMILIAR = frozenset("老小")
 # Kinds whose recogniser spans must not be ordinary dictionary words. Organizations are left out: the NER gold
 # marks generic bodies (委员会, 县委, 空军) as organizations, and dropping them cost 0.015 ORG F1 on MSRA test.
 _PLAIN_WORD_KINDS = frozenset({"person", "location"})
@@ -126,6 +130,32 @@ def _without_plain_words(lexicon: list[Mention], names: set[str]) -> list[Mentio
     ]
 
 
+def _addressed(text: str, m: Mention) -> bool:
+    """True for a surname char addressed as a person: a title or honorific after it, or 老/小 before it."""
+    return (
+        TITLE_RE.match(text, m.end) is not None
+        or text.startswith(_HONORIFICS, m.end)
+        or (m.start > 0 and text[m.start - 1] in _FAMILIAR)
+    )
+
+
+def _named_surnames(text: str, bare: list[Mention], full: list[Mention]) -> list[Mention]:
+    """Recogniser persons of one surname char (江主席, 王老, 陈先生) named by the full name of the document with that
+    surname (江 -> 江泽民); with none, or a tie, the mention keeps the bare surname, and roles and quotes skip it."""
+    by_surname: dict[str, Counter[str]] = {}
+    for p in full:
+        by_surname.setdefault(p.name[0], Counter())[p.name] += 1
+    out = []
+    for m in bare:
+        if m.surface not in SURNAMES_SINGLE or not _addressed(text, m):
+            continue  # 陈酿, 侯乘: a surname-like char with no title or honorific is no person
+        top = by_surname.get(m.surface, Counter()).most_common(2)
+        # the one full name, or the one named most often (陈立群 11 times, 陈水珠 once: 陈校长 is 陈立群)
+        name = top[0][0] if len(top) == 1 or (top and top[0][1] > top[1][1]) else m.surface
+        out.append(Mention(m.kind, name, m.surface, m.start, m.end))
+    return out
+
+
 def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     """Places, organizations and people of the document as one flat layer (plus the gazetteer places)."""
     text = doc.text
@@ -134,12 +164,12 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
         Mention(o.kind, resolve_bare_level(o.surface, o.start, places), o.surface, o.start, o.end)
         for o in screen_spans(text, list(find_organizations(text, places)))
     )
-    # A bare surname (习主席, 江主席) names nobody an analyst can look up: it is not a person entity here.
-    lexicon = [
-        _canonical(m, places)
-        for m in screen_spans(text, list(find_entities(text, tagger, doc.tagged)))
-        if m.kind != "person" or m.end - m.start > 1
+    recognised = [
+        _canonical(m, places) for m in screen_spans(text, list(find_entities(text, tagger, doc.tagged)))
     ]
+    # A bare surname (习主席, 江主席) is named after the full name it stands for, once the full names are known.
+    bare = [m for m in recognised if m.kind == "person" and m.end - m.start == 1]
+    lexicon = [m for m in recognised if m.kind != "person" or m.end - m.start > 1]
     blocked = Blocked(len(text), (*places, *orgs))
     titles = title_matches(text, blocked)
     names = find_context_people(text, doc.byline, blocked, lexicon, titles)
@@ -158,5 +188,7 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     }
     anchored = [o for o in (*orgs, *titled) if o.end in before_title]
     weak = [o for o in (*orgs, *titled) if o.end not in before_title]
+    full = people + [m for m in lexicon if m.kind == "person"]
+    lexicon += _named_surnames(text, [m for m in bare if not blocked.touches(m.start, m.end)], full)
     entities = merge_mentions(people, lexicon, (*weak, *places), anchored)
     return replace(doc, places=places, entities=entities)

@@ -13,6 +13,7 @@ from .data.places import (
     CITIES,
     COUNTRIES,
     COUNTRY_ABBREVIATIONS,
+    COUNTRY_OTHER_NAMES,
     PROVINCE_ABBREVIATIONS,
     PROVINCES,
 )
@@ -51,12 +52,14 @@ _REGIONS = frozenset({"欧洲", "亚洲", "非洲", "拉美"})
 
 @lru_cache(maxsize=1)
 def abbreviation_index() -> dict[str, Place]:
-    """One-character short forms (沪, 英, 拉) mapped to their place; looked up for a recognised mention only, never
-    matched in running text, where 中, 美 or 日 are mostly ordinary characters."""
+    """One-character short forms (沪, 英, 拉) and other names (中华) mapped to their place; looked up for a
+    recognised mention only, never matched in running text, where 中, 美 or 日 are mostly ordinary characters."""
     index = place_index()
     out = {short: index[full] for short, full in PROVINCE_ABBREVIATIONS.items()}
     for short, name in COUNTRY_ABBREVIATIONS.items():
         out[short] = Place(name, "region" if name in _REGIONS else "country")
+    for other, name in COUNTRY_OTHER_NAMES.items():
+        out[other] = index[name]
     return out
 
 

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from ..models import Byline, Mention
 from ._text import alternation, is_han
 from .data.lexicon import SPEECH_VERBS, TRANSLIT_CHARS
-from .entities import is_common_word, is_dictionary_word, lexicon_words
+from .entities import dictionary_kinds, is_common_word, is_dictionary_word, lexicon_words
 from .names import is_name_end, read_name
+from .span_checks import FUNCTION_CHARS
 from .titles import NAME_FIRST_TITLES, NOT_AFTER_NAME, TITLE_AT_END_RE, TITLE_MAX_LEN, TITLE_RE, title_base
 
 # What may stand between a speaker and the verb: 在讲话中, 还, 对《每日经济新闻》记者, 向记者.
@@ -54,7 +55,16 @@ def is_plausible_name(text: str, start: int, end: int, blocked: Blocked) -> bool
     # jieba's dictionary lists transliterated names (菲利普) as words: a run of 3+ transliteration chars is kept.
     foreign = len(word) >= 3 and all(c in TRANSLIT_CHARS for c in word)
     plain = is_common_word(word) or is_dictionary_word(word)  # 焦虑, 贺信 (a letter), 帅哥
-    return len(word) >= 2 and (foreign or not plain) and not blocked.touches(start, end)
+    kinds = dictionary_kinds(word)
+    other_kind = bool(kinds) and not set(kinds) & {"P", "X"}  # 扎伊尔 (a country) before 总统
+    opens_phrase = len(word) >= 3 and word[0] in FUNCTION_CHARS  # 总统和夫人: 和 opens a phrase
+    return (
+        len(word) >= 2
+        and (foreign or not plain)
+        and not other_kind
+        and not opens_phrase
+        and not blocked.touches(start, end)
+    )
 
 
 def title_matches(text: str, blocked: Blocked) -> list[re.Match[str]]:
@@ -79,9 +89,10 @@ def name_after_title(text: str, title_end: int, lexicon_person_end: dict[int, in
 
 
 def is_lexicon_word(word: str) -> bool:
-    """True when the lexicon lists `word` as one word (an entity of any kind, a candidate name or a common word)."""
+    """True when the lexicon lists `word` as one word other than a known person's name: a place, a body, a common
+    word or a doubtful name (贺信); a listed name (田纪云) is a name, so a title before it may be its."""
     words = lexicon_words(word, 0, len(word))
-    return len(words) == 1 and words[0][2] != ""
+    return len(words) == 1 and words[0][2] not in ("", "PER")
 
 
 def _is_body_word(word: str) -> bool:
@@ -137,12 +148,23 @@ def find_context_people(
     """Names confirmed somewhere in the text by a title, a speech verb or the byline."""
     person_end = {m.start: m.end for m in lexicon if m.kind == "person"}
     person_start = {m.end: m.start for m in lexicon if m.kind == "person"}
+    # A guess from a surname char (蒙古总统: 蒙 + 古) yields to the recogniser's place or body on the same span when a
+    # dictionary knows the word as no person's name (钟南山院士, a name the recogniser reads as a mountain, stays).
+    other = {
+        (m.start, m.end)
+        for m in lexicon
+        if m.kind != "person" and (kinds := dictionary_kinds(m.surface)) and "P" not in kinds
+    }
     spans: list[tuple[int, int]] = []
     for m in titles:
         start = person_start.get(m.start(), name_before_title(text, m))
+        if start is not None and (start, m.start()) in other:
+            start = None
         if start is not None and not is_plausible_name(text, start, m.start(), blocked):
             start = None
         end = name_after_title(text, m.end(), person_end)
+        if end is not None and not is_plausible_name(text, m.end(), end, blocked):
+            end = None  # 克林顿总统和夫人: no name follows, so the title is 克林顿's
         # With a name on both sides, the one the dictionary lists as a word is the weaker (习近平主席贺信,
         # 华为院士艾伟); when both or neither are words, a title of address (主席, 院士) goes to the first name.
         first_wins = False
@@ -172,5 +194,5 @@ def find_context_people(
         end = read_name(text, m.end())
         if end is not None and _VERB_AFTER_NAME_RE.match(text, end):
             spans.append((m.end(), end))
-    names = {text[s:e] for s, e in spans if is_plausible_name(text, s, e, blocked)}
+    names = {text[s:e] for s, e in spans if (s, e) not in other and is_plausible_name(text, s, e, blocked)}
     return names | {n for n in byline_names(byline) if len(n) >= 2 and not is_common_word(n)}

@@ -43,14 +43,14 @@ def extract_quotes(doc: Document) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
     for m in SPEECH_RE.finditer(text):
         speaker = doc.entity_ending_at.get(m.start())
-        if speaker is None or speaker.kind != "person":
+        if speaker is None or speaker.kind != "person" or len(speaker.name) < 2:
             continue
         end, content = _content(text, m.end())
         if content.strip('。！？ “”"'):
             quotes.append(Quote(speaker.name, content, speaker.start, end))
     for m in _QUOTE_FIRST_RE.finditer(text):  # “...”X说。 : the quote comes first
         speaker = doc.entity_at.get(m.end())
-        if speaker is None or speaker.kind != "person":
+        if speaker is None or speaker.kind != "person" or len(speaker.name) < 2:
             continue
         after = _VERB_AFTER_RE.match(text, speaker.end)
         if after:

@@ -108,10 +108,12 @@ def extract_roles(doc: Document) -> tuple[Role, ...]:
         before = doc.entity_ending_at.get(m.start())
         after = doc.entity_at.get(m.end())
         found: list[Role] = []
-        after_is_person = after is not None and after.kind == "person"
+        # A bare surname (江主席, 陈校长) holds no role of its own: the full name's role is stated where it is written.
+        after_is_person = after is not None and after.kind == "person" and len(after.surface) > 1
         if (
             before is not None
             and before.kind == "person"
+            and len(before.surface) > 1
             and (not after_is_person or title_base(m.group(0)) in NAME_FIRST_TITLES)
         ):
             if m.group(0) not in NOT_AFTER_NAME:  # 习近平主席贺信: the title is 习近平's

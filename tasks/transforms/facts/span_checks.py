@@ -10,7 +10,7 @@ import re
 from ..models import Mention
 from ._text import alternation, is_han
 from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
-from .entities import is_dictionary_word, lexicon_words
+from .entities import common_word_stems, dictionary_kinds, is_dictionary_word, lexicon_words
 from .gazetteer import abbreviation_index, place_index
 
 # Marks that join the parts of a foreign name (侯赛因·阿斯卡里); ？ and ? stand for a middle dot lost to a wrong
@@ -39,6 +39,17 @@ PLACE_AFTER_NAME = ("部落", "村", "镇", "乡", "路", "街", "线", "林", "
 TITLE_START_RE = re.compile(alternation(TITLES))
 # Last chars of a place name (湾区, 新区, 开发区) that a cut place span may have left out.
 PLACE_END_CHARS = frozenset("区县市省州镇乡村岛")
+_PLAIN_WORD_KINDS = frozenset({"person", "location"})
+# Chars that open a quantity (多维度 "multi-dimensional", 诸岛 "the islands"): what follows names a class of things.
+QUANTITY_FIRST = frozenset("多诸各众几数")
+# Relative positions (后山 "the hill behind"): a two-char place word opening with one is a direction, not a name.
+POSITION_FIRST = frozenset("前后上下左右内外")
+# What follows a faith's name (摩门教徒 "Mormons"): the word names believers, not a place.
+FAITH_NEXT = frozenset("教徒")
+# Ordinary words a person span must be the stem of to read as a common noun (枫香树 and 枫香木 for 枫香).
+MIN_STEM_WORDS = 2
+# Brackets around a menu keyword (回复【美图】 "reply 'pretty pictures'"), a label not a name in running text.
+KEYWORD_BRACKETS = ("【", "】")
 # Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
 MIN_CROSSING, MAX_CROSSING = 3, 4
 
@@ -84,9 +95,9 @@ def is_inside_word(text: str, m: Mention) -> bool:
             for s in range(max(0, pos - size + 1), pos):
                 e = s + size
                 word = text[s:e]
-                # 财政部|长 is a body and its head's title, not one word cut
-                if e <= len(text) and (s < m.start or e > m.end) and not word.endswith(TITLES):
-                    if is_dictionary_word(word):
+                # 财政部|长 is a body and its head's title, not one word cut (the set lookup first: it is cheaper)
+                if is_dictionary_word(word) and e <= len(text) and (s < m.start or e > m.end):
+                    if not word.endswith(TITLES):
                         return True
     return False
 
@@ -96,16 +107,78 @@ def starts_with_function_word(m: Mention) -> bool:
     return m.kind == "person" and len(m.surface) >= 3 and m.surface[0] in FUNCTION_CHARS
 
 
-def names_a_place(text: str, m: Mention) -> bool:
+def names_a_place(text: str, m: Mention, person_starts: frozenset[int] = frozenset()) -> bool:
     """True for a person span followed by what ends a place or line name (石磊|部落, 朱比利|线, 枫香|林): the name
-    is part of that place, unless the next chars open a title (张壮市长) or an ordinary word (路过, 线索)."""
-    if m.kind != "person" or TITLE_START_RE.match(text, m.end):
+    is part of that place, unless the next chars open a title (张壮市长), an ordinary word (路过, 线索) or another
+    recognised name (范钦臣|林丽韫, a list of names)."""
+    if m.kind != "person" or TITLE_START_RE.match(text, m.end) or m.end in person_starts:
         return False
     for suffix in PLACE_AFTER_NAME:
         if text.startswith(suffix, m.end):
             following = text[m.end : m.end + len(suffix) + 1]
             return len(following) == len(suffix) or not is_dictionary_word(following)
     return False
+
+
+def is_known_name(surface: str) -> bool:
+    """True when the gazetteer knows `surface` or CC-CEDICT lists it as a proper noun."""
+    return surface in place_index() or surface in abbreviation_index() or bool(dictionary_kinds(surface))
+
+
+def is_unknown_phrase(text: str, m: Mention) -> bool:
+    """True for a place span no gazetteer or dictionary knows that reads as an ordinary phrase: a quantity (多维度,
+    诸岛), a word ending in a function char (惠及), a doubled char (一波波), a direction (后山), a bracketed keyword."""
+    if m.kind not in _PLAIN_WORD_KINDS or is_known_name(m.surface):
+        return False
+    s = m.surface
+    bracketed = (
+        text[m.start - 1 : m.start] == KEYWORD_BRACKETS[0] and text[m.end : m.end + 1] == KEYWORD_BRACKETS[1]
+    )
+    if m.kind == "person":
+        return bracketed
+    return (
+        bracketed
+        or s[0] in QUANTITY_FIRST
+        or s[-1] in FUNCTION_CHARS
+        or (len(s) == 2 and (s[0] == s[1] or s[0] in POSITION_FIRST))
+    )
+
+
+def starts_inside_word(text: str, m: Mention) -> bool:
+    """True for a place span no dictionary knows whose first char makes an ordinary word, or the stem of two, with
+    the char before it (枫|香林 of 枫香林: 枫香 as in 枫香树): the span begins inside a word. A preposition before it
+    (在|地球) or a word ending there (离开|地球) opens the span; a place's last char (镇长|胜村) ends a name."""
+    if m.kind != "location" or m.start == 0 or is_known_name(m.surface):
+        return False
+    if text[m.start - 1] in FUNCTION_CHARS or m.surface[-1] in PLACE_END_CHARS:
+        return False
+    if m.start >= 2 and is_dictionary_word(text[m.start - 2 : m.start]):
+        return False  # 离开|地球: the char before ends a word of its own
+    pair = text[m.start - 1 : m.start + 1]
+    return is_dictionary_word(pair) or common_word_stems(pair) >= MIN_STEM_WORDS
+
+
+def names_a_faith(text: str, m: Mention) -> bool:
+    """True for a place span that names a faith or a people (not a place) in the dictionary: 摩门 before 教/徒
+    (摩门|教徒), or an unknown span that makes one with the char after it (泰雅|族)."""
+    if m.kind != "location" or m.end >= len(text):
+        return False
+    kinds = dictionary_kinds(m.surface)
+    if kinds:
+        return "G" in kinds and "L" not in kinds and text[m.end] in FAITH_NEXT
+    longer = dictionary_kinds(text[m.start : m.end + 1]) if not is_known_name(m.surface) else ""
+    return "G" in longer and "L" not in longer
+
+
+def is_common_noun_stem(m: Mention) -> bool:
+    """True for a person span no dictionary knows as a name that is the stem of two or more ordinary words (枫香:
+    枫香树, 枫香木 sweetgum): a plant, a material or a thing, not a given name."""
+    return (
+        m.kind == "person"
+        and common_word_stems(m.surface) >= MIN_STEM_WORDS
+        and not is_known_name(m.surface)
+        and not all(c in TRANSLIT_CHARS for c in m.surface)
+    )
 
 
 def is_after_stance(text: str, m: Mention) -> bool:
@@ -181,13 +254,18 @@ def split_pair(m: Mention) -> list[Mention]:
 def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     """The spans without cut names, stances and generic bodies; camps cut off, glued places split, places named."""
     out: list[Mention] = []
+    person_starts = frozenset(m.start for m in spans if m.kind == "person")
     for m in spans:
         if (
             is_cut_name(text, m)
             or starts_with_function_word(m)
-            or names_a_place(text, m)
+            or names_a_place(text, m, person_starts)
             or is_after_stance(text, m)
             or is_generic_body(m)
+            or is_unknown_phrase(text, m)
+            or names_a_faith(text, m)
+            or is_common_noun_stem(m)
+            or starts_inside_word(text, m)
             or is_inside_word(text, m)
         ):
             continue

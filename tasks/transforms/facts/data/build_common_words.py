@@ -26,6 +26,9 @@ _ENTRY_RE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/$")
 # one that holds a capitalized English word other than a classifier note ("Taiwan and mainland" for 两岸).
 # Celestial bodies (sun, neutron star) are places in the NER gold as well.
 _UNIQUE_RE = re.compile(r"^the |(?<![A-Za-z])(?!CL:)[A-Z][a-z]|\b(?:sun|star|planet|comet|galaxy|dwarf)\b")
+# What a gloss may hold in capitals and still describe an ordinary word: a parenthesis (a usage label "(Tw)", a Latin
+# name "(Liquidambar formosana)") and a people's adjective (Chinese sweetgum, Western medicine) name no one thing.
+_LABEL_RE = re.compile(r"\([^()]*\)|\b(?:Chinese|English|Japanese|Korean|Western|European|Asian|Buddhist)\b")
 # Entity spans of 2-6 chars hold nearly every name; longer words are idioms and phrases the tagger never emits.
 MIN_LEN, MAX_LEN = 2, 6
 
@@ -84,7 +87,9 @@ def common_words(lines: list[str]) -> list[str]:
         word, pinyin, glosses = m.group(2), m.group(3), m.group(4).split("/")
         if not MIN_LEN <= len(word) <= MAX_LEN or not all(is_han(c) for c in word):
             continue
-        names_one = any(c.isupper() for c in pinyin) or any(_UNIQUE_RE.search(g) for g in glosses)
+        names_one = any(c.isupper() for c in pinyin) or any(
+            _UNIQUE_RE.search(_LABEL_RE.sub("", g)) for g in glosses
+        )
         (proper if names_one else plain).add(word)
     return sorted(plain - proper)
 

@@ -185,3 +185,7 @@ COUNTRY_ABBREVIATIONS: dict[str, str] = {
     "非": "非洲",
     "拉": "拉美",
 }
+# A country's other names that only a recognised mention is looked up under (like the short forms above), never
+# matched in running text: 中华 in 中华民族, 中华文化 (CC-CEDICT: "China (alternate formal name)"; 华夏, 神州: "old
+# name for China").
+COUNTRY_OTHER_NAMES: dict[str, str] = {"中华": "中国", "华夏": "中国", "神州": "中国"}
