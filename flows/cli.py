@@ -185,7 +185,7 @@ def parse(
     ] = False,
 ) -> None:
     """Run decode, HTML, normalize and extract on inputs and print the article and its facts."""
-    from flows.parse_output import parse_records
+    from flows.parse_output import parse_records, plain, record_line
 
     settings, _ = settings_or_exit()
     records = parse_records(
@@ -194,13 +194,13 @@ def parse(
     )  # fmt: skip
     for record in records:
         if as_json:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+            sys.stdout.write(record_line(record) + "\n")
         elif record.get("rejected"):
             err.print(
                 f"[yellow]rejected[/yellow] {record['source_uri']}: {record['stage']}: {record['reason']}"
             )
         else:
-            _print_article(record)
+            _print_article(plain(record))
 
 
 def _print_article(record: dict[str, Any]) -> None:
