@@ -19,7 +19,7 @@ import ahocorasick
 from ..models import Mention
 from .data.lexicon import ORG_ABBREVIATIONS, ORG_CONJUNCTIONS, ORG_STOP_WORDS, ORG_SUFFIXES, TITLES, org_verbs
 from .data.places import CITIES, COUNTRIES, PROVINCES
-from .gazetteer import abbreviation_index, place_index
+from .gazetteer import place_index, place_of_short
 from .tagger import Tagger, load_tagger
 
 LEXICON = Path(__file__).parent / "data" / "ner_lexicon.tsv"
@@ -200,7 +200,7 @@ def find_entities(
     `tagger` defaults to the model shipped with newsetl; `tagged` are its spans of `text` when a batch was tagged
     in one call (Tagger.tag_many). A location the gazetteer knows gets its canonical name.
     """
-    index, short = place_index(), abbreviation_index()
+    index = place_index()
     out = []
     if tagged is None:
         tagged = (tagger or load_tagger()).tag(text)
@@ -210,7 +210,9 @@ def find_entities(
     single = {m.start for m in spans if m.kind == "location" and len(m.surface) == 1}
     for m in _joined_organizations(text, tuple(spans)):
         m = _without_credit(m)
-        place = (index.get(m.surface) or short.get(m.surface)) if m.kind == "location" else None
+        place = (
+            (index.get(m.surface) or place_of_short(text, m.start, m.end)) if m.kind == "location" else None
+        )
         paired = m.start - 1 in single or m.start + 1 in single
         if (
             m.kind == "location"

@@ -16,6 +16,7 @@ from .data.places import (
     COUNTRY_OTHER_NAMES,
     PROVINCE_ABBREVIATIONS,
     PROVINCES,
+    SHORT_BY_NEIGHBOUR,
 )
 
 
@@ -75,3 +76,17 @@ def find_places(text: str) -> tuple[Mention, ...]:
         Mention("location", index[m.group(0)].name, m.group(0), m.start(), m.end(), index[m.group(0)].level)
         for m in _place_re().finditer(text)
     )
+
+
+def place_of_short(text: str, start: int, end: int) -> Place | None:
+    """The place a recognised short form text[start:end] names: its one place, or for 澳 the one its neighbours
+    point to (港澳 Macau, 澳中 Australia); None when the gazetteer has none."""
+    surface = text[start:end]
+    rule = SHORT_BY_NEIGHBOUR.get(surface)
+    if rule is None:
+        return abbreviation_index().get(surface)
+    neighbours, near, other = rule
+    beside = text[start - 1 : start] + text[end : end + 1]
+    name = near if any(c in neighbours for c in beside) else other
+    index = place_index()
+    return index.get(name) or Place(name, "country")

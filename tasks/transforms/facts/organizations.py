@@ -110,7 +110,11 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
         ):
             first = n  # 中共中央办公厅|国务院办公厅: a second top-level body starts a second name
     conjunctions = [n for n in range(first, k) if surfaces[n] in ORG_CONJUNCTIONS]
-    if conjunctions and (conjunctions[0] == first or not is_head[first]):
+    # 党委和|政府: a whole body before the conjunction makes two bodies, not one name
+    joins_bodies = (
+        bool(conjunctions) and conjunctions[-1] > first and surfaces[conjunctions[-1] - 1].endswith(_SUFFIXES)
+    )
+    if conjunctions and (conjunctions[0] == first or not is_head[first] or joins_bodies):
         first = (
             conjunctions[-1] + 1
         )  # 养老基金和|保险公司: only a name joins two fields (国家发展和改革委员会)

@@ -245,16 +245,25 @@ def split_pair(m: Mention) -> list[Mention]:
     first, second = short.get(m.surface[0]), short.get(m.surface[1])
     if m.surface[0] != PAIR_FIRST or second is None or first is None or first.name == second.name:
         return [m]  # 中华 is China twice; 埃塞 is Ethiopia, not Egypt + Serbia
+    if second.level == "region" and _is_one_word(m.surface, "LOC"):
+        return [m]  # 中亚, 中东欧: a part of a region the lexicon lists as one place (中拉 it does not list)
     return [
         Mention("location", first.name, m.surface[0], m.start, m.start + 1, first.level),
         Mention("location", second.name, m.surface[1], m.start + 1, m.end, second.level),
     ]
 
 
+def _in_pair(m: Mention, single: frozenset[int]) -> bool:
+    """True for a one-char place next to another one-char place (中|美 of 中美关系)."""
+    return m.end - m.start == 1 and m.start in single and (m.start - 1 in single or m.end in single)
+
+
 def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     """The spans without cut names, stances and generic bodies; camps cut off, glued places split, places named."""
     out: list[Mention] = []
     person_starts = frozenset(m.start for m in spans if m.kind == "person")
+    # One-char places side by side (发展|中美关系) are a pair of places, whatever word the first char could close.
+    single = frozenset(m.start for m in spans if m.kind == "location" and m.end - m.start == 1)
     for m in spans:
         if (
             is_cut_name(text, m)
@@ -266,7 +275,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or names_a_faith(text, m)
             or is_common_noun_stem(m)
             or starts_inside_word(text, m)
-            or is_inside_word(text, m)
+            or (is_inside_word(text, m) and not _in_pair(m, single))
         ):
             continue
         out.extend(split_pair(as_place(with_place_end(text, without_stray_char(without_camp(m))))))

@@ -189,3 +189,8 @@ COUNTRY_ABBREVIATIONS: dict[str, str] = {
 # matched in running text: 中华 in 中华民族, 中华文化 (CC-CEDICT: "China (alternate formal name)"; 华夏, 神州: "old
 # name for China").
 COUNTRY_OTHER_NAMES: dict[str, str] = {"中华": "中国", "华夏": "中国", "神州": "中国"}
+# A short form of two places, told apart by the short forms written next to it: 澳 beside 港 or 台 is Macau (港澳,
+# 港澳台), anywhere else Australia (澳中贸易, 在澳).
+SHORT_BY_NEIGHBOUR: dict[str, tuple[frozenset[str], str, str]] = {
+    "澳": (frozenset("港台"), "澳门特别行政区", "澳大利亚"),
+}
