@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from tasks.transforms.inputs import SUPPORTED_SUFFIXES, media_type_for, parse_json_line, readable_path
 from tasks.transforms.models import RawDocument, Reject, RejectedInput
@@ -32,6 +32,9 @@ class InputRef:
     line_start: int = 0
     line_end: int = 0
     error: str = ""
+    byte_start: int = (
+        0  # where line_start begins in the file, so a slice is read without re-reading the ones before
+    )
 
 
 def _reason(exc: OSError) -> str:
@@ -173,14 +176,20 @@ def discover_inputs(paths: Iterable[str], slice_lines: int = JSONL_SLICE_LINES) 
 
 
 def _jsonl_slices(path: Path, key: str, slice_lines: int) -> Iterator[InputRef]:
+    starts: list[int] = []  # byte offset of each slice's first line
+    n_lines = offset = 0
     try:
         with path.open("rb") as handle:
-            n_lines = sum(1 for _ in handle)
+            for line in handle:
+                if n_lines % slice_lines == 0:
+                    starts.append(offset)
+                n_lines += 1
+                offset += len(line)
     except OSError:
         yield InputRef(key)  # read_ref rejects it with the reason
         return
-    for start in range(1, n_lines + 1, slice_lines):
-        yield InputRef(key, start, min(start + slice_lines, n_lines + 1))
+    for k, start in enumerate(range(1, n_lines + 1, slice_lines)):
+        yield InputRef(key, start, min(start + slice_lines, n_lines + 1), byte_start=starts[k])
     if n_lines == 0:
         yield InputRef(key)  # read_ref rejects it as empty
 
@@ -225,7 +234,12 @@ def _read_jsonl_slice(path: Path, ref: InputRef, name: str) -> tuple[list[RawDoc
     rejects: list[Reject] = []
     mtime = _mtime(path)
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
+        first = 1
+        if ref.byte_start and _starts_line(handle, ref.byte_start):
+            first = ref.line_start  # the slice's own bytes only: reading a big file stays linear in its size
+        else:
+            handle.seek(0)  # no offset, or the file changed since it was sliced: count lines from the top
+        for number, line in enumerate(handle, start=first):
             if number < ref.line_start:
                 continue
             if number >= ref.line_end:
@@ -240,6 +254,12 @@ def _read_jsonl_slice(path: Path, ref: InputRef, name: str) -> tuple[list[RawDoc
                 continue
             docs.append(RawDocument(**{**doc.__dict__, "size": len(line), "mtime": mtime}))
     return docs, rejects
+
+
+def _starts_line(handle: BinaryIO, offset: int) -> bool:
+    """Whether a line begins at `offset` (the byte before it is a newline); leaves the handle there if so."""
+    handle.seek(offset - 1)
+    return handle.read(1) == b"\n"
 
 
 def read_refs(refs: Iterable[InputRef]) -> tuple[list[RawDocument], list[Reject]]:

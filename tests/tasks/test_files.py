@@ -173,3 +173,20 @@ def test_one_bad_input_never_loses_its_batch(tmp_path: Path, monkeypatch: pytest
     assert [(Path(r.source_uri).name, r.stage, r.reason) for r in rejects] == [
         ("b.txt", "internal", "internal error: RuntimeError: a bug")
     ]
+
+
+def test_jsonl_slices_start_at_their_own_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "a.jsonl"
+    lines = [
+        json.dumps({"url": f"u{i}", "text": f"正文{i}" * (i % 3 + 1)}, ensure_ascii=False) for i in range(10)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refs = list(discover_inputs([str(path)], slice_lines=3))
+    data = path.read_bytes()
+    # Each slice knows where its first line begins, so reading it never re-reads the slices before it.
+    assert [r.byte_start for r in refs] == [data.index(lines[r.line_start - 1].encode()) for r in refs]
+    whole = [d.url for r in refs for d in read_ref(r)[0]]
+    assert whole == [f"u{i}" for i in range(10)]
+    # An offset that is no longer a line start (the file changed since it was sliced) is not trusted.
+    stale = InputRef(str(path), refs[1].line_start, refs[1].line_end, byte_start=refs[1].byte_start + 1)
+    assert [d.source_uri.rpartition("#")[2] for d in read_ref(stale)[0]] == ["L4", "L5", "L6"]
