@@ -153,30 +153,30 @@ def atom_matrix(codes: np.ndarray, lexicon: Lexicon) -> np.ndarray:
 def _run_lengths(flag: np.ndarray) -> np.ndarray:
     """5 x (flagged chars running to the left, up to FOREIGN_REACH) + the same to the right of every char."""
     n = len(flag)
-    left, right = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
-    run_left, run_right = np.ones(n, dtype=bool), np.ones(n, dtype=bool)
-    for d in range(1, min(FOREIGN_REACH, n - 1) + 1):
-        run_left[:d] = False
-        run_left[d:] &= flag[:-d]
-        run_right[n - d :] = False
-        run_right[: n - d] &= flag[d:]
-        left += run_left
-        right += run_right
-    return 5 * left + right
+    at = np.arange(n)
+    # The run of flagged chars ending just before char i starts after the last unflagged char before i.
+    last_off = np.maximum.accumulate(np.where(flag, -1, at))
+    left = np.empty(n, dtype=np.int64)
+    left[:1], left[1:] = 0, at[:-1] - last_off[:-1]
+    next_off = np.minimum.accumulate(np.where(flag, n, at)[::-1])[::-1]
+    right = np.empty(n, dtype=np.int64)
+    right[-1:], right[:-1] = 0, next_off[1:] - at[1:]
+    return 5 * np.minimum(left, FOREIGN_REACH) + np.minimum(right, FOREIGN_REACH)
 
 
 def _nearest_ahead(lengths: np.ndarray, separator: np.ndarray) -> np.ndarray:
     """8 x distance + length of the nearest word (length > 0) starting 1..SUFFIX_REACH chars ahead of every char,
     not past a separator of joined texts; 0 where none."""
     n = len(lengths)
-    out = np.zeros(n, dtype=np.int64)
-    open_ = np.ones(n, dtype=bool)
-    for d in range(1, min(SUFFIX_REACH, n - 1) + 1):
-        open_[n - d :] = False
-        open_[: n - d] &= ~separator[d:]
-        hit = open_[: n - d] & (lengths[d:] > 0) & (out[: n - d] == 0)
-        out[: n - d][hit] = 8 * d + lengths[d:][hit]
-    return out
+    at = np.arange(n)
+    # The first word start, and the first separator, after each char (n where none).
+    after_start = np.minimum.accumulate(np.where(lengths > 0, at, n)[::-1])[::-1]
+    after_sep = np.minimum.accumulate(np.where(separator, at, n)[::-1])[::-1]
+    nxt, sep = np.full(n, n), np.full(n, n)
+    nxt[:-1], sep[:-1] = after_start[1:], after_sep[1:]
+    distance = nxt - at
+    seen = (distance <= SUFFIX_REACH) & (nxt < sep)
+    return np.where(seen, 8 * distance + lengths[np.minimum(nxt, n - 1)], 0)
 
 
 def _shifted(out: np.ndarray, values: np.ndarray, before: int, after: int) -> None:
