@@ -6,17 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from tasks.transforms.facts.tagger import N_TAGS, Tagger
-from tasks.transforms.facts.tagger_features import (
-    _NORMAL,
-    _TYPES,
-    BOS,
-    CATEGORIES,
-    EOS,
-    FOREIGN_CHAR,
-    FOREIGN_REACH,
-    N_ATOMS,
-    SUFFIX_REACH,
-)
+from tasks.transforms.facts.tagger_features import _NORMAL, _TYPES, BOS, CATEGORIES, EOS, N_ATOMS
 from tasks.transforms.facts.tagger_lexicon import MAX_WORD_LEN, codepoints, mix, word_hashes
 
 
@@ -76,35 +66,8 @@ def reference_buckets(text: str, tagger: Tagger) -> np.ndarray:
     atoms[:, 21], atoms[:, 22] = framed_cover[:-2], framed_cover[2:]
     atoms[:, 23] = np.concatenate([[0], title_end[:-1]])
     atoms[:, 24] = np.concatenate([suffix_start[1:], [0]])
-    foreign = np.where(astral, 0, tagger.lexicon.foreign[bmp]).astype(np.int64)
-    atoms[:, 25] = 25 * foreign + _foreign_runs(FOREIGN_CHAR[foreign])
-    atoms[:, 26] = _suffix_ahead(suffix_start)
     hashed = mix(atoms.astype(np.uint64) @ tagger.multipliers)
     return (hashed >> np.uint64(64 - tagger.bits)).astype(np.int64)
-
-
-def _foreign_runs(flag: np.ndarray) -> np.ndarray:
-    """5 x flagged chars just left of each char (capped) + flagged chars just right, char by char."""
-    out = np.zeros(len(flag), dtype=np.int64)
-    for i in range(len(flag)):
-        left = right = 0
-        while left < FOREIGN_REACH and i - left - 1 >= 0 and flag[i - left - 1]:
-            left += 1
-        while right < FOREIGN_REACH and i + right + 1 < len(flag) and flag[i + right + 1]:
-            right += 1
-        out[i] = 5 * left + right
-    return out
-
-
-def _suffix_ahead(suffix_start: np.ndarray) -> np.ndarray:
-    """8 x distance + length of the first suffix starting 1..SUFFIX_REACH chars after each char, char by char."""
-    out = np.zeros(len(suffix_start), dtype=np.int64)
-    for i in range(len(suffix_start)):
-        for d in range(1, SUFFIX_REACH + 1):
-            if i + d < len(suffix_start) and suffix_start[i + d]:
-                out[i] = 8 * d + suffix_start[i + d]
-                break
-    return out
 
 
 def _viterbi(emit: np.ndarray, transitions: np.ndarray) -> list[int]:

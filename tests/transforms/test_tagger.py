@@ -21,13 +21,7 @@ from tasks.transforms.facts.tagger import (
     to_bytes,
 )
 from tasks.transforms.facts.tagger_features import feature_buckets
-from tasks.transforms.facts.tagger_train import (
-    Sentence,
-    foreign_char_classes,
-    parse_records,
-    score_spans,
-    train_tagger,
-)
+from tasks.transforms.facts.tagger_train import parse_records, score_spans, train_tagger
 from tests.conftest import FIXTURES, SEED, SHARED_DATA
 from tests.transforms.tagger_reference import reference_buckets, reference_tags
 
@@ -133,23 +127,6 @@ def test_training_end_to_end_on_a_tiny_sample(tmp_path: Path) -> None:
     pred = [{(kinds[m.kind], m.start, m.end) for m in reloaded.tag(s.text)} for s in sentences]
     assert score_spans(gold, pred) >= 0.8  # it learns what it was shown
     assert read_tagger(path).tag(sentences[0].text) == reloaded.tag(sentences[0].text)
-
-
-def test_foreign_char_classes_count_foreign_persons_and_places() -> None:
-    sentences = [
-        Sentence("克林顿说", (("PER", 0, 3),)),  # a foreign person
-        Sentence("王克明说", (("PER", 0, 3),)),  # led by a Chinese surname: not counted
-        Sentence("他到达拉巴特", (("LOC", 3, 6),)),
-        Sentence("他克服了", ()),
-    ] * 5
-    classes = foreign_char_classes(sentences)
-    person, place = classes & 3, classes >> 2
-    assert person[ord("林")] == 3 and place[ord("林")] == 0  # always inside 克林顿
-    assert person[ord("克")] == 2  # a third of its uses: 克林顿 yes, 王克明 and 克服 no
-    assert person[ord("明")] == 0 and person[ord("说")] == 0
-    assert place[ord("巴")] == 3 and person[ord("巴")] == 0
-    assert place[ord("拉")] == 3 and place[ord("达")] == 0  # 达 only in 到达
-    assert not foreign_char_classes(sentences[:2]).any()  # chars used fewer than 5 times stay 0
 
 
 def test_bad_model_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -199,7 +199,6 @@ def to_bytes(tagger: Tagger) -> bytes:
         lexicon_keys=tagger.lexicon.keys,
         lexicon_masks=tagger.lexicon.masks,
         name_odds=tagger.lexicon.name_odds,
-        foreign=tagger.lexicon.foreign,
         meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
     )
     return buffer.getvalue()
@@ -218,7 +217,7 @@ def read_tagger(path: Path) -> Tagger:
                 weights=z["weights"].astype(np.float32),
                 transitions=z["transitions"],
                 multipliers=z["multipliers"],
-                lexicon=Lexicon(z["lexicon_keys"], z["lexicon_masks"], z["name_odds"], z["foreign"]),
+                lexicon=Lexicon(z["lexicon_keys"], z["lexicon_masks"], z["name_odds"]),
                 bits=int(meta["bits"]),
                 margin=float(meta["margin"]),
                 meta=meta,

@@ -25,26 +25,18 @@ from .tagger_lexicon import (
 __all__ = ["CATEGORIES", "Lexicon", "build_lexicon", "codepoints", "word_hashes"]
 
 # Version of the atom/template layout below; a model file written for another layout is refused.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 2
 # Atoms: 0-4 normalized chars at offsets -2..+2; 5-7 char types at -1..+1; 8-15 lexicon code per category;
 # 16 the longest lexicon word covering the char (length, position, categories); 17 a constant 1;
 # 18-20 name-char odds at -1..+1; 21/22 the covering-word atom of the previous/next char;
-# 23 a title word ends at the previous char; 24 an organization suffix starts at the next char;
-# 25 the char's foreign-person and place-name classes with the foreign-name chars running on either side; 26 the nearest organization
-# suffix starting within the next SUFFIX_REACH chars (distance and length).
+# 23 a title word ends at the previous char; 24 an organization suffix starts at the next char.
 _U = (0, 1, 2, 3, 4)
 _TYPE = (5, 6, 7)
 _LEX = tuple(range(8, 16))
 _COVER, _ONE = 16, 17
 _NAME = (18, 19, 20)
 _COVER_PREV, _COVER_NEXT, _TITLE_PREV, _SUFFIX_NEXT = 21, 22, 23, 24
-_FOREIGN_RUN, _SUFFIX_AHEAD = 25, 26
-N_ATOMS = 27
-# Foreign-name chars counted on either side of a char (a run of 4 reads as 4), and how far ahead a suffix is seen.
-FOREIGN_REACH = 4
-SUFFIX_REACH = 8
-# Chars whose person or place class (foreign = person + 4 x place, 0-3 each) is 2 or more are foreign-name chars.
-FOREIGN_CHAR = np.array([p >= 2 or q >= 2 for q in range(4) for p in range(4)])
+N_ATOMS = 25
 _PER, _LOC, _ORG, _SURNAME = 8 + 1, 8 + 3, 8 + 4, 8 + 7
 TEMPLATES: tuple[tuple[int, ...], ...] = (
     (_ONE,),
@@ -58,8 +50,6 @@ TEMPLATES: tuple[tuple[int, ...], ...] = (
     (19,), (18, 19), (19, 20), _NAME, (19, _SURNAME),
     (_COVER_PREV, _COVER), (_COVER, _COVER_NEXT), (_COVER, 1), (_COVER, 3),
     (_TITLE_PREV, 2), (_TITLE_PREV, 19), (_SUFFIX_NEXT, 2), (_SUFFIX_NEXT, _ORG),
-    (_FOREIGN_RUN,), (_FOREIGN_RUN, 2), (_FOREIGN_RUN, _COVER),
-    (_SUFFIX_AHEAD,), (_SUFFIX_AHEAD, 2), (_SUFFIX_AHEAD, _LOC),
 )  # fmt: skip
 BOS, EOS = 0x110001, 0x110002  # beyond Unicode: never a real character
 # Chars on either side a char's features read: lexicon words reach MAX_WORD_LEN - 1 chars away, and the atoms of
@@ -143,40 +133,7 @@ def atom_matrix(codes: np.ndarray, lexicon: Lexicon) -> np.ndarray:
     suffix_start = per_category[CATEGORIES.index("SUFFIX")] % 7  # start length of a suffix word
     atoms[_TITLE_PREV, :1], atoms[_TITLE_PREV, 1:] = 0, title_end[:-1]
     atoms[_SUFFIX_NEXT, -1:], atoms[_SUFFIX_NEXT, :-1] = 0, suffix_start[1:]
-    separator = codes >= BOS
-    foreign = np.where(codes > 0xFFFF, 0, lexicon.foreign[bmp]).astype(np.int64)
-    atoms[_FOREIGN_RUN] = foreign * 25 + _run_lengths(FOREIGN_CHAR[foreign])
-    atoms[_SUFFIX_AHEAD] = _nearest_ahead(suffix_start, separator)
     return atoms.view(np.uint64)
-
-
-def _run_lengths(flag: np.ndarray) -> np.ndarray:
-    """5 x (flagged chars running to the left, up to FOREIGN_REACH) + the same to the right of every char."""
-    n = len(flag)
-    at = np.arange(n)
-    # The run of flagged chars ending just before char i starts after the last unflagged char before i.
-    last_off = np.maximum.accumulate(np.where(flag, -1, at))
-    left = np.empty(n, dtype=np.int64)
-    left[:1], left[1:] = 0, at[:-1] - last_off[:-1]
-    next_off = np.minimum.accumulate(np.where(flag, n, at)[::-1])[::-1]
-    right = np.empty(n, dtype=np.int64)
-    right[-1:], right[:-1] = 0, next_off[1:] - at[1:]
-    return 5 * np.minimum(left, FOREIGN_REACH) + np.minimum(right, FOREIGN_REACH)
-
-
-def _nearest_ahead(lengths: np.ndarray, separator: np.ndarray) -> np.ndarray:
-    """8 x distance + length of the nearest word (length > 0) starting 1..SUFFIX_REACH chars ahead of every char,
-    not past a separator of joined texts; 0 where none."""
-    n = len(lengths)
-    at = np.arange(n)
-    # The first word start, and the first separator, after each char (n where none).
-    after_start = np.minimum.accumulate(np.where(lengths > 0, at, n)[::-1])[::-1]
-    after_sep = np.minimum.accumulate(np.where(separator, at, n)[::-1])[::-1]
-    nxt, sep = np.full(n, n), np.full(n, n)
-    nxt[:-1], sep[:-1] = after_start[1:], after_sep[1:]
-    distance = nxt - at
-    seen = (distance <= SUFFIX_REACH) & (nxt < sep)
-    return np.where(seen, 8 * distance + lengths[np.minimum(nxt, n - 1)], 0)
 
 
 def _shifted(out: np.ndarray, values: np.ndarray, before: int, after: int) -> None:

@@ -56,9 +56,6 @@ class Lexicon:
     name_odds: (
         np.ndarray
     )  # uint16 per BMP code point: surname / given-name-middle / given-name-end odds, 0-7 each
-    # uint8 per BMP code point: how often the char lies inside a foreign-looking person name (0-3) plus 4 x the
-    # same for place names, in the training data (learned by train_tagger; all 0 before training).
-    foreign: np.ndarray = field(default_factory=lambda: np.zeros(0x10000, dtype=np.uint8))
     slots: np.ndarray = field(
         init=False, repr=False
     )  # uint64 key per slot (a slot is empty where masks are 0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,38 +16,13 @@ from .data.lexicon import ORG_ABBREVIATIONS, ORG_SUFFIXES, SURNAMES_DOUBLE, SURN
 from .data.places import CITIES, COUNTRIES, PROVINCES
 from .entities import LEXICON
 from .tagger import N_TAGS, TYPES, Tagger, allowed_transitions, decode, spans_from_tags
-from .tagger_features import (
-    CATEGORIES,
-    Lexicon,
-    build_lexicon,
-    codepoints,
-    feature_buckets,
-    make_multipliers,
-)
+from .tagger_features import CATEGORIES, Lexicon, build_lexicon, feature_buckets, make_multipliers
 
 _NEG = -1e9
 # Margins tried for the O-pruned decoder, in units of the spread of the transition scores, smallest first: the
 # first whose dev micro-F1 is within MARGIN_TOLERANCE of exact Viterbi's is kept.
 MARGIN_SCALES = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 MARGIN_TOLERANCE = 0.0005
-# A char's foreign-name class counts only from this many uses in the training text (rarer chars stay 0).
-FOREIGN_MIN_USES = 5
-# Shares of a char's uses inside foreign-looking names where its class steps up (1, 2, 3).
-FOREIGN_SHARES = (0.15, 0.3, 0.5)
-
-
-# Today's State Council bodies by their full names (public names, 2023; the ones of 8 chars or fewer, the longest
-# lexicon word): the 1998 training text predates most of them, and a body joined by 和 (工业和信息化部) must stay
-# one organization rather than lose its first field.
-GOVERNMENT_BODIES: tuple[str, ...] = tuple(
-    """
-    外交部 国防部 教育部 科学技术部 工业和信息化部 公安部 国家安全部 民政部 司法部 财政部 自然资源部 生态环境部
-    住房和城乡建设部 交通运输部 水利部 农业农村部 商务部 文化和旅游部 退役军人事务部 应急管理部 中国人民银行 审计署
-    海关总署 国家税务总局 国家广播电视总局 国家体育总局 国家统计局
-    国家知识产权局 国家医疗保障局 国家新闻出版署 国务院新闻办公室 国家能源局 国家林业和草原局
-    国家移民管理局 国家文物局 国家外汇管理局 国家航天局 中国证监会
-    """.split()
-)
 
 
 class TrainingDataError(ValueError):
@@ -138,7 +113,7 @@ def default_lexicon() -> Lexicon:
             add(w, "LOC")
     for w in (*(full for full, _ in CITIES), *COUNTRIES):
         add(w, "LOC")
-    for w in (*ORG_ABBREVIATIONS, *GOVERNMENT_BODIES):
+    for w in ORG_ABBREVIATIONS:
         add(w, "ORG")
     for w in TITLES:
         add(w, "TITLE")
@@ -157,27 +132,6 @@ def default_lexicon() -> Lexicon:
         for c in chars
     }
     return build_lexicon(words, name_odds)
-
-
-def foreign_char_classes(sentences: Sequence[Sentence]) -> np.ndarray:
-    """Per BMP code point: class (0-3) of the share of the char's uses inside a person name not led by a Chinese
-    surname (foreign names), plus 4 x the same for place names, by FOREIGN_SHARES; rarely used chars are 0."""
-    used = np.zeros(0x10000, dtype=np.int64)
-    inside = {"PER": np.zeros(0x10000, dtype=np.int64), "LOC": np.zeros(0x10000, dtype=np.int64)}
-    surnames = set(SURNAMES_SINGLE)
-    doubles = set(SURNAMES_DOUBLE)
-    for s in sentences:
-        codes = codepoints(s.text)
-        np.add.at(used, codes[codes < 0xFFFF], 1)
-        for t, a, b in s.spans:
-            name = s.text[a:b]
-            if b - a < 2 or t == "ORG" or (t == "PER" and (name[0] in surnames or name[:2] in doubles)):
-                continue
-            part = codes[a:b]
-            np.add.at(inside[t], part[part < 0xFFFF], 1)
-    shares = np.array(FOREIGN_SHARES)
-    person, place = (np.searchsorted(shares, inside[t] / np.maximum(used, 1), side="right") for t in inside)
-    return np.where(used >= FOREIGN_MIN_USES, person + 4 * place, 0).astype(np.uint8)
 
 
 def score_spans(
@@ -208,7 +162,7 @@ def train_tagger(
     log: Callable[[str], None] = lambda _: None,
 ) -> tuple[Tagger, TrainingReport]:
     """Train on `train`, keep the epoch whose averaged weights score best on `dev`, then choose the margin."""
-    lexicon = replace(lexicon or default_lexicon(), foreign=foreign_char_classes(train))
+    lexicon = lexicon or default_lexicon()
     multipliers = make_multipliers()
     feats = [feature_buckets(s.text, lexicon, multipliers, bits) for s in train]
     golds = [tags_from_spans(s) for s in train]
