@@ -195,6 +195,8 @@ def process_documents(
     Every document is prepared first, then the texts that get facts are tagged in one call (the tagger's
     per-call cost is paid once per batch), then each document's layers are built on its precomputed spans.
     """
+    if not docs:
+        return [], []  # a batch whose inputs were all unchanged: no model to load for it
     zone = zone_named(timezone)
     tagger = load_tagger(Path(ner_model) if ner_model else None)  # cached per path: loaded once per process
     outcomes: list[_Prepared | Reject] = []
