@@ -92,13 +92,13 @@ def _highest_block(conn: duckdb.DuckDBPyConnection) -> int:
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
         "AND table_schema = 'main'"
     ).fetchall()
-    highest = -1
-    for (table,) in tables:
-        # Table names come from the catalog; pragma_storage_info reads segment metadata, not the data blocks.
-        row = conn.execute("SELECT max(block_id) FROM pragma_storage_info(?)", [table]).fetchone()
-        if row and row[0] is not None:
-            highest = max(highest, int(row[0]))
-    return highest
+    if not tables:
+        return -1
+    # One statement over every table (a query per table cost ~1.5 ms each, twice per run); the names come from
+    # the catalog and go in as parameters. pragma_storage_info reads segment metadata, not the data blocks.
+    query = " UNION ALL ".join("SELECT max(block_id) AS b FROM pragma_storage_info(?)" for _ in tables)
+    row = conn.execute(f"SELECT max(b) FROM ({query})", [table for (table,) in tables]).fetchone()
+    return int(row[0]) if row and row[0] is not None else -1
 
 
 def check_integrity(conn: duckdb.DuckDBPyConnection, db_path: str | Path) -> None:
