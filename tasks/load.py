@@ -52,6 +52,8 @@ def load_batch(
     version: str | None = None,
 ) -> repository.LoadResult:
     """Upsert a batch's articles with their facts in one transaction, then its rejects and fetch states."""
+    if not articles and not rejects and not fetch_states:
+        return repository.LoadResult(loaded=0, unchanged=0, duplicates=0, written=())  # nothing to open the file for
     with connect(db_path, wait_seconds=wait_seconds) as conn:
         result = repository.upsert_articles(conn, [to_rows(a, version) for a in articles], run_id)
         repository.upsert_rejects(
