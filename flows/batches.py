@@ -131,6 +131,7 @@ class SubmittedBatch:
     states: list[FetchState]
     not_modified: int
     weight: int | None
+    seen_duplicates: list[tuple[str, str]] = field(default_factory=list)  # skipped: (source_uri, article_id)
 
 
 class BatchRun:
@@ -161,15 +162,16 @@ class BatchRun:
         weight: int | None = None,
     ) -> None:
         """Submit one batch's transform, then load the batches that are more than `ahead` behind it, in order."""
-        docs, skipped, rejected_again = self.skip_unchanged(docs)
+        docs, skipped, rejected_again, duplicates_again = self.skip_unchanged(docs)
         started = time.perf_counter()
         pending = self.transforms.submit(docs)
         self._timed("transform", started)
         self.pending.append(
             SubmittedBatch(
-                pending, len(docs), rejects + rejected_again, states or [], not_modified + skipped, weight
+                pending, len(docs), rejects + rejected_again, states or [], not_modified + skipped, weight,
+                duplicates_again,
             )
-        )
+        )  # fmt: skip
         # Batch k is loaded here, in the flow process, while batch k+1 (and up to `ahead` more) is transformed.
         while len(self.pending) > self.transforms.ahead:
             self._finish(self.pending.popleft())
@@ -189,18 +191,19 @@ class BatchRun:
         started = time.perf_counter()
         try:
             result = call(
-                load_batch, self.db, summary.run_id, articles, rejects, states, self.wait, self.version
-            )
+                load_batch, self.db, summary.run_id, articles, rejects, states, self.wait, self.version,
+                batch.seen_duplicates,
+            )  # fmt: skip
         except _ROW_ERRORS as exc:
             self.logger.warning("loading a batch failed (%s); loading it input by input", describe_error(exc))
-            result, failed = self._load_one_by_one(articles, rejects, states)
+            result, failed = self._load_one_by_one(articles, rejects, states, batch.seen_duplicates)
             articles = [a for a in articles if a.source_uri not in {r.source_uri for r in failed}]
             rejects, more = rejects + failed, more + failed
         self._timed("load", started)
-        not_modified = batch.not_modified
+        not_modified, seen_duplicates = batch.not_modified, len(batch.seen_duplicates)
         loaded = {"loaded": result.loaded, "unchanged": result.unchanged + not_modified,
-                  "duplicates": result.duplicates, "rejected": len(rejects)}  # fmt: skip
-        n_inputs = batch.n_docs + len(rejects) - len(more) + not_modified
+                  "duplicates": result.duplicates + seen_duplicates, "rejected": len(rejects)}  # fmt: skip
+        n_inputs = batch.n_docs + len(rejects) - len(more) + not_modified + seen_duplicates
         summary.counts["inputs"] += n_inputs
         summary.counts.update(loaded)
         # Facts are counted for the articles stored, so the summary equals the rows the tables gained.
@@ -232,7 +235,11 @@ class BatchRun:
             listener(self.done, self.total)
 
     def _load_one_by_one(
-        self, articles: list[Article], rejects: list[Reject], states: list[FetchState]
+        self,
+        articles: list[Article],
+        rejects: list[Reject],
+        states: list[FetchState],
+        seen_duplicates: list[tuple[str, str]],
     ) -> tuple[LoadResult, list[Reject]]:
         """Load each article in its own transaction; one that cannot be stored becomes an internal reject."""
         results: list[LoadResult] = []
@@ -256,6 +263,7 @@ class BatchRun:
                 states,
                 self.wait,
                 self.version,
+                seen_duplicates,
             )
         )
         merged = LoadResult(
@@ -266,19 +274,28 @@ class BatchRun:
         )
         return merged, failed
 
-    def skip_unchanged(self, docs: list[RawDocument]) -> tuple[list[RawDocument], int, list[Reject]]:
+    def skip_unchanged(
+        self, docs: list[RawDocument]
+    ) -> tuple[list[RawDocument], int, list[Reject], list[tuple[str, str]]]:
         """Drop inputs this pipeline version has seen with the same bytes, before any decoding (issue 11 item 4):
-        those stored (counted unchanged) and those it rejected (rejected again with the stored reason)."""
+        those stored (counted unchanged), those it rejected (rejected again with the stored reason) and those
+        that duplicate an article another input still holds (counted duplicates again)."""
         if not docs:
-            return docs, 0, []
+            return docs, 0, [], []
         started = time.perf_counter()
-        unchanged, rejected = call(find_seen, self.db, docs, self.wait, self.version)
+        seen = call(find_seen, self.db, docs, self.wait, self.version)
         self._timed("skip", started)
-        kept = [d for d in docs if d.source_uri not in unchanged and d.source_uri not in rejected]
-        again = [
-            Reject(d.source_uri, *rejected[d.source_uri], d.payload) for d in docs if d.source_uri in rejected
-        ]
-        return kept, len(docs) - len(kept) - len(again), again
+        kept, unchanged, again, duplicates = [], 0, [], []
+        for d in docs:
+            if d.source_uri in seen.unchanged:
+                unchanged += 1
+            elif d.source_uri in seen.rejected:
+                again.append(Reject(d.source_uri, *seen.rejected[d.source_uri], d.payload))
+            elif d.source_uri in seen.duplicates:
+                duplicates.append((d.source_uri, seen.duplicates[d.source_uri]))
+            else:
+                kept.append(d)
+        return kept, unchanged, again, duplicates
 
     def read_local(self, inputs: list[str], batch_size: int) -> None:
         """Files, folders, globs and JSONL, batch by batch."""

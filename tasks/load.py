@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -27,17 +28,27 @@ def prepare_warehouse(
     return applied
 
 
+@dataclass(frozen=True)
+class SeenInputs:
+    """A batch's inputs this pipeline version has already seen with the same bytes, by how they ended."""
+
+    unchanged: set[str]  # source URIs stored as articles
+    rejected: dict[str, tuple[str, str]]  # source URI -> (stage, reason) of a transform-stage reject
+    duplicates: dict[str, str]  # source URI -> the article_id another input still holds
+
+
 @task(name="find_seen", cache_policy=NO_CACHE)
 def find_seen(
     db_path: str, docs: list[RawDocument], wait_seconds: float = 0.0, version: str | None = None
-) -> tuple[set[str], dict[str, tuple[str, str]]]:
-    """The batch's inputs this pipeline version has seen with the same bytes: the source URIs stored as articles,
-    and source URI -> (stage, reason) of those it rejected in a transform stage."""
+) -> SeenInputs:
+    """The batch's inputs this pipeline version has seen with the same bytes (looked up before any decoding)."""
     keys = [(d.source_uri, hashlib.sha256(d.payload).hexdigest()) for d in docs]
     version = version or pipeline_version()
     with connect(db_path, wait_seconds=wait_seconds) as conn:
-        return repository.unchanged_inputs(conn, keys, version), repository.rejected_inputs(
-            conn, keys, version
+        return SeenInputs(
+            repository.unchanged_inputs(conn, keys, version),
+            repository.rejected_inputs(conn, keys, version),
+            repository.duplicate_inputs(conn, keys, version),
         )
 
 
@@ -50,11 +61,16 @@ def load_batch(
     fetch_states: list[FetchState] | None = None,
     wait_seconds: float = 0.0,
     version: str | None = None,
+    seen_duplicates: list[tuple[str, str]] | None = None,
 ) -> repository.LoadResult:
-    """Upsert a batch's articles with their facts in one transaction, then its rejects and fetch states."""
-    if not articles and not rejects and not fetch_states:
-        return repository.LoadResult(loaded=0, unchanged=0, duplicates=0, written=())  # nothing to open the file for
+    """Upsert a batch's articles with their facts in one transaction, then its rejects and fetch states; mark the
+    `seen_duplicates` (source_uri, article_id) skipped before the transform as seen by this run."""
+    if not articles and not rejects and not fetch_states and not seen_duplicates:
+        return repository.LoadResult(
+            loaded=0, unchanged=0, duplicates=0, written=()
+        )  # nothing to open the file for
     with connect(db_path, wait_seconds=wait_seconds) as conn:
+        repository.touch_duplicates(conn, seen_duplicates or [], run_id)
         result = repository.upsert_articles(conn, [to_rows(a, version) for a in articles], run_id)
         repository.upsert_rejects(
             conn, [reject_row(r, version or pipeline_version()) for r in rejects], run_id

@@ -29,7 +29,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "rejects": (
         "run_id", "source_uri", "stage", "reason", "payload", "payload_sha256", "pipeline_version", "rejected_at",
     ),
-    "duplicates": ("source_uri", "article_id", "stored_source_uri", "content_sha256", "run_id", "seen_at"),
+    "duplicates": (
+        "source_uri", "article_id", "stored_source_uri", "content_sha256", "pipeline_version", "run_id", "seen_at",
+    ),
     "fetch_state": ("url", "final_url", "etag", "last_modified", "status", "last_error", "fetched_at"),
     "story_signatures": ("article_id", "signature"),
     "story_bands": ("band_key", "article_id"),

@@ -174,7 +174,7 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
         if holder != uri:
             duplicates.append(
                 {"source_uri": uri, "article_id": aid, "stored_source_uri": holder, "content_sha256": sha,
-                 "run_id": run_id, "seen_at": now}
+                 "pipeline_version": version, "run_id": run_id, "seen_at": now}
             )  # fmt: skip
         elif stored.get(aid) == (uri, sha, version) or aid in taken:
             unchanged += 1  # the same input again: stored as it is, or listed twice in this batch
@@ -201,7 +201,8 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
             "duplicates",
             list({(d["source_uri"], d["article_id"]): d for d in duplicates}.values()),
             "ON CONFLICT (source_uri, article_id) DO UPDATE SET stored_source_uri = excluded.stored_source_uri, "
-            "content_sha256 = excluded.content_sha256, run_id = excluded.run_id, seen_at = excluded.seen_at",
+            "content_sha256 = excluded.content_sha256, pipeline_version = excluded.pipeline_version, "
+            "run_id = excluded.run_id, seen_at = excluded.seen_at",
         )
         conn.execute("COMMIT")
     except Exception:
@@ -225,6 +226,36 @@ def rejected_inputs(
         [[k[0] for k in keys], [k[1] for k in keys], pipeline_version],
     ).fetchall()
     return {uri: (stage, reason) for uri, stage, reason in rows}
+
+
+def duplicate_inputs(
+    conn: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, str]], pipeline_version: str
+) -> dict[str, str]:
+    """source_uri -> article_id of (source_uri, content_sha256) inputs this version recorded as duplicates of an
+    article that the same other input still holds."""
+    if not keys:
+        return {}
+    rows = conn.execute(
+        "WITH wanted AS (SELECT unnest($1) AS source_uri, unnest($2) AS content_sha256) "
+        "SELECT d.source_uri, d.article_id FROM duplicates d JOIN wanted w "
+        "ON d.source_uri = w.source_uri AND d.content_sha256 = w.content_sha256 "
+        "JOIN articles a ON a.article_id = d.article_id AND a.source_uri = d.stored_source_uri "
+        "WHERE d.pipeline_version = $3",
+        [[k[0] for k in keys], [k[1] for k in keys], pipeline_version],
+    ).fetchall()
+    return {uri: aid for uri, aid in rows}
+
+
+def touch_duplicates(conn: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, str]], run_id: str) -> None:
+    """Record that this run saw the (source_uri, article_id) duplicates again (their rows move to the run)."""
+    if not keys:
+        return
+    conn.execute(
+        "UPDATE duplicates SET run_id = $1, seen_at = $2 "
+        "FROM (SELECT unnest($3) AS source_uri, unnest($4) AS article_id) w "
+        "WHERE duplicates.source_uri = w.source_uri AND duplicates.article_id = w.article_id",
+        [run_id, utc_now(), [k[0] for k in keys], [k[1] for k in keys]],
+    )
 
 
 def upsert_rejects(conn: duckdb.DuckDBPyConnection, rejects: Sequence[Row], run_id: str) -> int:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+import tasks.parallel
 from flows.ingest import run_ingest
+from tasks.transforms.models import RawDocument
 from warehouse import repository
 from warehouse.columns import FACT_TABLES
 from warehouse.connection import connect
@@ -84,3 +86,33 @@ def test_identical_rerun_loads_nothing_and_keeps_the_winner(inputs: Path, tmp_pa
         assert {k: v for k, v in _tables(db).items() if k != "runs"} == {
             k: v for k, v in tables.items() if k != "runs"
         }
+
+
+def test_a_rerun_skips_duplicates_before_the_transform(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "w.duckdb"
+    first = run_ingest(paths=[str(inputs)], db_path=str(db))
+    transformed: list[str] = []
+    original = tasks.parallel.process_documents
+
+    def spy(docs: list[RawDocument], *args: object) -> object:
+        transformed.extend(d.source_uri for d in docs)
+        return original(docs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks.parallel, "process_documents", spy)
+    again = run_ingest(paths=[str(inputs)], db_path=str(db))
+    assert transformed == []  # the holder is unchanged and the duplicates are known: nothing is decoded
+    counts = again["counts"]
+    assert isinstance(counts, dict)
+    assert (counts["inputs"], counts["loaded"], counts["unchanged"], counts["duplicates"]) == (3, 0, 1, 2)
+    with connect(db, read_only=True) as conn:
+        runs = {r[0] for r in conn.execute("SELECT run_id FROM duplicates").fetchall()}
+        versions = {r[0] for r in conn.execute("SELECT pipeline_version FROM duplicates").fetchall()}
+    assert runs == {again["run_id"]} and again["run_id"] != first["run_id"]  # the rows moved to the new run
+    assert len(versions) == 1 and None not in versions
+    # New bytes for a duplicate: it is transformed again (and is still a duplicate of the same article).
+    (inputs / "b_mirror.html").write_text(_page("（来源：柳州晚报）"), encoding="utf-8")
+    third = run_ingest(paths=[str(inputs)], db_path=str(db))["counts"]
+    assert transformed == [str(inputs / "b_mirror.html")]
+    assert isinstance(third, dict) and (third["unchanged"], third["duplicates"]) == (1, 2)
