@@ -23,10 +23,10 @@ from flows.batches import (
     run_logger,
 )
 from flows.lifecycle import (
-    RunInterrupted,
     check_dask,
     check_request,
     describe_error,
+    interruption_of,
     publish_snapshot,
     quiet_expected_errors,
     stop_on_signals,
@@ -168,11 +168,14 @@ def _run_locked(
                 finally:
                     close_fetchers()
     except BaseException as exc:
-        status, error = "failed", describe_error(exc, db)
-        interrupted = isinstance(exc, RunInterrupted)
+        stopped = interruption_of(exc)
+        status, error = "failed", describe_error(stopped or exc, db)
+        interrupted = stopped is not None
         # The batch the workers transform ahead will never be loaded: stop them now, not at interpreter exit.
         kill_pool()
         logger.error("run %s failed: %s", summary.run_id, error)
+        if stopped is not None and stopped is not exc:
+            raise stopped from exc
         raise
     finally:
         for key in ("inputs", "loaded", "unchanged", "duplicates", "rejected"):

@@ -44,6 +44,10 @@ class RunInterrupted(BaseException):
         return 128 + self.signum
 
 
+# The stop signal the run in progress received, if any (one run at a time per main thread).
+_received: list[int] = []
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
     """Turn SIGTERM and SIGINT into RunInterrupted in the main thread; a second signal ends the process at once."""
@@ -54,14 +58,27 @@ def stop_on_signals() -> Iterator[None]:
     def interrupt(signum: int, _frame: FrameType | None) -> None:
         for other in STOP_SIGNALS:
             signal.signal(other, signal.SIG_DFL)  # a second signal during clean-up is not delayed
+        _received.append(signum)
         raise RunInterrupted(signum)
 
+    _received.clear()
     previous = {s: signal.signal(s, interrupt) for s in STOP_SIGNALS}
     try:
         yield
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        _received.clear()
+
+
+def interruption_of(exc: BaseException) -> RunInterrupted | None:
+    """The RunInterrupted an error stands for: itself, or the stop signal received before it.
+
+    A signal landing inside Prefect's task engine, while it sets up a task run, comes out as the engine's own error
+    (`ValueError: Task run is not set`) rather than as RunInterrupted; the run was still stopped by the signal."""
+    if isinstance(exc, RunInterrupted):
+        return exc
+    return RunInterrupted(_received[0]) if _received else None
 
 
 def is_disk_full(exc: BaseException) -> bool:

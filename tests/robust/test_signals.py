@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from flows.lifecycle import interruption_of, stop_on_signals
 from tests.robust.helpers import children, hold, ingest_process, is_alive, wait_for_line, write_corpus
 
 # Batches of 64+ documents are transformed by worker processes: these runs start them.
@@ -105,3 +107,19 @@ def test_a_stop_signal_during_a_dask_run_stops_every_process(tmp_path: Path, pre
     while [pid for pid in started if is_alive(pid)] and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not [pid for pid in started if is_alive(pid)]
+
+
+def test_an_error_raised_after_a_stop_signal_stands_for_the_signal() -> None:
+    with stop_on_signals():
+        try:
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)  # the handler raises RunInterrupted here
+            except BaseException:
+                # What Prefect's task engine raised when the signal landed while it set up a task run.
+                raise ValueError("Task run is not set") from None
+        except ValueError as exc:
+            stopped = interruption_of(exc)
+        assert interruption_of(KeyError("x")) is not None  # any error after the signal is the stop
+    assert stopped is not None and stopped.name == "SIGTERM" and stopped.exit_code == 143
+    assert interruption_of(ValueError("a bug")) is None  # no run, no signal: an error is itself
