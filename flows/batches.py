@@ -14,7 +14,7 @@ from prefect import Task, get_run_logger
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
-from flows.lifecycle import describe_error
+from flows.lifecycle import describe_error, raise_if_stopped
 from flows.transform_runners import PendingBatch, TransformRunner
 from tasks.crawl import discover_web, fetch_batch, read_fetch_state
 from tasks.fetch import FetchPolicy
@@ -162,6 +162,7 @@ class BatchRun:
         weight: int | None = None,
     ) -> None:
         """Submit one batch's transform, then load the batches that are more than `ahead` behind it, in order."""
+        raise_if_stopped()
         docs, skipped, rejected_again, duplicates_again = self.skip_unchanged(docs)
         started = time.perf_counter()
         pending = self.transforms.submit(docs)
@@ -183,6 +184,7 @@ class BatchRun:
 
     def _finish(self, batch: SubmittedBatch) -> None:
         """Wait for a batch's transform, load it and count it."""
+        raise_if_stopped()
         summary = self.summary
         started = time.perf_counter()
         articles, more = batch.transform.result()

@@ -29,6 +29,7 @@ from flows.lifecycle import (
     interruption_of,
     publish_snapshot,
     quiet_expected_errors,
+    raise_if_stopped,
     stop_on_signals,
 )
 from flows.settings import Settings, Source, load_settings
@@ -167,6 +168,7 @@ def _run_locked(
                     run.fetch_web(spec, fetch_policy(settings, allow_hosts or (), configured), size)
                 finally:
                     close_fetchers()
+        raise_if_stopped()  # a signal whose exception a finalizer swallowed still stops the run, never "completed"
     except BaseException as exc:
         stopped = interruption_of(exc)
         status, error = "failed", describe_error(stopped or exc, db)

@@ -7,12 +7,14 @@ import glob
 import logging
 import os
 import signal
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from flows.settings import Settings, Source, check_dask_address, load_sources
 from flows.transform_runners import DaskTarget
@@ -61,14 +63,28 @@ def stop_on_signals() -> Iterator[None]:
         _received.append(signum)
         raise RunInterrupted(signum)
 
+    def unraisable(info: Any) -> None:
+        # The handler can fire inside a finalizer (a Dask Future's __del__), where Python prints the exception and
+        # drops it; the signal is recorded, and raise_if_stopped raises it at the run's next step.
+        if not isinstance(info.exc_value, RunInterrupted):
+            previous_hook(info)
+
     _received.clear()
     previous = {s: signal.signal(s, interrupt) for s in STOP_SIGNALS}
+    previous_hook, sys.unraisablehook = sys.unraisablehook, unraisable
     try:
         yield
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        sys.unraisablehook = previous_hook
         _received.clear()
+
+
+def raise_if_stopped() -> None:
+    """Raise the stop signal the run received if its exception was swallowed on the way (by a finalizer)."""
+    if _received:
+        raise RunInterrupted(_received[0])
 
 
 def interruption_of(exc: BaseException) -> RunInterrupted | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.lifecycle import interruption_of, stop_on_signals
+from flows.lifecycle import RunInterrupted, interruption_of, raise_if_stopped, stop_on_signals
 from tests.robust.helpers import children, hold, ingest_process, is_alive, wait_for_line, write_corpus
 
 # Batches of 64+ documents are transformed by worker processes: these runs start them.
@@ -123,3 +123,17 @@ def test_an_error_raised_after_a_stop_signal_stands_for_the_signal() -> None:
         assert interruption_of(KeyError("x")) is not None  # any error after the signal is the stop
     assert stopped is not None and stopped.name == "SIGTERM" and stopped.exit_code == 143
     assert interruption_of(ValueError("a bug")) is None  # no run, no signal: an error is itself
+
+
+def test_a_signal_swallowed_by_a_finalizer_still_stops_the_run() -> None:
+    class Finalized:
+        def __del__(self) -> None:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # the handler raises here, inside __del__, where Python prints and drops it
+
+    with stop_on_signals():
+        Finalized()  # collected at once: the signal fires inside __del__
+        with pytest.raises(RunInterrupted) as caught:
+            raise_if_stopped()  # the run's next step
+    assert caught.value.name == "SIGTERM"
+    raise_if_stopped()  # the signal belonged to that run only
