@@ -7,8 +7,7 @@ import json
 import logging
 import sys
 from dataclasses import asdict
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,6 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.cli_errors import StderrHandler, err, fail, open_reader, run_errors, settings_or_exit
+from flows.json_values import json_value
 
 app = typer.Typer(help="newsetl: ingest Chinese news into a DuckDB warehouse.", no_args_is_help=True)
 out = Console()
@@ -38,16 +38,6 @@ class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).hex()
-    return str(value)
 
 
 @app.command()
@@ -215,7 +205,7 @@ def _print_article(record: dict[str, Any]) -> None:
             continue
         out.print(f"[bold]{kind}[/bold]:")
         for item in value if isinstance(value, list) else [value]:
-            out.print("  " + json.dumps(item, ensure_ascii=False, default=_json_default))
+            out.print("  " + json.dumps(item, ensure_ascii=False, default=json_value))
 
 
 @app.command()
@@ -253,7 +243,7 @@ def query(
         fail(f"query failed: {message}{hint}")
     if fmt is Format.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=_json_default, indent=2) + "\n")
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, default=json_value, indent=2) + "\n")
     elif fmt is Format.csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
@@ -465,7 +455,7 @@ def search(
     records = [asdict(hit) for hit in hits]
     if fmt is Format.json:
         for record in records:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=_json_default) + "\n")
+            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=json_value) + "\n")
     elif fmt is Format.csv:
         writer = csv.DictWriter(
             sys.stdout, fieldnames=["article_id", "title", "published_at", "score", "snippet"]

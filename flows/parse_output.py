@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import fields, is_dataclass
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
+from flows.json_values import field_names, json_value
 from tasks.files import InputRef, discover_inputs, read_refs
 from tasks.parallel import PendingTransform, submit_documents
 from tasks.transforms.inputs import record_id
@@ -24,20 +22,12 @@ PARSE_BATCH_DOCS = 400
 PARSE_POOL_AFTER_BYTES = 512 * 1024
 # Article fields the parse output leaves out: the raw body and the offset map (one int per character).
 _OMITTED = frozenset({"offsets", "body_raw"})
-_FIELDS: dict[type, tuple[str, ...] | None] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...] | None:
-    """The field names of a dataclass type, None for any other type (looked up once per type)."""
-    if cls not in _FIELDS:
-        _FIELDS[cls] = tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None
-    return _FIELDS[cls]
 
 
 def plain(value: Any) -> Any:
     """Dataclasses as dicts and tuples as lists, recursively: what dataclasses.asdict gives for JSON, without
     its deep copy of every leaf (it took a quarter of `parse`'s time on short texts)."""
-    names = _field_names(type(value))
+    names = field_names(type(value))
     if names is not None:
         return {name: plain(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
@@ -53,24 +43,10 @@ def article_record(article: Article, doc_id: str | None) -> dict[str, Any]:
     Values stay as the article holds them (facts are dataclasses): record_line encodes them for JSON in one
     pass, plain() turns them into dicts and lists for anything else."""
     record: dict[str, Any] = {"id": doc_id}
-    for name in _field_names(Article) or ():
+    for name in field_names(Article) or ():
         if name not in _OMITTED:
             record[name] = getattr(article, name)
     return record
-
-
-def json_value(value: Any) -> Any:
-    """What JSON holds for a value its encoder does not know: a dataclass's fields, a date's ISO form, hex bytes."""
-    names = _field_names(type(value))
-    if names is not None:
-        return {name: getattr(value, name) for name in names}
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).hex()
-    return str(value)
 
 
 def record_line(record: dict[str, Any]) -> str:

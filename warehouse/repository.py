@@ -137,19 +137,30 @@ def _stored_articles(
     return {aid: (uri, sha, ver) for aid, uri, sha, ver in rows}
 
 
+def _by_input(
+    conn: duckdb.DuckDBPyConnection, select: str, keys: Sequence[tuple[str, str]], pipeline_version: str
+) -> list[tuple[Any, ...]]:
+    """Rows of `select`, which joins `wanted(source_uri, sha256)` (the inputs' keys) and names the version $3."""
+    return conn.execute(
+        "WITH wanted AS (SELECT unnest($1) AS source_uri, unnest($2) AS sha256) " + select,
+        [[k[0] for k in keys], [k[1] for k in keys], pipeline_version],
+    ).fetchall()
+
+
 def unchanged_inputs(
     conn: duckdb.DuckDBPyConnection, keys: Sequence[tuple[str, str]], pipeline_version: str
 ) -> set[str]:
     """The source_uris of (source_uri, content_sha256) inputs stored with these bytes by this pipeline version."""
     if not keys:
         return set()
-    rows = conn.execute(
-        "WITH wanted AS (SELECT unnest($1) AS source_uri, unnest($2) AS content_sha256) "
+    rows = _by_input(
+        conn,
         "SELECT a.source_uri FROM articles a JOIN wanted w "
-        "ON a.source_uri = w.source_uri AND a.content_sha256 = w.content_sha256 "
+        "ON a.source_uri = w.source_uri AND a.content_sha256 = w.sha256 "
         "WHERE a.pipeline_version = $3",
-        [[k[0] for k in keys], [k[1] for k in keys], pipeline_version],
-    ).fetchall()
+        keys,
+        pipeline_version,
+    )
     return {uri for (uri,) in rows}
 
 
@@ -218,13 +229,14 @@ def rejected_inputs(
     """source_uri -> (stage, reason) of (source_uri, payload_sha256) inputs this pipeline version rejected."""
     if not keys:
         return {}
-    rows = conn.execute(
-        "WITH wanted AS (SELECT unnest($1) AS source_uri, unnest($2) AS payload_sha256) "
+    rows = _by_input(
+        conn,
         "SELECT r.source_uri, r.stage, r.reason FROM rejects r JOIN wanted w "
-        "ON r.source_uri = w.source_uri AND r.payload_sha256 = w.payload_sha256 "
+        "ON r.source_uri = w.source_uri AND r.payload_sha256 = w.sha256 "
         "WHERE r.pipeline_version = $3",
-        [[k[0] for k in keys], [k[1] for k in keys], pipeline_version],
-    ).fetchall()
+        keys,
+        pipeline_version,
+    )
     return {uri: (stage, reason) for uri, stage, reason in rows}
 
 
@@ -235,14 +247,15 @@ def duplicate_inputs(
     article that the same other input still holds."""
     if not keys:
         return {}
-    rows = conn.execute(
-        "WITH wanted AS (SELECT unnest($1) AS source_uri, unnest($2) AS content_sha256) "
+    rows = _by_input(
+        conn,
         "SELECT d.source_uri, d.article_id FROM duplicates d JOIN wanted w "
-        "ON d.source_uri = w.source_uri AND d.content_sha256 = w.content_sha256 "
+        "ON d.source_uri = w.source_uri AND d.content_sha256 = w.sha256 "
         "JOIN articles a ON a.article_id = d.article_id AND a.source_uri = d.stored_source_uri "
         "WHERE d.pipeline_version = $3",
-        [[k[0] for k in keys], [k[1] for k in keys], pipeline_version],
-    ).fetchall()
+        keys,
+        pipeline_version,
+    )
     return {uri: aid for uri, aid in rows}
 
 

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
+import tasks.parallel
+from tasks.transforms.models import RawDocument
 from tests.conftest import SAMPLES, SEED
 
 
@@ -33,3 +35,17 @@ def corpus(tmp_path: Path) -> Path:
         handle.write("{not json\n")
         handle.write('{"url": "https://example.cn/3"}\n')
     return folder
+
+
+@pytest.fixture
+def transformed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The source URIs that reach the transform, run after run."""
+    seen: list[str] = []
+    original = tasks.parallel.process_documents
+
+    def spy(docs: list[RawDocument], *args: object) -> object:
+        seen.extend(d.source_uri for d in docs)
+        return original(docs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tasks.parallel, "process_documents", spy)
+    return seen

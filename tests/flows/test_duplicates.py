@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import tasks.parallel
 from flows.ingest import run_ingest
-from tasks.transforms.models import RawDocument
 from warehouse import repository
 from warehouse.columns import FACT_TABLES
 from warehouse.connection import connect
@@ -89,18 +87,11 @@ def test_identical_rerun_loads_nothing_and_keeps_the_winner(inputs: Path, tmp_pa
 
 
 def test_a_rerun_skips_duplicates_before_the_transform(
-    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    inputs: Path, tmp_path: Path, transformed: list[str]
 ) -> None:
     db = tmp_path / "w.duckdb"
     first = run_ingest(paths=[str(inputs)], db_path=str(db))
-    transformed: list[str] = []
-    original = tasks.parallel.process_documents
-
-    def spy(docs: list[RawDocument], *args: object) -> object:
-        transformed.extend(d.source_uri for d in docs)
-        return original(docs, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(tasks.parallel, "process_documents", spy)
+    transformed.clear()
     again = run_ingest(paths=[str(inputs)], db_path=str(db))
     assert transformed == []  # the holder is unchanged and the duplicates are known: nothing is decoded
     counts = again["counts"]

@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-import tasks.parallel
 from flows.ingest import run_ingest
 from tasks.transforms.facts.tagger import MODEL_PATH
-from tasks.transforms.models import RawDocument
 from tasks.transforms.rows import pipeline_version
 from tests.conftest import SAMPLES
 from warehouse.connection import connect
@@ -21,20 +19,6 @@ def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "in"
     shutil.copytree(SAMPLES, folder)
     return folder
-
-
-@pytest.fixture
-def transformed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The source URIs that reach the transform, run after run."""
-    seen: list[str] = []
-    original = tasks.parallel.process_documents
-
-    def spy(docs: list[RawDocument], *args: object) -> object:
-        seen.extend(d.source_uri for d in docs)
-        return original(docs, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(tasks.parallel, "process_documents", spy)
-    return seen
 
 
 def test_rerun_transforms_nothing(corpus: Path, tmp_path: Path, transformed: list[str]) -> None:
