@@ -24,6 +24,7 @@ from tasks.read import read_batch
 from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.transforms.rows import article_key
 from tasks.web import FetchState, WebSpec
+from warehouse.connection import HeldWarehouse
 from warehouse.repository import LoadResult
 
 # Errors of one row's content (a value DuckDB cannot store): the batch is then loaded input by input, so one bad
@@ -143,10 +144,13 @@ class BatchRun:
         db: str,
         transforms: TransformRunner,
         wait_seconds: float,
+        held: HeldWarehouse,
         version: str | None = None,
     ) -> None:
         self.summary, self.db, self.total, self.done = summary, db, 0, 0
         self.transforms, self.wait, self.version = transforms, wait_seconds, version
+        # Open across back-to-back warehouse steps, let go while the run waits for a transform or the network.
+        self.held = held
         self.pending: deque[SubmittedBatch] = deque()  # submitted transforms, loaded in this order
         self.logger = run_logger()
 
@@ -187,10 +191,13 @@ class BatchRun:
         raise_if_stopped()
         summary = self.summary
         started = time.perf_counter()
+        if batch.n_docs:
+            self.held.release()  # readers get their turn while the batch is transformed
         articles, more = batch.transform.result()
         self._timed("transform", started)
         rejects, states = batch.rejects + more, batch.states
         started = time.perf_counter()
+        self.held.hold()
         try:
             result = call(
                 load_batch, self.db, summary.run_id, articles, rejects, states, self.wait, self.version,
@@ -285,6 +292,7 @@ class BatchRun:
         if not docs:
             return docs, 0, [], []
         started = time.perf_counter()
+        self.held.hold()
         seen = call(find_seen, self.db, docs, self.wait, self.version)
         self._timed("skip", started)
         kept, unchanged, again, duplicates = [], 0, [], []
@@ -313,7 +321,10 @@ class BatchRun:
         """Feeds, sitemaps and pages: discover article URLs, then fetch them batch by batch."""
         started = time.perf_counter()
         roots = [*spec.feeds, *spec.sitemaps, *spec.pages]
-        found = call(discover_web, spec, policy, call(read_fetch_state, self.db, roots, self.wait))
+        self.held.hold()
+        known = call(read_fetch_state, self.db, roots, self.wait)
+        self.held.release()  # readers get their turn while the network is waited for
+        found = call(discover_web, spec, policy, known)
         self._timed("fetch", started)
         self.total += len(found.targets) + len(found.docs)
         page_urls = set(spec.pages)
@@ -323,11 +334,14 @@ class BatchRun:
         for start in range(0, len(found.targets), batch_size):
             targets = found.targets[start : start + batch_size]
             started = time.perf_counter()
+            self.held.hold()
             states = call(read_fetch_state, self.db, [t.url for t in targets], self.wait)
+            self.held.release()
             fetched = call(fetch_batch, targets, policy, states, spec.charset)
             self._timed("fetch", started)
             self.process(fetched.docs, fetched.rejects, fetched.states, not_modified=fetched.not_modified)
         self.drain()
         # Feeds and sitemaps are marked fetched only once every article they listed was processed, so a crash
         # mid-run makes the next run read them in full again instead of getting a 304 and skipping the rest.
+        self.held.hold()
         call(save_fetch_state, self.db, root_states, self.wait)

@@ -46,6 +46,7 @@ from tasks.load import finish_run, prepare_warehouse
 from tasks.parallel import kill_pool
 from tasks.transforms.rows import pipeline_version
 from tasks.web import WebSpec
+from warehouse.connection import HeldWarehouse
 
 
 def is_url(value: str) -> bool:
@@ -120,12 +121,19 @@ def run_ingest(
         local = list(settings.default_paths)
     size = batch_size or settings.batch_size
     summary = RunSummary(run_id=flow_run.id or uuid.uuid4().hex, db_path=db)
-    with stop_on_signals(), single_writer(db, holder=f"run {summary.run_id}"):
+    wait = settings.write_wait_seconds
+    with (
+        stop_on_signals(),
+        single_writer(db, holder=f"run {summary.run_id}"),
+        HeldWarehouse(db, wait) as held,
+    ):
         _run_locked(
-            summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured, dask
+            summary, db, size, local, spec if has_web else None, settings, allow_hosts, configured, held, dask
         )
         if settings.publish_snapshot:
-            publish_snapshot(db, settings.write_wait_seconds)
+            held.hold()
+            # Not verified again: the run checked the file when it started and has held the write slot since.
+            publish_snapshot(db, wait, verify=False)
     logger.info(
         "run %s completed: %d inputs, %d loaded, %d unchanged, %d rejected",
         summary.run_id, summary.counts["inputs"], summary.counts["loaded"],
@@ -143,6 +151,7 @@ def _run_locked(
     settings: Settings,
     allow_hosts: list[str] | None,
     configured: Source | None,
+    held: HeldWarehouse,
     dask: DaskTarget | None = None,
 ) -> None:
     logger = run_logger()
@@ -155,9 +164,10 @@ def _run_locked(
     try:
         call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
         prepared = True
+        held.hold()
         logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
         with open_transforms(options, dask) as transforms:
-            run = BatchRun(summary, db, transforms, wait_seconds=wait, version=run_version(options))
+            run = BatchRun(summary, db, transforms, wait, held, run_version(options))
             if local:
                 # Counted for the progress bar by a second streaming walk: a list of every file would grow with
                 # the tree.

@@ -237,9 +237,9 @@ def check_ner_model(path: str | None) -> None:
         raise UsageError(f"ner_model {path!r} cannot be loaded: {exc}") from exc
 
 
-def publish_snapshot(db: str, wait_seconds: float) -> None:
+def publish_snapshot(db: str, wait_seconds: float, verify: bool = True) -> None:
     """Copy the warehouse to <db>.read.duckdb for long reads; a failure is logged, the run's data is committed."""
     try:
-        copy_database(db, snapshot_path(db), wait_seconds)
+        copy_database(db, snapshot_path(db), wait_seconds, verify)
     except Exception as exc:  # noqa: BLE001 - the run itself succeeded; the old snapshot stays in place
         logger.warning("could not publish the read-only copy %s: %s", snapshot_path(db), describe_error(exc))

@@ -92,6 +92,31 @@ def migrate(conn: duckdb.DuckDBPyConnection, migrations: list[Migration] | None 
             conn.execute("ROLLBACK")
             raise MigrationError(f"migration {migration.version:04d}_{migration.name} failed: {exc}") from exc
         done.append(migration.version)
-    for _name, sql in load_views() if with_views else []:
-        conn.execute(sql)
+    if with_views:
+        _apply_views(conn, load_views())
     return done
+
+
+def _apply_views(conn: duckdb.DuckDBPyConnection, views: list[tuple[str, str]]) -> None:
+    """Re-create the analyst views and macros unless the warehouse already has exactly these definitions.
+
+    Re-creating them cost ~20 ms of every run (a tenth of a re-run over unchanged inputs). The comment of
+    schema_migrations keeps a digest of the definition files and of the views as stored, so a view dropped or
+    replaced by hand is re-created too.
+    """
+    row = conn.execute(
+        "SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'schema_migrations'"
+    ).fetchone()
+    if row is not None and row[0] == _views_digest(conn, views):
+        return
+    for _name, sql in views:
+        conn.execute(sql)
+    # A hex digest: nothing in it to quote.
+    conn.execute(f"COMMENT ON TABLE schema_migrations IS '{_views_digest(conn, views)}'")
+
+
+def _views_digest(conn: duckdb.DuckDBPyConnection, views: list[tuple[str, str]]) -> str:
+    stored = conn.execute(
+        "SELECT view_name, sql FROM duckdb_views() WHERE NOT internal ORDER BY view_name"
+    ).fetchall()
+    return "views sha256:" + hashlib.sha256(repr((views, stored)).encode("utf-8")).hexdigest()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -13,6 +15,7 @@ from flows.ingest import run_ingest
 from flows.writer import snapshot_path
 from tests.conftest import SEED
 from tests.robust.helpers import cue, hold, ingest_process, wait_for_line, write_corpus
+from warehouse.connection import HeldWarehouse, connect
 
 runner = CliRunner()
 
@@ -141,3 +144,21 @@ def test_backup_is_a_consistent_copy_and_waits_for_a_run(warehouse: Path, tmp_pa
         writer.wait()
     assert result.exit_code == 1 and "run held-by-test" in result.stderr and "is writing" in result.stderr
     assert not (tmp_path / "b2.duckdb").exists()
+
+
+def _reader_can_open(db: Path) -> bool:
+    """Whether another process can open the file read-only at once (DuckDB's lock is per process)."""
+    code = "import sys, duckdb\ntry:\n    duckdb.connect(sys.argv[1], read_only=True).close()\nexcept duckdb.Error:\n    sys.exit(3)"
+    return subprocess.run([sys.executable, "-c", code, str(db)], timeout=60).returncode == 0
+
+
+def test_a_held_warehouse_serves_the_runs_steps_and_lets_readers_in_once_released(warehouse: Path) -> None:
+    with HeldWarehouse(warehouse) as held:
+        held.hold()
+        with connect(warehouse) as conn:  # a step of the run: the held instance, not a second open
+            assert conn.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+        assert not _reader_can_open(warehouse)
+        held.release()
+        assert _reader_can_open(warehouse)
+        held.hold()
+    assert _reader_can_open(warehouse)

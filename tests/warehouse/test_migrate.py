@@ -76,3 +76,35 @@ def test_failed_migration_leaves_nothing_behind(tmp_path: Path) -> None:
 def test_migration_files_are_numbered_and_named() -> None:
     migrations = load_migrations()
     assert [m.version for m in migrations] == list(range(1, len(migrations) + 1))
+
+
+def test_views_dropped_or_replaced_by_hand_come_back(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with connect(db) as conn:
+        migrate(conn)
+        original = conn.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'places'").fetchone()
+        conn.execute("DROP VIEW people_titles")
+        conn.execute("CREATE OR REPLACE VIEW places AS SELECT 1 AS x")
+    with connect(db) as conn:
+        assert migrate(conn) == []
+        views = {
+            r[0] for r in conn.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()
+        }
+        assert "people_titles" in views
+        assert (
+            conn.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'places'").fetchone() == original
+        )
+
+
+def test_unchanged_views_are_not_recreated(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with connect(db) as conn:
+        migrate(conn)
+        # A comment on a view is dropped when the view is re-created: it survives only if migrate left it alone.
+        conn.execute("COMMENT ON VIEW places IS 'kept'")
+    with connect(db) as conn:
+        migrate(conn)
+        migrate(conn)
+        assert conn.execute("SELECT comment FROM duckdb_views() WHERE view_name = 'places'").fetchone() == (
+            "kept",
+        )
