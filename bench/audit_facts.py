@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from tasks.files import discover_inputs, read_refs  # noqa: E402
 from tasks.transforms.models import Article  # noqa: E402
 from tasks.transforms.pipeline import process_documents  # noqa: E402
-from tasks.transforms.rows import article_key  # noqa: E402
+from tasks.transforms.rows import article_key, stored_mentions  # noqa: E402
 
 AUDIT = ROOT / "tests" / "fixtures" / "facts_audit"
 EntityKey = tuple[str, str]
@@ -59,7 +59,7 @@ def observed(articles: list[Article]) -> tuple[set[EntityKey], set[RoleKey]]:
     seen_in: dict[EntityKey, set[int]] = defaultdict(set)
     roles: set[RoleKey] = set()
     for i, article in enumerate(articles):
-        for m in article.facts.mentions:
+        for m in stored_mentions(article.facts):  # what the warehouse stores
             seen_in[(m.kind, m.name)].add(i)
         roles.update((r.person, r.title, r.organization) for r in article.facts.roles)
     return {k for k, ids in seen_in.items() if len(ids) >= 2}, roles

@@ -22,7 +22,7 @@ from tasks.files import InputRef, discover_inputs
 from tasks.load import find_seen, load_batch, save_fetch_state
 from tasks.read import read_batch
 from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.rows import article_key
+from tasks.transforms.rows import article_key, stored_mentions
 from tasks.web import FetchState, WebSpec
 from warehouse.connection import HeldWarehouse
 from warehouse.repository import LoadResult
@@ -224,7 +224,7 @@ class BatchRun:
             written.discard(aid)  # the same article twice in a batch: only the first was stored
             f = article.facts
             summary.facts.update(
-                mentions=len(f.mentions), roles=len(f.roles), metrics=len(f.metrics),
+                mentions=len(stored_mentions(f)), roles=len(f.roles), metrics=len(f.metrics),
                 quotes=len(f.quotes), events=len(f.events), dates=len(f.dates), bylines=int(f.byline is not None),
             )  # fmt: skip
             if len(summary.samples) < 5:

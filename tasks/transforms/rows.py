@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tasks.transforms.datetimes import naive_utc
-from tasks.transforms.models import Article, Facts, NormalizedText, Reject
+from tasks.transforms.models import Article, Facts, Mention, NormalizedText, Reject
 from tasks.transforms.stories import story_signature
 from tasks.transforms.version import code_fingerprint
 
@@ -120,7 +120,7 @@ def to_rows(article: Article, version: str | None = None) -> ArticleRows:
     mentions = [
         {"article_id": aid, "entity_id": entity_key(m.kind, m.name), "surface": m.surface,
          **_span(norm, m.start, m.end)}
-        for m in facts.mentions
+        for m in stored_mentions(facts)
     ]  # fmt: skip
     aliases: dict[tuple[str, str], Row] = {}
     for a in facts.aliases:  # one row per (alias, entity) of the article, at its first position
@@ -183,11 +183,20 @@ def _entity_row(kind: str, name: str, level: str | None = None) -> Row:
             "parent_entity_id": None, "country_code": None}  # fmt: skip
 
 
+def stored_mentions(facts: Facts) -> list[Mention]:
+    """The mentions the warehouse stores: all but a bare surname the article never resolved to a full name (小朱团长).
+
+    The document keeps it (NER gold marks 朱 a person, and `parse` shows it), but an entity named 朱 would join every
+    unnamed 朱 of every article into one person.
+    """
+    return [m for m in facts.mentions if not (m.kind == "person" and len(m.name) == 1)]
+
+
 def entity_rows(facts: Facts) -> list[Row]:
     """The entities the article's rows point at: mentioned ones, their enclosing places, and the people and bodies
     of roles and quotes (so every *_entity_id joins)."""
     out: dict[str, Row] = {}
-    for m in facts.mentions:
+    for m in stored_mentions(facts):
         row = _entity_row(m.kind, m.name, m.level)
         out.setdefault(row["entity_id"], row)
     for p in facts.places:

@@ -77,6 +77,24 @@ def _span(text: str, kind: str, surface: str) -> Mention:
         pytest.param(
             "中央军委主席", "organization", "中央军委", [("organization", "中央军委")], id="longer-known"
         ),
+        # Source: news_html_gold gne_silver/html/thepaper/4.html (澎湃, 南沙 cruise terminal) and
+        # readability_mozilla/pixnet (a Taiwanese travel blog): spans that end inside a word.
+        pytest.param(
+            "位于中国广东自贸区南沙湾区块\n地处", "location", "南沙湾区", [], id="ends-inside-block"
+        ),
+        pytest.param(
+            '准备前往而行"石磊国小"一个很生疏的小学', "person", "石磊国", [], id="ends-inside-school"
+        ),
+        pytest.param("来看看邮轮母港现场是什么亚子的", "person", "亚子", [], id="after-question-word"),
+        # Source: MSRA test sentences: the chars after a name make a word, a verb or a people of their own.
+        pytest.param(
+            "主席蒋民宽、胡德平等及中国光彩", "person", "胡德平", [("person", "胡德平")], id="name-then-etc"
+        ),
+        pytest.param("瑞典国防大臣叙多时表示", "person", "叙多", [("person", "叙多")], id="name-then-when"),
+        pytest.param(
+            "在马拉维湖边的旅馆", "location", "马拉维湖", [("location", "马拉维湖")], id="feature-then-side"
+        ),
+        pytest.param("王建国家住北京", "person", "王建国", [("person", "王建国")], id="next-word-of-its-own"),
     ],
 )
 def test_screen_spans(text: str, kind: str, surface: str, kept: list[tuple[str, str]]) -> None:

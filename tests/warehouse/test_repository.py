@@ -186,3 +186,15 @@ def test_the_stored_input_still_updates_its_article(conn) -> None:
     edited = repository.upsert_articles(conn, [to_rows(_same_url("a.html", BODY + "更正。"))], "r2")
     assert (edited.loaded, edited.written) == (1, (to_rows(_same_url("a.html")).article["article_id"],))
     assert conn.execute("SELECT source_uri, body FROM articles").fetchall() == [("a.html", BODY + "更正。")]
+
+
+def test_a_bare_surname_is_no_entity(conn) -> None:
+    # Source: news_html_gold readability_mozilla/pixnet: 小朱团长, a surname the article never names in full.
+    body = "原本这周是由小朱团长预定"
+    article = _article(body=body)
+    bare = Mention("person", "朱", "朱", 7, 8)
+    article = replace(article, facts=replace(article.facts, mentions=(bare, *article.facts.mentions), roles=(),
+                                              quotes=()))  # fmt: skip
+    rows = to_rows(article)
+    assert [m["surface"] for m in rows.mentions] == ["张壮", "柳州市"]
+    assert ("person", "朱") not in {(e["kind"], e["name"]) for e in rows.entities}

@@ -10,7 +10,7 @@ import re
 from ..models import Mention
 from ._text import alternation, is_han
 from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
-from .entities import common_word_stems, dictionary_kinds, is_dictionary_word, lexicon_words
+from .entities import common_word_stems, dictionary_kinds, is_common_word, is_dictionary_word, lexicon_words
 from .gazetteer import abbreviation_index, place_index
 
 # Marks that join the parts of a foreign name (侯赛因·阿斯卡里); ？ and ? stand for a middle dot lost to a wrong
@@ -46,6 +46,11 @@ QUANTITY_FIRST = frozenset("多诸各众几数")
 POSITION_FIRST = frozenset("前后上下左右内外")
 # What follows a faith's name (摩门教徒 "Mormons"): the word names believers, not a place.
 FAITH_NEXT = frozenset("教徒")
+QUESTION_WORDS = frozenset({"什么", "怎么"})
+# What follows a name as a verb, a particle or a people does (胡德平|等, 余卓成|说, 叙多|时, 土家|族), not a word's end.
+AFTER_NAME_CHARS = frozenset("等说称讲道时族")
+# The last char of a feature's name (山, 湖, 路); a word it makes with the next char is a position (山|麓, 湖|边).
+FEATURE_END_CHARS = frozenset("山河湖江海洋街路道岛峰湾溪港桥岭川")
 # Ordinary words a person span must be the stem of to read as a common noun (枫香树 and 枫香木 for 枫香).
 MIN_STEM_WORDS = 2
 # Brackets around a menu keyword (回复【美图】 "reply 'pretty pictures'"), a label not a name in running text.
@@ -156,6 +161,34 @@ def starts_inside_word(text: str, m: Mention) -> bool:
         return False  # 离开|地球: the char before ends a word of its own
     pair = text[m.start - 1 : m.start + 1]
     return is_dictionary_word(pair) or common_word_stems(pair) >= MIN_STEM_WORDS
+
+
+def ends_inside_word(text: str, m: Mention, person_starts: frozenset[int] = frozenset()) -> bool:
+    """True for a place or person span no dictionary knows whose last char makes an ordinary word with the char
+    after it (南沙湾区|块 of 南沙湾区块, 石磊国|小 of 石磊国小, an elementary school): the span ends inside a word.
+    Not when the chars after it make a word or name of their own (王建国|家住, 中心|中国), open a title, a body's
+    suffix or another name (梁广大|尉健行), or follow a name as a verb does (胡德平|等, 叙多|时); nor after a
+    feature's end (马拉维湖|边, 玉峰山|麓), a foreign name or a one-char place."""
+    if m.kind not in _PLAIN_WORD_KINDS or len(m.surface) < 2 or m.end + 1 > len(text):
+        return False
+    nxt, last = text[m.end], m.surface[-1]
+    if not is_han(nxt) or nxt in FUNCTION_CHARS or nxt in AFTER_NAME_CHARS or m.end in person_starts:
+        return False
+    foreign = _is_translit(text, m.start, m.end) or any(c in NAME_JOINERS for c in m.surface)
+    if last in FEATURE_END_CHARS or foreign or is_known_name(m.surface):
+        return False
+    after, pair = text[m.end : m.end + 2], text[m.end - 1 : m.end + 1]
+    if is_dictionary_word(after) or is_common_word(after) or is_known_name(after) or pair in _SUFFIX_SET:
+        return False
+    if TITLE_START_RE.match(text, m.end - 1) or TITLE_START_RE.match(text, m.end):
+        return False
+    return is_dictionary_word(pair)
+
+
+def follows_question_word(text: str, m: Mention) -> bool:
+    """True for a place or person span right after 什么 or 怎么 (是什么亚子的, slang for 样子): a name is not asked
+    about so; no gold entity of MSRA or People's Daily follows one."""
+    return m.kind in _PLAIN_WORD_KINDS and text[max(0, m.start - 2) : m.start] in QUESTION_WORDS
 
 
 def names_a_faith(text: str, m: Mention) -> bool:
@@ -275,6 +308,8 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or names_a_faith(text, m)
             or is_common_noun_stem(m)
             or starts_inside_word(text, m)
+            or ends_inside_word(text, m, person_starts)
+            or follows_question_word(text, m)
             or (is_inside_word(text, m) and not _in_pair(m, single))
         ):
             continue
