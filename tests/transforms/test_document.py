@@ -209,3 +209,15 @@ def test_photographer_is_not_a_byline_reporter_role() -> None:
     doc = build_document("拍照留念。新华社记者 才扬 摄\n那些谣言也让人疲于招架。")
     assert doc.byline is not None and doc.byline.photographer == "才扬"
     assert doc.byline.reporter is None
+
+
+def test_with_layers_copies_layers_and_forgets_cached_lookups() -> None:
+    text = "张壮表示，柳州好。"
+    doc = Document(text, entities=(Mention("person", "张壮", "张壮", 0, 2),))
+    assert doc.people == frozenset({"张壮"}) and doc.entity_at[0].name == "张壮"
+    later = add_sentences(doc).with_layers(entities=(Mention("location", "柳州", "柳州", 5, 7),))
+    assert later.sentences and later.text == text and later.people == frozenset()
+    assert later.entity_at == {5: Mention("location", "柳州", "柳州", 5, 7)}
+    assert doc.people == frozenset({"张壮"})  # the original is unchanged
+    with pytest.raises(TypeError, match="no layer"):
+        doc.with_layers(entites=())

@@ -15,7 +15,6 @@ points at the full name's entity.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 
 from ..models import Alias, Mention
@@ -134,4 +133,4 @@ def add_aliases(doc: Document) -> Document:
     """The alias layer, with organizations renamed to the entity their short or unofficial name stands for."""
     entities, org_aliases = _linked_organizations(_governments(doc.text, doc.entities))
     aliases = [*org_aliases, *_surname_aliases(doc.text, entities), *_place_aliases(entities)]
-    return replace(doc, entities=entities, aliases=tuple(sorted(aliases, key=lambda a: a.start)))
+    return doc.with_layers(entities=entities, aliases=tuple(sorted(aliases, key=lambda a: a.start)))

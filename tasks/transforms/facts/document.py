@@ -8,7 +8,7 @@ that decides what is a person, place or organization; the relations consume it.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 from ..models import Alias, Byline, DateMention, Event, Facts, Mention, Metric, PlaceCode, Quote, Role
@@ -43,6 +43,19 @@ class Document:
     quotes: tuple[Quote, ...] = ()
     metrics: tuple[Metric, ...] = ()
     events: tuple[Event, ...] = ()
+
+    def with_layers(self, **layers: object) -> Document:
+        """A copy with these layers set: dataclasses.replace without re-running __init__ (6 per document took ~4% of
+        `parse` on short sentences). The cached properties are not copied: they describe the old layers."""
+        unknown = layers.keys() - _LAYER_FIELDS
+        if unknown:
+            raise TypeError(f"Document has no layer {sorted(unknown)}")
+        doc = object.__new__(Document)
+        state = doc.__dict__
+        for name in _LAYER_FIELDS:
+            state[name] = self.__dict__[name]
+        state.update(layers)
+        return doc
 
     @cached_property
     def entity_at(self) -> dict[int, Mention]:
@@ -81,6 +94,9 @@ class Document:
         return frozenset(m.name for m in self.entities if m.kind == "person")
 
 
+_LAYER_FIELDS = frozenset(f.name for f in fields(Document))
+
+
 def add_sentences(doc: Document) -> Document:
     """Sentences split after 。！？!? and at line ends (one pass)."""
     spans: list[Sentence] = []
@@ -94,12 +110,12 @@ def add_sentences(doc: Document) -> Document:
             start = i + 1
     if start < len(text):
         spans.append(Sentence(start, len(text)))
-    return replace(doc, sentences=tuple(spans))
+    return doc.with_layers(sentences=tuple(spans))
 
 
 def add_byline(doc: Document) -> Document:
     """The byline (agency, bureau, reporter, photographer, editor): page structure, read before the entities."""
-    return replace(doc, byline=extract_byline(doc.text))
+    return doc.with_layers(byline=extract_byline(doc.text))
 
 
 def build_document(

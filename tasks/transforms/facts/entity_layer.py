@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
 
 from ..models import Mention
 from .data.lexicon import ORG_SUFFIXES, SURNAMES_SINGLE, TITLE_MODIFIERS
@@ -191,4 +190,4 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     full = people + [m for m in lexicon if m.kind == "person"]
     lexicon += _named_surnames(text, [m for m in bare if not blocked.touches(m.start, m.end)], full)
     entities = merge_mentions(people, lexicon, (*weak, *places), anchored)
-    return replace(doc, places=places, entities=entities)
+    return doc.with_layers(places=places, entities=entities)

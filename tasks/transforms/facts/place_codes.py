@@ -11,7 +11,6 @@ candidate has the same one): never a guess.
 from __future__ import annotations
 
 import bisect
-from dataclasses import replace
 
 from ..models import Mention, PlaceCode
 from .data.adcodes import (
@@ -124,7 +123,7 @@ def add_place_codes(doc: Document) -> Document:
         _renamed(m, resolved[m.name]) if m.kind == "location" and m.name in resolved else m
         for m in doc.entities
     )
-    return replace(doc, entities=entities, place_codes=with_ancestors(resolved))
+    return doc.with_layers(entities=entities, place_codes=with_ancestors(resolved))
 
 
 def _renamed(m: Mention, place: PlaceCode) -> Mention:

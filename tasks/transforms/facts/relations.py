@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..models import Metric, Role
 from .dates import extract_dates, find_context_year
 from .document import Document
@@ -36,8 +34,7 @@ def add_relations(doc: Document) -> Document:
     dates = extract_dates(doc.text, find_context_year(doc.text, doc.published_at))
     roles = extract_roles(doc)
     roles = tuple(sorted((*roles, *byline_roles(doc, roles)), key=lambda r: r.start))
-    return replace(
-        doc,
+    return doc.with_layers(
         dates=dates,
         roles=roles,
         quotes=extract_quotes(doc),
