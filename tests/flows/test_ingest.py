@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import batched_refs, ingest_news
+from flows import batches
+from flows.ingest import add_progress_listener, batched_refs, ingest_news, run_ingest
 from tasks.files import InputRef
+from tasks.transforms.models import RawDocument
 from tests.conftest import SAMPLES, SEED
 from warehouse import repository
 from warehouse.connection import connect
@@ -91,3 +93,26 @@ def test_local_mode_runs_the_same_stages_without_prefect(tmp_path: Path) -> None
     with connect(db, read_only=True) as conn:
         assert conn.execute("SELECT status, flow_run_id FROM runs").fetchone() == ("completed", None)
         assert conn.execute("SELECT count(*) FROM roles WHERE person = '张壮'").fetchone()[0] >= 2
+
+
+def test_batches_of_large_pages_are_loaded_in_parts_with_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = run_ingest(paths=[str(SAMPLES)], db_path=str(tmp_path / "whole.duckdb"))
+    monkeypatch.setattr(batches, "BATCH_MAX_BYTES", 1)  # every page a part of its own
+    progress: list[tuple[int, int]] = []
+    remove = add_progress_listener(lambda done, total: progress.append((done, total)))
+    try:
+        parts = run_ingest(paths=[str(SAMPLES)], db_path=str(tmp_path / "parts.duckdb"))
+    finally:
+        remove()
+    assert parts["counts"] == whole["counts"] and parts["facts"] == whole["facts"]
+    assert _rows(tmp_path / "parts.duckdb") == _rows(tmp_path / "whole.duckdb")
+    assert len(progress) == parts["counts"]["inputs"] and progress[-1][0] == progress[-1][1]
+
+
+def test_byte_parts_keep_order_and_never_split_a_document() -> None:
+    docs = [RawDocument(f"d{i}", b"x" * size, "text") for i, size in enumerate([5, 5, 12, 1, 1])]
+    parts = batches.byte_parts(docs, 10)
+    assert [[d.source_uri for d in p] for p in parts] == [["d0", "d1"], ["d2"], ["d3", "d4"]]
+    assert batches.byte_parts([], 10) == [[]]
