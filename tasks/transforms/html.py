@@ -139,26 +139,39 @@ def _find_body(root: etree._Element) -> etree._Element | None:
     return body if body is not None else root
 
 
+# Elements that may be boilerplate: named ones and the chrome tags, picked out by libxml2 in document order.
+_MAYBE_CHROME = etree.XPath(
+    ".//*[@class or @id or " + " or ".join(f"self::{tag}" for tag in _BOILERPLATE_TAGS) + "]"
+)
+
+
 def _clean(root: etree._Element) -> None:
     """Drop elements that never hold prose, and boilerplate containers holding little of the prose."""
     for el in list(root.iter(*_ALWAYS_DROP)):
         _drop(el)
     total = _count_punct(root) or 1
-    dropped: set[etree._Element] = set()
-    for el in list(root.iter()):
-        parent = el.getparent()
-        if not isinstance(el.tag, str) or parent is None:
+    # Dropping an element moves its tail into its parent's flow, never into a later candidate, so no drop changes
+    # a later candidate's punctuation: they are all decided first, then dropped in document order.
+    doomed: list[etree._Element] = []
+    inside_doomed: set[etree._Element] = set()
+    is_hinted: dict[str, bool] = {}  # class names repeat across a page: one regex search per distinct name
+    for el in _MAYBE_CHROME(root):
+        if (
+            el in inside_doomed
+        ):  # inside a dropped subtree: already gone, and counting it again is wasted work
             continue
-        if parent in dropped:  # inside a dropped subtree: already gone, and counting it again is wasted work
-            dropped.add(el)
-            continue
-        names = (el.get("class") or "", el.get("id") or "")
-        is_chrome = el.tag in _BOILERPLATE_TAGS or (
-            any(names) and bool(_BOILERPLATE_HINT.search(" ".join(names)))
-        )
-        if is_chrome and not SEMANTIC_NAME.match(names[1]) and _count_punct(el) < total * 0.5:
-            _drop(el)
-            dropped.add(el)
+        ident = el.get("id") or ""
+        names = f"{el.get('class') or ''} {ident}"
+        if el.tag not in _BOILERPLATE_TAGS:
+            if names not in is_hinted:
+                is_hinted[names] = bool(_BOILERPLATE_HINT.search(names))
+            if not is_hinted[names]:
+                continue
+        if not SEMANTIC_NAME.match(ident) and _count_punct(el) < total * 0.5:
+            doomed.append(el)
+            inside_doomed.update(el.iterdescendants())
+    for el in doomed:
+        _drop(el)
 
 
 def _drop(el: etree._Element) -> None:

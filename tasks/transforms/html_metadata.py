@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from lxml import etree
 
@@ -164,16 +165,18 @@ def extract_date(root: etree._Element, meta: dict[str, str], url: str | None) ->
 
 
 def _page_dates(body: etree._Element) -> list[str]:
-    text = " ".join(t for t in _iter_visible_strings(body))
-    return [iso for m in _DATE_RE.finditer(text) if (iso := _iso_from_match(m))][:20]
+    """The first 20 dates in the page's visible text (a stamp sits near the top: the rest is never read)."""
+    found = (iso for m in _DATE_RE.finditer(_joined_visible_strings(body)) if (iso := _iso_from_match(m)))
+    return list(islice(found, 20))
 
 
 # Text nodes in document order (element text, then tails), less script and style bodies; one C-level query.
 _VISIBLE_STRINGS = etree.XPath(".//text()[not(parent::script or parent::style)]", smart_strings=False)
 
 
-def _iter_visible_strings(el: etree._Element) -> Iterator[str]:
-    yield from _VISIBLE_STRINGS(el)
+def _joined_visible_strings(el: etree._Element) -> str:
+    """The visible text nodes joined by spaces: the XPath's list straight to str.join, no Python loop per node."""
+    return " ".join(_VISIBLE_STRINGS(el))
 
 
 # ---- author ------------------------------------------------------------------------------------------------
@@ -221,4 +224,4 @@ def extract_author(text: str, page_text: str, meta: dict[str, str]) -> str | Non
 
 def visible_text(body: etree._Element | None) -> str:
     """All text a reader sees in `body`, whitespace collapsed."""
-    return "" if body is None else _WS.sub(" ", " ".join(_iter_visible_strings(body)))
+    return "" if body is None else _WS.sub(" ", _joined_visible_strings(body))
