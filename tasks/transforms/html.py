@@ -171,19 +171,27 @@ def _clean(root: etree._Element) -> None:
     # Dropping an element moves its tail into its parent's flow, never into a later candidate, so no drop changes
     # a later candidate's punctuation: they are all decided first, then dropped in document order.
     doomed: list[etree._Element] = []
-    is_hinted: dict[str, bool] = {}  # class names repeat across a page: one regex search per distinct name
+    is_hinted: dict[
+        tuple[str | None, str | None], bool
+    ] = {}  # names repeat: one regex search per distinct pair
+    chrome_tags = set(
+        root.iter(*_BOILERPLATE_TAGS)
+    )  # a set look-up per candidate is cheaper than reading its tag
     candidates = _MAYBE_CHROME(root)
     at = 0
     while at < len(candidates):
         el = candidates[at]
         at += 1
-        ident = el.get("id") or ""
-        names = f"{el.get('class') or ''} {ident}"
-        if el.tag not in _BOILERPLATE_TAGS:
-            if names not in is_hinted:
-                is_hinted[names] = bool(_BOILERPLATE_HINT.search(names))
-            if not is_hinted[names]:
+        names = (el.get("class"), el.get("id"))
+        if el not in chrome_tags:
+            hinted = is_hinted.get(names)
+            if hinted is None:
+                hinted = is_hinted[names] = bool(
+                    _BOILERPLATE_HINT.search(f"{names[0] or ''} {names[1] or ''}")
+                )
+            if not hinted:
                 continue
+        ident = names[1] or ""
         if not SEMANTIC_NAME.match(ident) and _count_punct(el) < total * 0.5:
             doomed.append(el)
             # The candidates inside it are gone with it, and counting them again is wasted work.
