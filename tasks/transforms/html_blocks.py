@@ -91,22 +91,27 @@ def subtree_stats(body: etree._Element) -> dict[etree._Element, Stats]:
     """Stats for every element, children before parents, so the whole tree is read once."""
     stats: dict[etree._Element, Stats] = {}
     no_stats = Stats(0, 0, 0)
+    links = set(body.iter("a"))  # a set look-up per element is cheaper than reading its tag
+    # Index access on the tuples and no helper calls for text-free elements: this visits every element of a page.
     for el in reversed(list(body.iter(etree.Element))):
-        pieces = [el.text or ""]
+        own = el.text or ""
         chars = link_chars = punct = 0
-        for child in el:
-            tail = child.tail
-            if tail:
-                pieces.append(tail)
-            child_stats = stats.get(child, no_stats)
-            chars += child_stats.chars
-            link_chars += child_stats.link_chars
-            punct += child_stats.punct
-        own = "".join(pieces) if len(pieces) > 1 else pieces[0]
+        if len(el):
+            tails = [own]
+            for child in el:
+                tail = child.tail
+                if tail:
+                    tails.append(tail)
+                child_stats = stats.get(child, no_stats)
+                chars += child_stats[0]
+                link_chars += child_stats[1]
+                punct += child_stats[2]
+            if len(tails) > 1:
+                own = "".join(tails)
         if own and not own.isspace():  # most elements hold no text of their own but white space
             chars += nonspace_len(own)
             punct += count_punct(own)
-        if el.tag == "a":
+        if el in links:
             link_chars, punct = chars, 0
         stats[el] = Stats(chars, link_chars, punct)
     return stats
