@@ -81,14 +81,14 @@ def _chunk_map(start: int, in_len: int, out_len: int) -> list[int]:
 
 
 # Line breaks and tabs are the only non-printable chars most texts hold; without them a printable text has no Cf.
-_LINE_CHARS = str.maketrans("", "", "\n\r\t")
+# (They are dropped by str.replace: a translate table looks every char up in a dict, 5x slower.)
 # What _clean_whitespace changes: a CR, a tab or no-break space, a space before a space, a line end or the end.
 _WHITESPACE_TO_CLEAN = re.compile(r"[\r\t\u00a0]| (?=[ \n]|\Z)")
 
 
 def _remove_invisible(text: str) -> tuple[str, Sequence[int]]:
     # Cf covers zero-width space/joiners (U+200B..U+200D), word joiner U+2060, BOM U+FEFF, soft hyphen, bidi marks.
-    if text.translate(_LINE_CHARS).isprintable():
+    if text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
         return text, _identity(len(text))  # one C-level pass instead of a Python loop over every char
     keep = [i for i, ch in enumerate(text) if ch.isprintable() or unicodedata.category(ch) != "Cf"]
     if len(keep) == len(text):
