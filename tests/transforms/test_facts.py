@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tasks.transforms.facts import build_document, extract_facts
 from tasks.transforms.facts.byline import extract_byline
-from tasks.transforms.facts.dates import extract_dates, find_context_year
+from tasks.transforms.facts.dates import _PATTERNS, _STARTS, extract_dates, find_context_year
 from tasks.transforms.facts.events import extract_events
 from tasks.transforms.facts.gazetteer import find_places
 from tasks.transforms.facts.metrics import extract_metrics
@@ -318,3 +320,18 @@ def test_place_led_names_may_hold_verbs(text: str, org: str) -> None:
 def test_verb_without_a_place_still_ends_a_name() -> None:
     text = "代表团在东京出席会议后访问了东京大学。"
     assert "东京出席会议" not in [o.surface for o in find_organizations(text, find_places(text))]
+
+
+def test_date_patterns_match_as_without_their_start_lookahead() -> None:
+    """The lookahead that lets the date search skip chars changes no match (the patterns may change)."""
+    text = GUANCHA_WEI + GUANCHA_DG + LONGFOR + FUTURE_FORUM
+    text += (
+        "2024年前三季度，今年一季度、上半年、1-4月、去年12月，二〇二三年十月一日、2019-09-07、第4季度、3月5日"
+    )
+    found = 0
+    for kind, pattern in _PATTERNS:
+        plain = re.compile(pattern.pattern.removeprefix(_STARTS))
+        spans = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in pattern.finditer(text)] == spans, kind
+        found += len(spans)
+    assert found >= 15
