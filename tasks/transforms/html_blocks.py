@@ -171,7 +171,8 @@ def drop_threads(
     listed: set[etree._Element] = set()  # elements with a list of repeated items in their subtree
     threads, marked = [], []
     for el in stats:  # children before parents
-        items = _repeated_items(el)
+        # Most elements have fewer children than a list needs: skip the call (this loop visits every element).
+        items = _repeated_items(el) if len(el) >= _THREAD_MIN_ITEMS else []
         # Posts are prose (a sentence mark each, on average); a schedule or a reference list with dates is not.
         if (
             items
@@ -250,8 +251,6 @@ def _is_in_article(el: etree._Element, body: etree._Element, memo: dict[etree._E
 
 def _repeated_items(parent: etree._Element) -> list[etree._Element]:
     """3+ children of one kind (tag and class) making most of `parent`: list items, posts, comment rows."""
-    if len(parent) < _THREAD_MIN_ITEMS:  # counts every child node: cheaper than building the list below
-        return []
     children = [c for c in parent if isinstance(c.tag, str)]
     if len(children) < _THREAD_MIN_ITEMS:
         return []
