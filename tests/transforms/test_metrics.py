@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from tasks.transforms.facts.figures import _NUMBER_RE
 from tasks.transforms.facts.metrics import extract_metrics
 from tasks.transforms.facts.periods import _PERIOD_SEARCH, PERIOD_RE
 from tasks.transforms.models import Mention, Metric
@@ -271,3 +273,19 @@ def test_period_search_finds_what_the_full_pattern_finds() -> None:
         assert full == fast
         found += len(full)
     assert found >= 12
+
+
+def test_number_search_matches_as_without_its_start_lookahead() -> None:
+    """The first-char lookahead of the figure scan changes no match (the number pattern may change)."""
+    lookahead = "(?=[0-9０-９〇零一二两三四五六七八九十百千半])"
+    plain = re.compile(_NUMBER_RE.pattern.removeprefix(lookahead))
+    text = (
+        DG_DECLINE
+        + DG_RISE
+        + DG_PERIOD
+        + DG_SURVEY
+        + "一个半小时，两年半，五万元，一亿三千万，３．５％，上半年，百余人"
+    )
+    spans = [m.span() for m in plain.finditer(text)]
+    assert _NUMBER_RE.pattern.startswith(lookahead)
+    assert [m.span() for m in _NUMBER_RE.finditer(text)] == spans and len(spans) >= 15
