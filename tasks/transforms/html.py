@@ -225,8 +225,11 @@ def _paragraphs(el: etree._Element) -> list[str]:
     in_pre = 0
 
     def add(text: str) -> None:
-        pieces = text.split("\n") if in_pre else [_WS.sub(" ", text)]
-        for i, piece in enumerate(pieces):
+        # White space is collapsed once per line, in _keep_line (collapsing each piece first gives the same line).
+        if not in_pre:
+            lines[-1].append((text, in_link > 0))
+            return
+        for i, piece in enumerate(text.split("\n")):
             if i:
                 lines.append([])
             lines[-1].append((piece, in_link > 0))
@@ -247,12 +250,12 @@ def _paragraphs(el: etree._Element) -> list[str]:
                 lines.append([])
             if node is not el and node.tail:
                 add(node.tail)
-    return [text for line in lines if (text := _keep_line(line))]
+    return [text for line in lines if line and (text := _keep_line(line))]
 
 
 def _keep_line(line: list[tuple[str, bool]]) -> str:
     """Join a line's pieces; drop it when it is mostly link text (related-article lists, pagers)."""
-    text = _WS.sub(" ", "".join(piece for piece, _ in line)).strip()
+    text = _WS.sub(" ", "".join([piece for piece, _ in line])).strip()
     if not text:
         return ""
     link_chars = sum(nonspace_len(piece) for piece, is_link in line if is_link)
