@@ -8,6 +8,7 @@ that decides what is a person, place or organization; the relations consume it.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -15,6 +16,8 @@ from ..models import Alias, Byline, DateMention, Event, Facts, Mention, Metric, 
 from ._text import SENTENCE_ENDS
 from .byline import extract_byline
 from .tagger import Tagger
+
+_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
 
 
 @dataclass(frozen=True)
@@ -86,12 +89,12 @@ def add_sentences(doc: Document) -> Document:
     spans: list[Sentence] = []
     start = 0
     text = doc.text
-    for i, ch in enumerate(text):
-        if ch in SENTENCE_ENDS:
-            end = i if ch == "\n" else i + 1
-            if end > start:
-                spans.append(Sentence(start, end))
-            start = i + 1
+    for found in _SENTENCE_END.finditer(text):  # only the ends are visited, not every char
+        i = found.start()
+        end = i if found.group() == "\n" else i + 1
+        if end > start:
+            spans.append(Sentence(start, end))
+        start = i + 1
     if start < len(text):
         spans.append(Sentence(start, len(text)))
     return replace(doc, sentences=tuple(spans))
