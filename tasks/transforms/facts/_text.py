@@ -10,6 +10,7 @@ __all__ = ["HAN", "is_han", "sentence_bounds", "clause_start", "alternation"]
 # Characters that always end a phrase (both full- and half-width forms, since upstream text may keep either).
 PHRASE_BREAKS = frozenset('，。；;：:！？!?、（）()“”‘’"《》【】[]\n\t 　—-–…,')
 SENTENCE_ENDS = frozenset("。！？!?\n")
+SENTENCE_END_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
 CLAUSE_BREAKS = frozenset("，。；;：:！？!?\n,")
 
 

@@ -8,16 +8,13 @@ that decides what is a person, place or organization; the relations consume it.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ..models import Alias, Byline, DateMention, Event, Facts, Mention, Metric, PlaceCode, Quote, Role
-from ._text import SENTENCE_ENDS
+from ._text import SENTENCE_END_RE
 from .byline import extract_byline
 from .tagger import Tagger
-
-_SENTENCE_END = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,7 @@ def add_sentences(doc: Document) -> Document:
     spans: list[Sentence] = []
     start = 0
     text = doc.text
-    for found in _SENTENCE_END.finditer(text):  # only the ends are visited, not every char
+    for found in SENTENCE_END_RE.finditer(text):  # only the ends are visited, not every char
         i = found.start()
         end = i if found.group() == "\n" else i + 1
         if end > start:
