@@ -21,9 +21,11 @@ from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS, process_documents
 
 logger = logging.getLogger("newsetl")
 
-# Below this many documents a batch is transformed in-process: starting workers (each imports the stages and
-# builds the entity lexicon, ~1 s) costs more than it saves, and small runs (`newsetl ingest one.html`) stay fast.
+# Below this many documents and bytes a batch is transformed in-process: starting workers (each imports the stages
+# and builds the entity lexicon, ~1 s) costs more than it saves, and small runs (`newsetl ingest one.html`) stay
+# fast. The bytes count too: a batch's part of 8 MiB holds ~50 real pages, ~2 s of work on one core.
 MIN_PARALLEL_DOCS = 64
+MIN_PARALLEL_BYTES = 4 * 1024 * 1024
 
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # How often a worker checks that its parent is still alive (the fallback where PR_SET_PDEATHSIG is missing).
@@ -170,6 +172,11 @@ class PendingTransform:
         self._docs, self._parts = docs, parts
         self._options = (timezone, max_text_chars, ner_model)
 
+    @property
+    def on_pool(self) -> bool:
+        """Whether the batch went to the worker processes (else it is transformed in-process by result())."""
+        return bool(self._parts)
+
     def done(self) -> bool:
         """Whether result() would return without waiting for the pool."""
         return all(part.done() for part in self._parts)
@@ -203,7 +210,8 @@ def submit_documents(
     # A small batch (a run's last) still goes to a pool that is already up: in-process it would hold the flow
     # process while the workers sit idle.
     pool_up = _pool is not None and _pool_size == workers
-    if workers <= 1 or (len(docs) < MIN_PARALLEL_DOCS and not pool_up) or not docs or not can_spawn():
+    small = len(docs) < MIN_PARALLEL_DOCS and sum(len(d.payload) for d in docs) < MIN_PARALLEL_BYTES
+    if workers <= 1 or (small and not pool_up) or not docs or not can_spawn():
         return PendingTransform(docs, [], timezone, max_text_chars, ner_model)
     work = partial(process_documents, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model)
     pool = _get_pool(workers)

@@ -37,9 +37,10 @@ _ALWAYS_DROP = (
 # article inside them, so these go only when they hold a minor share of the page's punctuation.
 _BOILERPLATE_TAGS = ("nav", "header", "footer", "aside", "form", "figcaption")
 # `caption`: image captions (BBC's `<p class="caption">`) describe a photo, and extractors' gold leaves them out.
+# The lookahead holds every alternative's first letter: the search skips other chars at once (2x faster).
 _BOILERPLATE_HINT = re.compile(
-    r"comment|share|recommend|relate|xgwz|xgxw|xgyd|xiangguan|tuijian|tjyd|sidebar|rightbar|leftbar|breadcrumb|copyright|footer|statement|disclaimer|\bnav|\bad[-_s]|advert|hot-?news"
-    r"|caption",
+    r"(?=[abcdfhlnrstx])(?:comment|share|recommend|relate|xgwz|xgxw|xgyd|xiangguan|tuijian|tjyd|sidebar|rightbar|leftbar|breadcrumb|copyright|footer|statement|disclaimer|\bnav|\bad[-_s]|advert|hot-?news"
+    r"|caption)",
     re.I,
 )
 _BLOCK_TAGS = frozenset(
@@ -50,7 +51,10 @@ _WS = re.compile(r"\s+")
 _END_DOCUMENT = re.compile(r"</(?:html|body)\s*>", re.I)
 # Control chars XML cannot hold: libxml2 keeps them in text nodes, but lxml refuses them when text is set,
 # so moving a tail (dropping an element) would raise. They carry no text.
-_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# In UTF-8 the control chars are single bytes that no multi-byte sequence contains: bytes.translate deletes
+# them at C speed (a regex over the text cost as much as the parse's encode).
+_XML_INCOMPATIBLE_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_XML_NONCHARS = ("\ufffe", "\uffff")
 # A 责任编辑 credit line (`【责任编辑:张樵苏】`, `(责编：牛镛、岳弘彬)`): page furniture, left out of human gold.
 _EDITOR_LINE = re.compile(
     r"^.{0,30}(?:责任编辑|責任編輯|责编|責編)\s*[:：]|^[\[【（(]?\s*(?:编辑|編輯)\s*[:：]"
@@ -118,13 +122,13 @@ def _parse(html: str, url: str | None = None) -> etree._Element | None:
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     # libxml2 2.14 drops everything after a `</html>`, and CMS templates paste whole documents (a header
     # include ending in `</html>`) before the article: the end tags are optional anyway, so drop them.
-    cleaned = _XML_INCOMPATIBLE.sub("", _END_DOCUMENT.sub("", html))
-    root = etree.fromstring(cleaned.encode("utf-8", "replace"), parser=parser)
+    data = _xml_compatible_utf8(_END_DOCUMENT.sub("", html))
+    root = etree.fromstring(data, parser=parser)
     # Even with huge_tree libxml2 stops at 2048 levels of nesting and silently drops the rest of the document:
     # such a page is read again by a builder without a depth limit that caps the nesting and keeps all text.
     limits = sorted({err.message for err in parser.error_log if err.type_name == "ERR_RESOURCE_LIMIT"})
     if limits and all("depth" in message for message in limits):
-        return parse_capped(cleaned.encode("utf-8", "replace").decode("utf-8"))
+        return parse_capped(data.decode("utf-8"))
     if limits:
         raise HtmlError(
             f"HTML beyond the parser's limits ({'; '.join(limits)}): rejected rather than losing text",
@@ -133,10 +137,31 @@ def _parse(html: str, url: str | None = None) -> etree._Element | None:
     return root
 
 
+def _xml_compatible_utf8(html: str) -> bytes:
+    """The page as UTF-8 less the chars XML cannot hold (a lone surrogate becomes `?`)."""
+    for nonchar in _XML_NONCHARS:
+        if nonchar in html:
+            html = html.replace(nonchar, "")
+    return html.encode("utf-8", "replace").translate(None, _XML_INCOMPATIBLE_BYTES)
+
+
 # ---- main text ---------------------------------------------------------------------------------------------
 def _find_body(root: etree._Element) -> etree._Element | None:
     body = root.find("body")
     return body if body is not None else root
+
+
+# Elements that may be boilerplate: named ones and the chrome tags, picked out by libxml2 in document order.
+_IS_MAYBE_CHROME = "@class or @id or " + " or ".join(f"self::{tag}" for tag in _BOILERPLATE_TAGS)
+# A union of simple steps: libxml2 evaluates it faster than one step with the whole predicate (0.13 s vs 0.20 s
+# on the 250-page corpus), and a union comes back in document order too.
+_MAYBE_CHROME = etree.XPath(
+    " | ".join(
+        ["descendant::*[@class]", "descendant::*[@id]", *(f"descendant::{tag}" for tag in _BOILERPLATE_TAGS)]
+    )
+)
+# How many of those an element holds: they come next in document order, and go with it when it is dropped.
+_COUNT_MAYBE_CHROME = etree.XPath(f"count(descendant::*[{_IS_MAYBE_CHROME}])")
 
 
 def _clean(root: etree._Element) -> None:
@@ -144,21 +169,36 @@ def _clean(root: etree._Element) -> None:
     for el in list(root.iter(*_ALWAYS_DROP)):
         _drop(el)
     total = _count_punct(root) or 1
-    dropped: set[etree._Element] = set()
-    for el in list(root.iter()):
-        parent = el.getparent()
-        if not isinstance(el.tag, str) or parent is None:
-            continue
-        if parent in dropped:  # inside a dropped subtree: already gone, and counting it again is wasted work
-            dropped.add(el)
-            continue
-        names = (el.get("class") or "", el.get("id") or "")
-        is_chrome = el.tag in _BOILERPLATE_TAGS or (
-            any(names) and bool(_BOILERPLATE_HINT.search(" ".join(names)))
-        )
-        if is_chrome and not SEMANTIC_NAME.match(names[1]) and _count_punct(el) < total * 0.5:
-            _drop(el)
-            dropped.add(el)
+    # Dropping an element moves its tail into its parent's flow, never into a later candidate, so no drop changes
+    # a later candidate's punctuation: they are all decided first, then dropped in document order.
+    doomed: list[etree._Element] = []
+    is_hinted: dict[
+        tuple[str | None, str | None], bool
+    ] = {}  # names repeat: one regex search per distinct pair
+    chrome_tags = set(
+        root.iter(*_BOILERPLATE_TAGS)
+    )  # a set look-up per candidate is cheaper than reading its tag
+    candidates = _MAYBE_CHROME(root)
+    at = 0
+    while at < len(candidates):
+        el = candidates[at]
+        at += 1
+        names = (el.get("class"), el.get("id"))
+        if el not in chrome_tags:
+            hinted = is_hinted.get(names)
+            if hinted is None:
+                hinted = is_hinted[names] = bool(
+                    _BOILERPLATE_HINT.search(f"{names[0] or ''} {names[1] or ''}")
+                )
+            if not hinted:
+                continue
+        ident = names[1] or ""
+        if not SEMANTIC_NAME.match(ident) and _count_punct(el) < total * 0.5:
+            doomed.append(el)
+            # The candidates inside it are gone with it, and counting them again is wasted work.
+            at += int(_COUNT_MAYBE_CHROME(el))
+    for el in doomed:
+        _drop(el)
 
 
 def _drop(el: etree._Element) -> None:
@@ -186,8 +226,11 @@ def _paragraphs(el: etree._Element) -> list[str]:
     in_pre = 0
 
     def add(text: str) -> None:
-        pieces = text.split("\n") if in_pre else [_WS.sub(" ", text)]
-        for i, piece in enumerate(pieces):
+        # White space is collapsed once per line, in _keep_line (collapsing each piece first gives the same line).
+        if not in_pre:
+            lines[-1].append((text, in_link > 0))
+            return
+        for i, piece in enumerate(text.split("\n")):
             if i:
                 lines.append([])
             lines[-1].append((piece, in_link > 0))
@@ -208,12 +251,12 @@ def _paragraphs(el: etree._Element) -> list[str]:
                 lines.append([])
             if node is not el and node.tail:
                 add(node.tail)
-    return [text for line in lines if (text := _keep_line(line))]
+    return [text for line in lines if line and (text := _keep_line(line))]
 
 
 def _keep_line(line: list[tuple[str, bool]]) -> str:
     """Join a line's pieces; drop it when it is mostly link text (related-article lists, pagers)."""
-    text = _WS.sub(" ", "".join(piece for piece, _ in line)).strip()
+    text = _WS.sub(" ", "".join([piece for piece, _ in line])).strip()
     if not text:
         return ""
     link_chars = sum(nonspace_len(piece) for piece, is_link in line if is_link)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from statistics import median
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -49,10 +49,10 @@ _DOMINANT_CHILD_SHARE = 0.65
 _MAX_CLIMB = 3
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     """Character counts of a subtree: all text, text inside links, punctuation outside links."""
 
+    # A named tuple, not a dataclass: one is built per element of every page, and a tuple is built in C.
     chars: int
     link_chars: int
     punct: int
@@ -90,19 +90,28 @@ def count_punct(text: str) -> int:
 def subtree_stats(body: etree._Element) -> dict[etree._Element, Stats]:
     """Stats for every element, children before parents, so the whole tree is read once."""
     stats: dict[etree._Element, Stats] = {}
-    for el in reversed(list(body.iter())):
-        if not isinstance(el.tag, str):
-            continue
-        own = (el.text or "") + "".join(child.tail or "" for child in el)
-        chars, punct = nonspace_len(own), count_punct(own)
-        link_chars = 0
-        for child in el:
-            child_stats = stats.get(child)
-            if child_stats is not None:
-                chars += child_stats.chars
-                link_chars += child_stats.link_chars
-                punct += child_stats.punct
-        if el.tag == "a":
+    no_stats = Stats(0, 0, 0)
+    links = set(body.iter("a"))  # a set look-up per element is cheaper than reading its tag
+    # Index access on the tuples and no helper calls for text-free elements: this visits every element of a page.
+    for el in reversed(list(body.iter(etree.Element))):
+        own = el.text or ""
+        chars = link_chars = punct = 0
+        if len(el):
+            tails = [own]
+            for child in el:
+                tail = child.tail
+                if tail:
+                    tails.append(tail)
+                child_stats = stats.get(child, no_stats)
+                chars += child_stats[0]
+                link_chars += child_stats[1]
+                punct += child_stats[2]
+            if len(tails) > 1:
+                own = "".join(tails)
+        if own and not own.isspace():  # most elements hold no text of their own but white space
+            chars += nonspace_len(own)
+            punct += count_punct(own)
+        if el in links:
             link_chars, punct = chars, 0
         stats[el] = Stats(chars, link_chars, punct)
     return stats
@@ -119,11 +128,11 @@ def score(s: Stats) -> float:
 
 def semantic_strength(el: etree._Element) -> int:
     """2 for article markup or a known id, 1 for a known class name, 0 otherwise."""
-    if not isinstance(el.tag, str) or not (el.attrib or el.tag == "article"):
-        return 0
-    if el.tag == "article" or (el.get("itemprop") or "").lower() == "articlebody":
+    if el.tag == "article":
         return 2
-    if SEMANTIC_NAME.match(el.get("id", "")):
+    if not isinstance(el.tag, str):
+        return 0
+    if (el.get("itemprop") or "").lower() == "articlebody" or SEMANTIC_NAME.match(el.get("id") or ""):
         return 2
     return int(any(SEMANTIC_NAME.match(name) for name in (el.get("class") or "").split()))
 
@@ -159,27 +168,27 @@ def drop_threads(
     """
     stats = subtree_stats(body)
     stamped: dict[etree._Element, bool] = {}
-    has_list: dict[etree._Element, bool] = {}
+    listed: set[etree._Element] = set()  # elements with a list of repeated items in their subtree
     threads, marked = [], []
     for el in stats:  # children before parents
-        short = 0 < stats[el].chars <= _STAMP_ELEMENT_CHARS and bool(_POST_STAMP.search(text_content(el)))
-        stamped[el] = short or any(stamped.get(child, False) for child in el)
-        items = _repeated_items(el)
-        has_list[el] = bool(items) or any(has_list.get(child, False) for child in el)
+        # Most elements have fewer children than a list needs: skip the call (this loop visits every element).
+        items = _repeated_items(el) if len(el) >= _THREAD_MIN_ITEMS else []
         # Posts are prose (a sentence mark each, on average); a schedule or a reference list with dates is not.
         if (
             items
-            and sum(stamped.get(item, False) for item in items) >= _THREAD_STAMPED_SHARE * len(items)
             and sum(stats[item].punct for item in items) >= len(items)
+            and sum(_is_stamped(item, stats, stamped) for item in items) >= _THREAD_STAMPED_SHARE * len(items)
         ):
             threads.append(items)
-        if has_list[el] and _COMMENT_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
-            marked.append(el)
+        if items or el in listed:
+            listed.add(el.getparent())
+            if _COMMENT_HINT.search(f"{el.get('class', '')} {el.get('id', '')}"):
+                marked.append(el)
     if not threads and not marked:
         return stats
-    in_article = _inside_article_markup(body)
-    threads = [items for items in threads if not in_article[items[0].getparent()]]
-    marked = [el for el in marked if not in_article[el]]
+    in_article: dict[etree._Element, bool] = {}
+    threads = [items for items in threads if not _is_in_article(items[0].getparent(), body, in_article)]
+    marked = [el for el in marked if not _is_in_article(el, body, in_article)]
     for el in marked:  # children before parents: a nested container goes first, then its parent
         if el.getparent() is not None:
             remove(el)
@@ -196,13 +205,48 @@ def drop_threads(
     return None
 
 
-def _inside_article_markup(body: etree._Element) -> dict[etree._Element, bool]:
-    """For every element, whether it or an ancestor is article markup; parents before children, one pass."""
-    inside: dict[etree._Element, bool] = {}
-    for el in body.iter():
-        parent = el.getparent()
-        inside[el] = semantic_strength(el) == 2 or (parent is not None and inside.get(parent, False))
-    return inside
+def _is_stamped(
+    el: etree._Element, stats: dict[etree._Element, Stats], memo: dict[etree._Element, bool]
+) -> bool:
+    """Whether `el` or an element inside it is a short text with a post's stamp; each element judged once.
+
+    Judged only for list items, top down: an element of <= _STAMP_ELEMENT_CHARS decides for its whole subtree
+    (a descendant's text is a substring of its text, and _POST_STAMP has no anchors), an empty one holds no
+    stamp, and a longer one is stamped when one of its children is.
+    """
+    stack = [el]
+    while stack:
+        node = stack[-1]
+        if node in memo:
+            stack.pop()
+            continue
+        chars = stats[node].chars
+        if chars <= _STAMP_ELEMENT_CHARS:
+            memo[node] = chars > 0 and bool(_POST_STAMP.search(text_content(node)))
+            stack.pop()
+            continue
+        children = [child for child in node if child in stats]
+        pending = [child for child in children if child not in memo]
+        if pending:
+            stack.extend(pending)
+            continue
+        memo[node] = any(memo[child] for child in children)
+        stack.pop()
+    return memo[el]
+
+
+def _is_in_article(el: etree._Element, body: etree._Element, memo: dict[etree._Element, bool]) -> bool:
+    """Whether `el` or an ancestor up to `body` is article markup; each element judged once."""
+    chain = []
+    node: etree._Element | None = el
+    while node is not None and node not in memo:
+        chain.append(node)
+        node = None if node is body else node.getparent()
+    inside = memo[node] if node is not None else False
+    for node in reversed(chain):  # parents before children
+        inside = inside or semantic_strength(node) == 2
+        memo[node] = inside
+    return memo[el]
 
 
 def _repeated_items(parent: etree._Element) -> list[etree._Element]:
@@ -241,11 +285,11 @@ def _choose_main(body: etree._Element, stats: dict[etree._Element, Stats]) -> et
     # 0.3 and 5 come from the gold pages, where live-blog widgets classed `content` outscore short articles.
     good = [
         el
-        for el in stats
-        if semantic_strength(el)
-        and stats[el].punct >= 5
-        and stats[el].link_chars <= 0.5 * stats[el].chars
-        and score(stats[el]) >= 0.3 * best_score
+        for el, s in stats.items()
+        if s.punct >= 5
+        and s.link_chars <= 0.5 * s.chars
+        and score(s) >= 0.3 * best_score
+        and semantic_strength(el)  # last: the one test that reads the element's attributes
     ]
     if not good:
         return _tighten(best, stats)

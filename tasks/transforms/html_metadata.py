@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from lxml import etree
 
@@ -164,16 +165,21 @@ def extract_date(root: etree._Element, meta: dict[str, str], url: str | None) ->
 
 
 def _page_dates(body: etree._Element) -> list[str]:
-    text = " ".join(t for t in _iter_visible_strings(body))
-    return [iso for m in _DATE_RE.finditer(text) if (iso := _iso_from_match(m))][:20]
+    """The first 20 dates in the page's visible text (a stamp sits near the top: the rest is never read)."""
+    found = (iso for m in _DATE_RE.finditer(_joined_visible_strings(body)) if (iso := _iso_from_match(m)))
+    return list(islice(found, 20))
 
 
 # Text nodes in document order (element text, then tails), less script and style bodies; one C-level query.
-_VISIBLE_STRINGS = etree.XPath(".//text()[not(parent::script or parent::style)]", smart_strings=False)
+# `descendant::text()`, not `.//text()`: the same nodes, but one axis step (2.5x faster on the gold pages).
+_VISIBLE_STRINGS = etree.XPath(
+    "descendant::text()[not(parent::script or parent::style)]", smart_strings=False
+)
 
 
-def _iter_visible_strings(el: etree._Element) -> Iterator[str]:
-    yield from _VISIBLE_STRINGS(el)
+def _joined_visible_strings(el: etree._Element) -> str:
+    """The visible text nodes joined by spaces: the XPath's list straight to str.join, no Python loop per node."""
+    return " ".join(_VISIBLE_STRINGS(el))
 
 
 # ---- author ------------------------------------------------------------------------------------------------
@@ -189,6 +195,8 @@ _BYLINES = (
     ),
     re.compile(rf"(?:^|[\s（(【\[])文\s*[／/|]\s*({_HAN}{{2,4}})"),
 )
+# The label each byline pattern needs: without it in the text the pattern cannot match.
+_LABELLED_BYLINES = tuple(zip(("作者", "作者", "记者", "文"), _BYLINES, strict=True))
 # Words that follow 记者 in prose ("记者获悉") and must not be read as a name.
 _NOT_NAME = re.compile(
     r"^(获悉|了解|从|在|近日|日前|采访|来到|走访|看到|发现|注意到|调查|观察|探访|随机|实地|通过|责任|编辑|来源"
@@ -206,7 +214,9 @@ _NAME_TAIL = re.compile(r"(报道|摄影?|发自.*|采写|通讯员.*|责任编�
 def extract_author(text: str, page_text: str, meta: dict[str, str]) -> str | None:
     """Reporter or writer from a byline in the text or page, else a meta `author` that names a person."""
     for source in (text[:400], page_text, text):
-        for pattern in _BYLINES:
+        for label, pattern in _LABELLED_BYLINES:
+            if label not in source:
+                continue  # a cheap substring test spares a regex scan of the whole page
             for match in pattern.finditer(source):
                 name = _NAME_TAIL.sub("", match.group(1).split("、")[0].split()[0]).removeprefix("记者")
                 # `文/观察者网专栏作者 王文`: a site or paper after the label is not the writer.
@@ -221,4 +231,4 @@ def extract_author(text: str, page_text: str, meta: dict[str, str]) -> str | Non
 
 def visible_text(body: etree._Element | None) -> str:
     """All text a reader sees in `body`, whitespace collapsed."""
-    return "" if body is None else _WS.sub(" ", " ".join(_iter_visible_strings(body)))
+    return "" if body is None else _WS.sub(" ", _joined_visible_strings(body))

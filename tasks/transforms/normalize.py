@@ -47,6 +47,8 @@ _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "("
 _HSPACE = " \t\u00a0"
 # How far punctuation looks past spaces and neutral symbols (%, quotes, +) for the char that decides its width.
 _CONTEXT_REACH = 3
+_PAREN_OR_BREAK = re.compile(r"[()\n]")
+_HALF_MARK = re.compile(r"[,;:?!]")
 
 
 def is_han(ch: str) -> bool:
@@ -79,14 +81,14 @@ def _chunk_map(start: int, in_len: int, out_len: int) -> list[int]:
 
 
 # Line breaks and tabs are the only non-printable chars most texts hold; without them a printable text has no Cf.
-_LINE_CHARS = str.maketrans("", "", "\n\r\t")
+# (They are dropped by str.replace: a translate table looks every char up in a dict, 5x slower.)
 # What _clean_whitespace changes: a CR, a tab or no-break space, a space before a space, a line end or the end.
 _WHITESPACE_TO_CLEAN = re.compile(r"[\r\t\u00a0]| (?=[ \n]|\Z)")
 
 
 def _remove_invisible(text: str) -> tuple[str, Sequence[int]]:
     # Cf covers zero-width space/joiners (U+200B..U+200D), word joiner U+2060, BOM U+FEFF, soft hyphen, bidi marks.
-    if text.translate(_LINE_CHARS).isprintable():
+    if text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
         return text, _identity(len(text))  # one C-level pass instead of a Python loop over every char
     keep = [i for i, ch in enumerate(text) if ch.isprintable() or unicodedata.category(ch) != "Cf"]
     if len(keep) == len(text):
@@ -262,7 +264,8 @@ def _script_of_char(ch: str) -> int:
 
 def detect_script(text: str) -> str:
     """Label Han text "hant", "hans" or "mixed" by its script-specific chars; "other" when it has no Han."""
-    counts = Counter(_HAN_RE.findall(text))  # one regex pass; each distinct char is judged once
+    # Count every char in C, then judge each distinct char once (a regex over the text cost twice as much).
+    counts = {ch: n for ch, n in Counter(text).items() if _HAN_RE.match(ch)}
     if not counts:
         return "other"
     hant = hans = 0
@@ -313,9 +316,10 @@ def normalize_punctuation(text: str) -> str:
         return text
     chars = list(text)
     # Parentheses go by pair: full-width when the content holds Chinese, half-width for `(CQC)`, `(2025)`.
-    # An unpaired one is left as it is; pairs do not span lines.
+    # An unpaired one is left as it is; pairs do not span lines. Only the chars that matter are visited.
     opened: list[int] = []
-    for i, ch in enumerate(chars):
+    for i in (m.start() for m in _PAREN_OR_BREAK.finditer(text)):
+        ch = chars[i]
         if ch == "(":
             opened.append(i)
         elif ch == ")" and opened:
@@ -324,9 +328,8 @@ def normalize_punctuation(text: str) -> str:
                 chars[j], chars[i] = "（", "）"
         elif ch == "\n":
             opened.clear()
-    for i, ch in enumerate(chars):
-        if ch not in ",;:?!":
-            continue
+    for i in (m.start() for m in _HALF_MARK.finditer(text)):
+        ch = chars[i]
         left = chars[i - 1] if i else ""
         right = chars[i + 1] if i + 1 < len(chars) else ""
         if left.isdecimal() and right.isdecimal():

@@ -2,8 +2,9 @@
 
 One permutation hashing (Li, Owen & Zhang 2012) with rotation densification (Shrivastava & Li 2014): each shingle is
 hashed once and falls into one of NUM_BINS bins; a bin keeps its smallest hash. Two bodies agree on a bin with
-probability ~ their shingle Jaccard, like classic MinHash with NUM_BINS permutations, at 1/NUM_BINS of the cost and
-with no numpy (measured in bench/bench_stories.py).
+probability ~ their shingle Jaccard, like classic MinHash with NUM_BINS permutations, at 1/NUM_BINS of the cost
+(measured in bench/bench_stories.py). The shingles' CRCs and bin minima are computed over numpy arrays, with the
+same values as zlib.crc32 per shingle.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import hashlib
 import re
 import zlib
 from dataclasses import dataclass
+
+import numpy as np
 
 SHINGLE = 5
 NUM_BINS = 128
@@ -42,26 +45,47 @@ def shingles(body: str) -> set[str]:
     return {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
 
 
-def _shingle_bytes(body: str) -> set[bytes]:
-    """The shingles as UTF-32 byte slices: one encode per body instead of one per shingle (2x faster)."""
+def _crc32_position_tables(width: int) -> tuple[int, np.ndarray]:
+    """CRC-32 of `width` zero bytes, and for each position and byte value what that byte there XORs into it.
+
+    For messages of one length CRC-32 is affine over GF(2): crc(m) = crc(0...0) ^ XOR_k T[k][m[k]], so the CRCs
+    of all of a body's shingles are `width` table look-ups and XORs over numpy arrays, equal to zlib.crc32's.
+    """
+    zero = zlib.crc32(bytes(width))
+    tables = np.zeros((width, 256), dtype=np.uint32)
+    for k in range(width):
+        for b in range(256):
+            tables[k, b] = zlib.crc32(bytes(k) + bytes([b]) + bytes(width - k - 1)) ^ zero
+    return zero, tables
+
+
+_SHINGLE_WIDTH = 4 * SHINGLE  # bytes of a shingle in UTF-32
+_CRC_ZERO, _CRC_TABLES = _crc32_position_tables(_SHINGLE_WIDTH)
+
+
+def _shingle_hashes(body: str) -> np.ndarray:
+    """CRC-32 of every shingle's UTF-32 bytes (repeats included: a bin keeps a minimum, so they change nothing)."""
     text = _SPACE.sub("", body)
     data = text.encode("utf-32-le")
     if len(text) <= SHINGLE:
-        return {data}
-    width = 4 * SHINGLE
-    return {data[i : i + width] for i in range(0, 4 * (len(text) - SHINGLE + 1), 4)}
+        return np.array([zlib.crc32(data)], dtype=np.uint64)
+    rows = np.frombuffer(data, dtype=np.uint8).reshape(len(text), 4)
+    n = len(text) - SHINGLE + 1
+    crc = np.full(n, _CRC_ZERO, dtype=np.uint32)
+    for k in range(_SHINGLE_WIDTH):
+        char, byte = divmod(k, 4)  # shingle i's byte k is byte `byte` of char i + `char`
+        crc ^= _CRC_TABLES[k][rows[char : char + n, byte]]
+    return crc.astype(np.uint64)
 
 
 def story_signature(body: str) -> StorySignature:
     """The signature of a normalized body; identical bodies always get identical signatures."""
-    bins = [_EMPTY] * NUM_BINS
-    for shingle in _shingle_bytes(body):
-        # CRC-32 (C speed, stable across processes, unlike hash()) spread over 64 bits by Fibonacci hashing: its
-        # high bits, which pick the bin, mix every input bit. blake2b per shingle was 3x slower.
-        h = (zlib.crc32(shingle) * _GOLDEN) & _EMPTY
-        b = h >> _BIN_SHIFT
-        if h < bins[b]:
-            bins[b] = h
+    # CRC-32 (stable across processes, unlike hash()) spread over 64 bits by Fibonacci hashing: its high bits,
+    # which pick the bin, mix every input bit. blake2b per shingle was 3x slower. uint64 arithmetic wraps mod 2**64.
+    hashes = _shingle_hashes(body) * np.uint64(_GOLDEN)
+    minima = np.full(NUM_BINS, _EMPTY, dtype=np.uint64)
+    np.minimum.at(minima, hashes >> np.uint64(_BIN_SHIFT), hashes)
+    bins: list[int] = minima.tolist()
     filled = [i for i, v in enumerate(bins) if v != _EMPTY]
     values = list(bins)
     if filled:

@@ -3,7 +3,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tasks.files import discover_inputs, read_refs
-from tasks.parallel import MIN_PARALLEL_DOCS, _chunks, shutdown_pool, transform_documents
+from tasks.parallel import (
+    MIN_PARALLEL_BYTES,
+    MIN_PARALLEL_DOCS,
+    _chunks,
+    kill_pool,
+    shutdown_pool,
+    submit_documents,
+    transform_documents,
+)
 from tasks.transforms.models import RawDocument
 from tasks.transforms.pipeline import process_documents
 from tests.conftest import SAMPLES
@@ -37,3 +45,13 @@ def test_chunks_keep_order_and_cover_everything() -> None:
     chunks = _chunks(docs, 4)
     assert 1 < len(chunks) <= 4
     assert [d for c in chunks for d in c] == docs
+
+
+def test_few_large_documents_go_to_the_workers_and_few_small_ones_stay() -> None:
+    small = _corpus(3)
+    large = [replace(d, payload=d.payload * (MIN_PARALLEL_BYTES // 3 // len(d.payload) + 1)) for d in small]
+    try:
+        assert not submit_documents(small, workers=2).on_pool
+        assert submit_documents(large, workers=2).on_pool
+    finally:
+        kill_pool()  # the large batch's result is not needed

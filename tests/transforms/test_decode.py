@@ -10,6 +10,7 @@ import pytest
 
 from bench.eval_decode import FAMILIES, blank_declarations
 from tasks.transforms.decode import decode_bytes, repair_mojibake, sniff_declared_charset
+from tasks.transforms.decode_repair import _has_latin1_lead
 from tasks.transforms.models import DecodedText, DecodeError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "encoding"
@@ -224,3 +225,20 @@ def test_junk_is_rejected_with_a_reason(payload: bytes, reason: str) -> None:
     with pytest.raises(DecodeError) as err:
         decode_bytes(payload, source_uri="junk.bin")
     assert reason in err.value.reason and err.value.source_uri == "junk.bin" and err.value.stage == "decode"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", False),
+        ("中文新闻，ASCII ©·×", True),
+        ("中文新闻 © ÷ ä", True),
+        ("中文新闻 © · ¿ õ", False),
+        ("\ud800 𠀀 Â", True),
+    ],
+    ids=["empty", "times-sign", "a-umlaut", "outside-range", "lone-surrogate-and-astral"],
+)
+def test_latin1_lead_check_finds_chars_u00c2_to_u00f4(text: str, expected: bool) -> None:
+    """The numpy pre-check that lets repair_mojibake skip its regex sees every possible lead char."""
+    assert _has_latin1_lead(text) is expected
+    assert _has_latin1_lead(text) == any("\u00c2" <= ch <= "\u00f4" for ch in text)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tasks.transforms.facts import build_document, extract_facts
+from tasks.transforms.facts._text import starts_with_one_of
 from tasks.transforms.facts.byline import extract_byline
-from tasks.transforms.facts.dates import extract_dates, find_context_year
+from tasks.transforms.facts.data.lexicon import TITLE_MODIFIERS, TITLES
+from tasks.transforms.facts.dates import _PATTERNS, _STARTS, extract_dates, find_context_year
 from tasks.transforms.facts.events import extract_events
 from tasks.transforms.facts.gazetteer import find_places
 from tasks.transforms.facts.metrics import extract_metrics
@@ -14,6 +18,7 @@ from tasks.transforms.facts.numbers import parse_number
 from tasks.transforms.facts.organizations import find_organizations
 from tasks.transforms.facts.quotes import extract_quotes
 from tasks.transforms.facts.roles import extract_roles
+from tasks.transforms.facts.titles import TITLE_RE
 
 # Source: news_html_gold gne_silver tests/guancha/2.html (观察者网, 2019-09-07)
 GUANCHA_WEI = "中国半导体行业协会副理事长、清华大学微电子所所长魏少军表示，2018年中国集成电路设计业销售收入为2519.3亿元，比2017年的2073.5亿元增长21.5%。"
@@ -318,3 +323,32 @@ def test_place_led_names_may_hold_verbs(text: str, org: str) -> None:
 def test_verb_without_a_place_still_ends_a_name() -> None:
     text = "代表团在东京出席会议后访问了东京大学。"
     assert "东京出席会议" not in [o.surface for o in find_organizations(text, find_places(text))]
+
+
+def test_date_patterns_match_as_without_their_start_lookahead() -> None:
+    """The lookahead that lets the date search skip chars changes no match (the patterns may change)."""
+    text = GUANCHA_WEI + GUANCHA_DG + LONGFOR + FUTURE_FORUM
+    text += (
+        "2024年前三季度，今年一季度、上半年、1-4月、去年12月，二〇二三年十月一日、2019-09-07、第4季度、3月5日"
+    )
+    found = 0
+    for kind, pattern in _PATTERNS:
+        plain = re.compile(pattern.pattern.removeprefix(_STARTS))
+        spans = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in pattern.finditer(text)] == spans, kind
+        found += len(spans)
+    assert found >= 15
+
+
+def test_title_search_matches_as_without_its_start_lookahead() -> None:
+    """TITLE_RE's first-char lookahead changes no match (the word lists may change)."""
+    text = (
+        GUANCHA_WEI
+        + GUANCHA_DG
+        + FUTURE_FORUM
+        + CD_ASKARI
+        + "柳州市委副书记、市人民政府市长张壮，国务院副总理，常务副省长"
+    )
+    plain = re.compile(TITLE_RE.pattern.removeprefix(starts_with_one_of((*TITLE_MODIFIERS, *TITLES))))
+    spans = [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in TITLE_RE.finditer(text)] == spans and len(spans) >= 6

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
+from tasks.transforms.facts.figures import _NUMBER_RE
 from tasks.transforms.facts.metrics import extract_metrics
+from tasks.transforms.facts.periods import _PERIOD_SEARCH, PERIOD_RE
 from tasks.transforms.models import Mention, Metric
-from tests.conftest import SEED, SHARED_DATA, needs_shared
+from tests.conftest import SAMPLES, SEED, SHARED_DATA, needs_shared
 
 # Sources (news_html_gold): guancha.html 观察者网 2019-09-07; ifeng/2 凤凰网 2019-09-09; 163/3 网易 2019-09-08;
 # chinese_article BBC 2012-12-10; guancha/2 and 163/1 are the examples issue 8 quotes.
@@ -255,3 +258,34 @@ def test_a_period_stops_at_a_semicolon_unless_it_opens_the_sentence() -> None:
     assert _one(seed, 2.0, "个", "2025-04-20").period is None
     longfor = "上半年，龙湖实现合约销售金额1056.2亿元，同比增长8.8%；营业额385.7亿元，同比增长42.2%。"
     assert _one(longfor, 38570000000.0, "元", "2019-09-07").period_end == "2019-06-30"
+
+
+def test_period_search_finds_what_the_full_pattern_finds() -> None:
+    """The search that skips non-starting chars finds every non-empty PERIOD_RE match (the pattern may change)."""
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(SAMPLES.glob("*.txt"))]
+    texts.append(
+        "2024年前三季度，今年一季度、上半年、1-4月、前5个月、十二月份和全年，比去年同期，第4季度，下半年"
+    )
+    found = 0
+    for text in texts:
+        full = [m.span() for m in PERIOD_RE.finditer(text) if m.end() > m.start()]
+        fast = [m.span() for m in _PERIOD_SEARCH.finditer(text) if m.end() > m.start()]
+        assert full == fast
+        found += len(full)
+    assert found >= 12
+
+
+def test_number_search_matches_as_without_its_start_lookahead() -> None:
+    """The first-char lookahead of the figure scan changes no match (the number pattern may change)."""
+    lookahead = "(?=[0-9０-９〇零一二两三四五六七八九十百千半])"
+    plain = re.compile(_NUMBER_RE.pattern.removeprefix(lookahead))
+    text = (
+        DG_DECLINE
+        + DG_RISE
+        + DG_PERIOD
+        + DG_SURVEY
+        + "一个半小时，两年半，五万元，一亿三千万，３．５％，上半年，百余人"
+    )
+    spans = [m.span() for m in plain.finditer(text)]
+    assert _NUMBER_RE.pattern.startswith(lookahead)
+    assert [m.span() for m in _NUMBER_RE.finditer(text)] == spans and len(spans) >= 15

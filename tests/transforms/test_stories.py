@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import zlib
+
+import pytest
+
 from tasks.transforms.stories import BANDS, NUM_BINS, shingles, signature_similarity, story_signature
 from tests.conftest import SAMPLES
 
@@ -37,3 +41,35 @@ def test_different_articles_are_far_apart() -> None:
 
 def test_short_body_is_one_shingle() -> None:
     assert shingles("新闻") == {"新闻"}
+
+
+def _reference_bins(body: str) -> list[int]:
+    """Each distinct shingle's zlib.crc32 spread by Fibonacci hashing, the minimum kept per bin (one by one)."""
+    bins = [(1 << 64) - 1] * NUM_BINS
+    for shingle in shingles(body):
+        h = (zlib.crc32(shingle.encode("utf-32-le")) * 0x9E3779B97F4A7C15) & ((1 << 64) - 1)
+        bins[h >> 57] = min(bins[h >> 57], h)
+    return bins
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        SEED,
+        SEED[:300],
+        "新闻",
+        "",
+        "五个字符呀",
+        "六个字符呀呀",
+        "𠀀𠀁 astral 𪚥 chars 😀 and ASCII\x00\u00ff",
+        "重复" * 200,
+    ],
+    ids=["seed", "lead", "short", "empty", "one-shingle", "two-shingles", "astral", "repeats"],
+)
+def test_bins_equal_zlib_crc32_per_shingle(body: str) -> None:
+    """The vectorised CRCs give the signature the per-shingle zlib loop gives (band keys stored in a warehouse stay
+    valid): every filled bin holds the reference's minimum."""
+    reference = _reference_bins(body)
+    values = story_signature(body).values
+    filled = [i for i, v in enumerate(reference) if v != (1 << 64) - 1]
+    assert filled and all(values[i] == reference[i] for i in filled)

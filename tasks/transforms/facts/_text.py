@@ -10,6 +10,7 @@ __all__ = ["HAN", "is_han", "sentence_bounds", "clause_start", "alternation"]
 # Characters that always end a phrase (both full- and half-width forms, since upstream text may keep either).
 PHRASE_BREAKS = frozenset('，。；;：:！？!?、（）()“”‘’"《》【】[]\n\t 　—-–…,')
 SENTENCE_ENDS = frozenset("。！？!?\n")
+SENTENCE_END_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_ENDS))) + "]")
 CLAUSE_BREAKS = frozenset("，。；;：:！？!?\n,")
 
 
@@ -37,3 +38,11 @@ def clause_start(text: str, pos: int, floor: int = 0) -> int:
 def alternation(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:
     """Regex alternation of literal words, longest first so the longest wins."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def starts_with_one_of(words: tuple[str, ...] | list[str] | frozenset[str]) -> str:
+    """A lookahead for the words' first chars: before an alternation of them, a search skips every other char in C.
+
+    Python's regex engine tries each branch of a long alternation at every position; this changes no match.
+    """
+    return "(?=[" + "".join(re.escape(ch) for ch in sorted({w[0] for w in words})) + "])"

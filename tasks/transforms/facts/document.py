@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from functools import cached_property
 
 from ..models import Alias, Byline, DateMention, Event, Facts, Mention, Metric, PlaceCode, Quote, Role
-from ._text import SENTENCE_ENDS
+from ._text import SENTENCE_END_RE
 from .byline import extract_byline
 from .tagger import Tagger
 
@@ -102,12 +102,12 @@ def add_sentences(doc: Document) -> Document:
     spans: list[Sentence] = []
     start = 0
     text = doc.text
-    for i, ch in enumerate(text):
-        if ch in SENTENCE_ENDS:
-            end = i if ch == "\n" else i + 1
-            if end > start:
-                spans.append(Sentence(start, end))
-            start = i + 1
+    for found in SENTENCE_END_RE.finditer(text):  # only the ends are visited, not every char
+        i = found.start()
+        end = i if found.group() == "\n" else i + 1
+        if end > start:
+            spans.append(Sentence(start, end))
+        start = i + 1
     if start < len(text):
         spans.append(Sentence(start, len(text)))
     return doc.with_layers(sentences=tuple(spans))

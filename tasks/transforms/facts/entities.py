@@ -138,7 +138,12 @@ def _joined_organizations(text: str, mentions: tuple[Mention, ...]) -> list[Ment
     out: list[Mention] = []
     for i, m in enumerate(mentions):
         if m.kind == "location":
-            suffix = next((w for w in _BODY_SUFFIXES if text.startswith(w, m.end)), None)
+            # One C-level startswith over the whole tuple first: most places are followed by no suffix.
+            suffix = (
+                next((w for w in _BODY_SUFFIXES if text.startswith(w, m.end)), None)
+                if text.startswith(_BODY_SUFFIXES, m.end)
+                else None
+            )
             following = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
             if suffix and following >= m.end + len(suffix):
                 end = m.end + len(suffix)
@@ -169,7 +174,7 @@ def _without_credit(m: Mention) -> Mention:
 def _trimmed(m: Mention) -> list[Mention]:
     """A tagger span without the spaces at its ends, and a person span split at inner spaces (罗博 萧海川 is two
     people): bylines put spaces around and between names, which the tagger (trained on unspaced text) runs over."""
-    if any(c in _QUOTES for c in m.surface):
+    if not _QUOTES.isdisjoint(m.surface):
         return []  # 卡塔里”星, 和平号”空间站: a span that crosses a quotation mark is part of a name and a word
     parts = m.surface.split() if m.kind == "person" else [m.surface.strip()]
     out, pos = [], 0

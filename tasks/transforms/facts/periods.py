@@ -21,6 +21,11 @@ PERIOD_RE = re.compile(
     f"|(?P<m>{_MONTH})月(?:份)?(?![0-9一二三四五六七八九十日号])"
     r"|(?P<full>全年))?"
 )
+# PERIOD_RE with every part optional matches the empty string at every position: finditer would hand Python an
+# empty match per character. A period starts with one of these chars (a year's 1/2 or 今去上明前本当, 第, a quarter
+# or month numeral, 前, 上/下, 全), so elsewhere the search moves on in C. Same non-empty matches.
+_PERIOD_START = "0-9一二三四五六七八九十今去上明前本当第下全"
+_PERIOD_SEARCH = re.compile(f"(?=[{_PERIOD_START}])(?:{PERIOD_RE.pattern})")
 _REL_OFFSET = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1}
 
 
@@ -82,7 +87,7 @@ def resolve_surface(surface: str, context_year: int | None) -> tuple[str | None,
 def find_periods(text: str, start: int, end: int, context_year: int | None) -> list[Period]:
     """Periods written within text[start:end], in order; comparison bases (去年同期, 比2017年) are left out."""
     found = []
-    for m in PERIOD_RE.finditer(text, start, end):
+    for m in _PERIOD_SEARCH.finditer(text, start, end):
         if m.end() == m.start():
             continue
         if text.startswith("同期", m.end()) or (m.start() > 0 and text[m.start() - 1] in "比较"):
