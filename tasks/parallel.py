@@ -14,6 +14,7 @@ import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
+from multiprocessing import forkserver
 
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
@@ -41,13 +42,20 @@ _killed = threading.Event()
 
 
 def _alive(pid: int) -> bool:
+    """Whether pid runs: a zombie (dead, not yet reaped by its parent) counts as dead."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except FileNotFoundError:
         return False
-    except PermissionError:
+    except OSError:  # no /proc here: signal 0 tells whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
         return True
-    return True
 
 
 def _watch_parent(run_pid: int, forked_by: int) -> None:
@@ -108,6 +116,13 @@ def shutdown_pool() -> None:
         _pool = None
 
 
+def _stop_fork_server() -> None:
+    """Stop the workers' fork server and reap it, so its CPU counts in this process's children and none is left."""
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:  # CPython's own hook for this; without it the server exits when this process does
+        stop()
+
+
 def kill_pool() -> None:
     """Kill the worker processes now (a run interrupted by a signal does not wait for their batch)."""
     global _pool
@@ -136,6 +151,7 @@ def kill_pool() -> None:
     _pool = None
 
 
+atexit.register(_stop_fork_server)  # atexit runs last-registered first: the pool stops, then its server
 atexit.register(shutdown_pool)
 
 

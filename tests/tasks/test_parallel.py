@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from dataclasses import replace
 
 from tasks.files import discover_inputs, read_refs
 from tasks.parallel import (
     MIN_PARALLEL_BYTES,
     MIN_PARALLEL_DOCS,
+    _alive,
     _chunks,
     kill_pool,
     shutdown_pool,
@@ -55,3 +60,17 @@ def test_few_large_documents_go_to_the_workers_and_few_small_ones_stay() -> None
         assert submit_documents(large, workers=2).on_pool
     finally:
         kill_pool()  # the large batch's result is not needed
+
+
+def test_a_dead_run_not_yet_reaped_counts_as_dead() -> None:
+    # A killed run whose parent has not reaped it yet (a zombie) must still stop its workers: they hold its stderr,
+    # and a parent waiting for that pipe to close would wait forever.
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while _alive(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert not _alive(child.pid)
+        assert _alive(os.getpid())
+    finally:
+        child.wait()
