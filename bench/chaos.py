@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from flows.writer import current_writer  # noqa: E402
+from tasks.parallel import process_alive as alive  # noqa: E402
 from tasks.transforms.decode import decode_bytes  # noqa: E402
 from tasks.transforms.models import RejectedInput  # noqa: E402
 
@@ -68,14 +69,6 @@ def descendants(pid: int) -> set[int]:
         frontier = {p for p, parent in parents.items() if parent in frontier} - found
         found |= frontier
     return found
-
-
-def alive(pid: int) -> bool:
-    """Exists and is not a zombie."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
 
 
 class Ingest:

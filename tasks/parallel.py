@@ -41,11 +41,11 @@ _pool_size = 0
 _killed = threading.Event()
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     """Whether pid runs: a zombie (dead, not yet reaped by its parent) counts as dead."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
     except FileNotFoundError:
         return False
     except OSError:  # no /proc here: signal 0 tells whether the pid exists
@@ -62,7 +62,7 @@ def _watch_parent(run_pid: int, forked_by: int) -> None:
     while True:
         # Re-parented (the fork server that forked this worker died: it exits with the run) or the run is gone,
         # even by SIGKILL.
-        if os.getppid() != forked_by or not _alive(run_pid):
+        if os.getppid() != forked_by or not process_alive(run_pid):
             os._exit(1)
         time.sleep(_WATCHDOG_SECONDS)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.chaos import alive as is_alive
 from bench.chaos import descendants as children
+from tasks.parallel import process_alive as is_alive
 from tests.conftest import REPO_ROOT, SEED
 
 NEWSETL = [sys.executable, "-m", "flows.cli"]

@@ -10,9 +10,9 @@ from tasks.files import discover_inputs, read_refs
 from tasks.parallel import (
     MIN_PARALLEL_BYTES,
     MIN_PARALLEL_DOCS,
-    _alive,
     _chunks,
     kill_pool,
+    process_alive,
     shutdown_pool,
     submit_documents,
     transform_documents,
@@ -67,10 +67,10 @@ def test_a_dead_run_not_yet_reaped_counts_as_dead() -> None:
     # and a parent waiting for that pipe to close would wait forever.
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     deadline = time.monotonic() + 30
-    while _alive(child.pid) and time.monotonic() < deadline:
+    while process_alive(child.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
-        assert not _alive(child.pid)
-        assert _alive(os.getpid())
+        assert not process_alive(child.pid)
+        assert process_alive(os.getpid())
     finally:
         child.wait()
