@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.parse_output import article_record, parse_records, plain, record_line
+from flows.parse_output import article_record, named_file_bytes, parse_records, plain, record_line
 from tasks.transforms.models import RawDocument
 from tasks.transforms.pipeline import process_documents
 from tests.conftest import SAMPLES
@@ -82,3 +82,12 @@ def test_worker_processes_give_the_records_of_one_process(tmp_path: Path) -> Non
     alone = lines(1)
     assert len(alone) == 2 + 4 + 1 + 1 + 150  # a.jsonl, b.jsonl (one line rejected), c.txt, d.html, e.jsonl
     assert lines(2) == alone  # batches of >= 64 documents went to the pool, in input order
+
+
+def test_named_file_bytes_counts_files_named_not_folders(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    big = folder / "big.jsonl"
+    big.write_bytes(b"x" * 1000)
+    assert named_file_bytes([str(folder)], 10) == 0  # a folder is streamed: its size is not known up front
+    assert named_file_bytes([str(big), str(tmp_path / "missing.txt")], 10_000) == 1000
+    assert named_file_bytes([str(big), str(big)], 500) == 1000  # stops once `enough` is reached
