@@ -317,6 +317,15 @@ def _decode_hz(payload: bytes) -> str | None:
     return text if stats.han >= 2 and stats.zh_score >= 0.3 and not stats.bad else None
 
 
+def _whole_utf8(payload: bytes) -> Reading | None:
+    """The payload as strict UTF-8, or None. Valid UTF-8 needs no sample reading and no error count: one C-speed
+    decode gives what the sample's reading plus _read_whole gave (it was ~40% of decoding a short JSONL text)."""
+    try:
+        return Reading("utf-8", payload.decode("utf-8"), 0, 0, 0)
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_bytes(payload: bytes, declared_charset: str | None = None, source_uri: str = "") -> DecodedText:
     """Decode bytes to text: BOM, then a declared charset the bytes confirm, then UTF-8, then detection."""
     if not payload:
@@ -338,6 +347,8 @@ def decode_bytes(payload: bytes, declared_charset: str | None = None, source_uri
 
     label = declared_charset or sniff_declared_charset(payload)
     declared = _canonical_codec(label) if label else None
+    if declared == "utf-8" and (whole := _whole_utf8(payload)) is not None:
+        return _finish(whole, 0.99, "declared", repairs)  # what _verify_declared and _read_whole would give
     if declared and not declared.startswith(("utf-16", "utf-32")):  # an 8-bit page cannot be UTF-16 (WHATWG)
         confidence = _verify_declared(readings, declared)
         if confidence is not None:
@@ -345,6 +356,8 @@ def decode_bytes(payload: bytes, declared_charset: str | None = None, source_uri
 
     if (hz := _decode_hz(payload)) is not None:
         return _finish(Reading("hz", hz, 0, 0, 0), 0.9, "detected", repairs)
+    if (whole := _whole_utf8(payload)) is not None:
+        return _finish(whole, 1.0 if whole.text.isascii() else 0.99, "utf-8", repairs)
     utf8 = readings.reading("utf-8")
     # UTF-8 is self-checking (legacy CJK bytes read as UTF-8 explain < 10%): the detection threshold will do.
     if utf8 is not None and utf8.explained >= MIN_EXPLAINED:

@@ -18,6 +18,8 @@ _CP1252_TO_LATIN1 = {
 }
 
 
+# Texts up to this long skip the numpy prefilter and are re-encoded before their chars are counted.
+_REENCODE_FIRST_CHARS = 4096
 # Chars per numpy pass: a few MB of temporaries whatever the text's length.
 _LEAD_CHUNK = 1 << 20
 
@@ -60,7 +62,9 @@ def _to_gb18030(text: str) -> bytes:
 
 def repair_mojibake(text: str) -> tuple[str, str | None]:
     """Undo UTF-8 that was decoded as cp1252/Latin-1 or as GBK; return the text and what was repaired."""
-    if _has_latin1_lead(text) and _LATIN1_MOJIBAKE.search(text):
+    # The numpy prefilter pays on a page; a short text's regex scan costs less than the prefilter's set-up.
+    short = len(text) <= _REENCODE_FIRST_CHARS
+    if (short or _has_latin1_lead(text)) and _LATIN1_MOJIBAKE.search(text):
         # Strict UTF-8 over the re-encoded chars is the evidence: real Latin-1 text is almost never valid UTF-8.
         found = _redecode_utf8(text, _to_latin1)
         if (
@@ -69,10 +73,15 @@ def repair_mojibake(text: str) -> tuple[str, str | None]:
             and found[1] <= 0.25 * char_stats(found[0]).nonascii
         ):
             return found[0], "utf-8 read as cp1252" + (" (lossy)" if found[1] else "")
+    # Either test may come first (both must pass): on a short text the C-level re-encode, which almost every real
+    # Chinese text fails, is cheaper than counting its chars; on a long one counting a prefix is cheaper.
+    found = _redecode_utf8(text, _to_gb18030) if short else None
+    if short and not found:
+        return text, None
     stats = char_stats(text)
     if stats.han < 2 or stats.zh_score >= 0.5:
         return text, None
-    found = _redecode_utf8(text, _to_gb18030)
+    found = found or _redecode_utf8(text, _to_gb18030)
     if not found:
         return text, None
     fixed, lost = found

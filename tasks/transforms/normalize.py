@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -254,7 +253,6 @@ def _to_simplified_mapped(text: str) -> tuple[str, Sequence[int]]:
     return "".join(out), index + [len(text)]
 
 
-@lru_cache(maxsize=65536)
 def _script_of_char(ch: str) -> int:
     # +1 Traditional-only (t2s changes it), -1 Simplified-only (s2t changes it), 0 shared or ambiguous.
     to_s = _converter("t2s").convert(ch) != ch
@@ -262,17 +260,30 @@ def _script_of_char(ch: str) -> int:
     return int(to_s) - int(to_t)
 
 
+# Marks detect_script counts: each char seen so far maps to the mark of its script (non-Han chars, and the marks
+# themselves, to nothing), so one str.translate and three counts judge a text in C; a char not seen before is
+# judged once (two OpenCC calls) and added. It grows to the distinct chars seen (the Unicode Han blocks at most).
+_HANT_MARK, _HANS_MARK, _SHARED_MARK = "\ue000", "\ue001", "\ue002"
+_MARKS = (_HANT_MARK, _HANS_MARK, _SHARED_MARK)
+_SCRIPT_MARKS: dict[int, str | None] = {ord(mark): None for mark in _MARKS}
+
+
+def _script_mark(ch: str) -> str | None:
+    if not _HAN_RE.match(ch):
+        return None
+    return {1: _HANT_MARK, -1: _HANS_MARK}.get(_script_of_char(ch), _SHARED_MARK)
+
+
 def detect_script(text: str) -> str:
     """Label Han text "hant", "hans" or "mixed" by its script-specific chars; "other" when it has no Han."""
-    # Count every char in C, then judge each distinct char once (a regex over the text cost twice as much).
-    counts = {ch: n for ch, n in Counter(text).items() if _HAN_RE.match(ch)}
-    if not counts:
+    marked = text.translate(_SCRIPT_MARKS)
+    new = set(marked).difference(_MARKS)
+    if new:
+        _SCRIPT_MARKS.update((ord(ch), _script_mark(ch)) for ch in new)
+        marked = text.translate(_SCRIPT_MARKS)
+    if not marked:
         return "other"
-    hant = hans = 0
-    for ch, n in counts.items():
-        script = _script_of_char(ch)
-        hant += n if script == 1 else 0
-        hans += n if script == -1 else 0
+    hant, hans = marked.count(_HANT_MARK), marked.count(_HANS_MARK)
     if hant + hans == 0:
         return "hans"  # only chars both scripts share: already valid Simplified, nothing to convert
     share = hant / (hant + hans)
