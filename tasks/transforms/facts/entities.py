@@ -62,22 +62,22 @@ def _automaton() -> ahocorasick.Automaton:
 
 
 @lru_cache(maxsize=1)
-def _dictionary_words() -> frozenset[str]:
-    """The CC-CEDICT ordinary words; read once per process."""
+def dictionary_words() -> frozenset[str]:
+    """The CC-CEDICT ordinary words (names never); read once per process."""
     lines = COMMON_WORDS.read_text(encoding="utf-8").splitlines()
     return frozenset(w for w in lines if w and not w.startswith("#"))
 
 
 def is_dictionary_word(word: str) -> bool:
     """True when a dictionary lists `word` only as an ordinary word, never as a name (瓦斯 gas, 智库 think tank)."""
-    return word in _dictionary_words()
+    return word in dictionary_words()
 
 
 @lru_cache(maxsize=1)
 def _stem_counts() -> dict[str, int]:
     """How many ordinary words of 3+ chars each string is the stem of (枫香: 枫香树, 枫香木); built once."""
     counts: dict[str, int] = {}
-    for w in _dictionary_words():
+    for w in dictionary_words():
         if len(w) >= 3:
             counts[w[:-1]] = counts.get(w[:-1], 0) + 1
     return counts

@@ -10,7 +10,14 @@ import re
 from ..models import Mention
 from ._text import alternation, is_han
 from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
-from .entities import common_word_stems, dictionary_kinds, is_common_word, is_dictionary_word, lexicon_words
+from .entities import (
+    common_word_stems,
+    dictionary_kinds,
+    dictionary_words,
+    is_common_word,
+    is_dictionary_word,
+    lexicon_words,
+)
 from .gazetteer import abbreviation_index, place_index
 
 # Marks that join the parts of a foreign name (侯赛因·阿斯卡里); ？ and ? stand for a middle dot lost to a wrong
@@ -95,15 +102,14 @@ def is_cut_name(text: str, m: Mention) -> bool:
 
 def is_inside_word(text: str, m: Mention) -> bool:
     """True when an ordinary word of 3+ chars runs across an end of the span (敬|谢不敏, 当代|大学|生): it cuts a word."""
+    words, n = dictionary_words(), len(text)
     for pos in (m.start, m.end):
         for size in range(MIN_CROSSING, MAX_CROSSING + 1):
-            for s in range(max(0, pos - size + 1), pos):
-                e = s + size
-                word = text[s:e]
+            for s in range(max(0, pos - size + 1), min(pos, n - size + 1)):
+                word = text[s : s + size]
                 # 财政部|长 is a body and its head's title, not one word cut (the set lookup first: it is cheaper)
-                if is_dictionary_word(word) and e <= len(text) and (s < m.start or e > m.end):
-                    if not word.endswith(TITLES):
-                        return True
+                if word in words and (s < m.start or s + size > m.end) and not word.endswith(TITLES):
+                    return True
     return False
 
 
