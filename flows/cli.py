@@ -175,17 +175,16 @@ def parse(
     ] = False,
 ) -> None:
     """Run decode, HTML, normalize and extract on inputs and print the article and its facts."""
-    from flows.parse_output import parse_records, plain, record_line
+    from flows.parse_output import parse_lines, parse_records, plain
 
     settings, _ = settings_or_exit()
-    records = parse_records(
-        paths, settings.timezone, settings.max_text_chars, settings.ner_model,
-        workers=settings.transform_workers,
-    )  # fmt: skip
-    for record in records:
-        if as_json:
-            sys.stdout.write(record_line(record) + "\n")
-        elif record.get("rejected"):
+    options = (settings.timezone, settings.max_text_chars, settings.ner_model)
+    if as_json:
+        for line in parse_lines(paths, *options, workers=settings.transform_workers):
+            sys.stdout.write(line + "\n")
+        return
+    for record in parse_records(paths, *options, workers=settings.transform_workers):
+        if record.get("rejected"):
             err.print(
                 f"[yellow]rejected[/yellow] {record['source_uri']}: {record['stage']}: {record['reason']}"
             )

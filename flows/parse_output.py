@@ -10,9 +10,10 @@ from typing import Any
 
 from flows.json_values import field_names, json_value
 from tasks.files import InputRef, discover_inputs, read_refs
-from tasks.parallel import PendingTransform, submit_documents
+from tasks.parallel import BatchWork, PendingTransform, submit_documents
 from tasks.transforms.inputs import record_id
 from tasks.transforms.models import Article, RawDocument, Reject
+from tasks.transforms.pipeline import process_documents
 
 # Documents per process_documents call: the tagger's per-call cost is paid once per batch (a JSONL slice is 200
 # lines), while memory stays bounded by one batch of documents.
@@ -80,6 +81,37 @@ def _ref_records(
     return records
 
 
+def article_line(article: Article, doc_id: str | None) -> str:
+    """One article's JSON line: its record with `id` only for a JSONL record (as _ref_records gives it)."""
+    record = article_record(article, doc_id)
+    if not article.source_uri.rpartition("#L")[1]:
+        record.pop("id")  # a whole file: its input holds no JSONL record, so no record of it has an id
+    return record_line(record)
+
+
+def encoded_articles(
+    docs: list[RawDocument], timezone: str, max_text_chars: int, ner_model: str | None
+) -> tuple[list[tuple[str, str]], list[Reject]]:
+    """process_documents, with each article encoded as its JSON line where it was made: a worker sends back
+    strings, which unpickle ~10x faster than the articles and their facts (`parse --json` over many texts)."""
+    articles, rejects = process_documents(docs, timezone, max_text_chars, ner_model)
+    ids = {d.source_uri: d.doc_id for d in docs}
+    return [(a.source_uri, article_line(a, ids.get(a.source_uri))) for a in articles], rejects
+
+
+def _ref_lines(
+    docs: list[RawDocument], rejects: list[Reject], lines: list[tuple[str, str]], more: list[Reject]
+) -> list[str]:
+    """The JSON lines of one input, in line order: its articles' (encoded already) and its rejects'."""
+    rejected = _ref_records(docs, rejects, [], more)
+    if any(uri.rpartition("#L")[1] for uri, _ in lines):  # the ref is JSONL: its rejects keep their ids too
+        ids = {d.source_uri: d.doc_id for d in docs} | {r.source_uri: record_id(r.payload) for r in rejects}
+        rejected = [{"id": ids.get(r["source_uri"]), **r} for r in rejected]
+    found = [*lines, *((r["source_uri"], record_line(r)) for r in rejected)]
+    found.sort(key=lambda item: line_number(item[0]))  # output lines follow input lines
+    return [line for _, line in found]
+
+
 def _batches(
     refs: Iterable[InputRef], batch_docs: int
 ) -> Iterator[list[tuple[list[RawDocument], list[Reject]]]]:
@@ -122,29 +154,67 @@ def parse_records(
 
     With `workers` > 1, once `pool_after_bytes` of input were parsed (or at once when the named files hold that
     much), batches go to the transform process pool (as `ingest`'s do), one batch ahead of the one written out."""
-    pending: deque[tuple[list[tuple[list[RawDocument], list[Reject]]], PendingTransform]] = deque()
+    options = (timezone, max_text_chars, ner_model, batch_docs, workers, pool_after_bytes)
+    for group, (articles, more) in _transformed(paths, *options, work=process_documents):
+        for (ref_docs, rejects), (ref_articles, ref_more) in zip(
+            group, _by_ref(group, articles, more), strict=True
+        ):
+            yield from _ref_records(ref_docs, rejects, ref_articles, ref_more)
+
+
+def parse_lines(
+    paths: list[str],
+    timezone: str,
+    max_text_chars: int,
+    ner_model: str | None,
+    batch_docs: int = PARSE_BATCH_DOCS,
+    workers: int = 1,
+    pool_after_bytes: int = PARSE_POOL_AFTER_BYTES,
+) -> Iterator[str]:
+    """What parse_records gives, as JSON lines (record_line), the articles' encoded where they were processed."""
+    options = (timezone, max_text_chars, ner_model, batch_docs, workers, pool_after_bytes)
+    for group, (lines, more) in _transformed(paths, *options, work=encoded_articles):
+        for (ref_docs, rejects), (ref_lines, ref_more) in zip(
+            group, _by_ref(group, lines, more), strict=True
+        ):
+            yield from _ref_lines(ref_docs, rejects, ref_lines, ref_more)
+
+
+_Group = list[tuple[list[RawDocument], list[Reject]]]
+
+
+def _transformed(
+    paths: list[str],
+    timezone: str,
+    max_text_chars: int,
+    ner_model: str | None,
+    batch_docs: int,
+    workers: int,
+    pool_after_bytes: int,
+    work: BatchWork,
+) -> Iterator[tuple[_Group, tuple[list[Any], list[Reject]]]]:
+    """Each group of inputs with what `work` gave for its documents, in input order, one group ahead."""
+    pending: deque[tuple[_Group, PendingTransform[Any]]] = deque()
     read = named_file_bytes(paths, pool_after_bytes)
     for group in _batches(discover_inputs(paths), batch_docs):
         docs = [d for ref_docs, _ in group for d in ref_docs]
         processes = workers if read >= pool_after_bytes else 1
         read += sum(len(d.payload) for d in docs)
-        pending.append((group, submit_documents(docs, processes, timezone, max_text_chars, ner_model)))
+        pending.append((group, submit_documents(docs, processes, timezone, max_text_chars, ner_model, work)))
         if len(pending) > 1:
-            yield from _group_records(*pending.popleft())
+            done, transform = pending.popleft()
+            yield done, transform.result()
     while pending:
-        yield from _group_records(*pending.popleft())
+        done, transform = pending.popleft()
+        yield done, transform.result()
 
 
-def _group_records(
-    group: list[tuple[list[RawDocument], list[Reject]]], transform: PendingTransform
-) -> Iterator[dict[str, Any]]:
-    """The records of a group of inputs once its transform is done, input by input."""
-    articles, more = transform.result()
+def _by_ref(group: _Group, outputs: list[Any], more: list[Reject]) -> list[tuple[list[Any], list[Reject]]]:
+    """A group's outputs (articles, or (source_uri, line) pairs) and rejects split by the input they came from."""
     owner = {d.source_uri: k for k, (ref_docs, _) in enumerate(group) for d in ref_docs}
-    by_ref: list[tuple[list[Article], list[Reject]]] = [([], []) for _ in group]
-    for a in articles:
-        by_ref[owner[a.source_uri]][0].append(a)
+    by_ref: list[tuple[list[Any], list[Reject]]] = [([], []) for _ in group]
+    for out in outputs:
+        by_ref[owner[out.source_uri if isinstance(out, Article) else out[0]]][0].append(out)
     for r in more:
         by_ref[owner[r.source_uri]][1].append(r)
-    for (ref_docs, rejects), (ref_articles, ref_more) in zip(group, by_ref, strict=True):
-        yield from _ref_records(ref_docs, rejects, ref_articles, ref_more)
+    return by_ref

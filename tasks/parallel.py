@@ -11,16 +11,23 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import forkserver
+from typing import Any, Generic, TypeVar
 
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS, process_documents
 
 logger = logging.getLogger("newsetl")
+
+# What a batch's work returns per document: an Article (process_documents), or what a caller makes of it in the
+# worker (`newsetl parse` encodes its JSON lines there, so the parent unpickles strings, not fact objects).
+R = TypeVar("R")
+BatchWork = Callable[..., tuple[list[Any], list[Reject]]]
 
 # Below this many documents and bytes a batch is transformed in-process: starting workers (each imports the stages
 # and builds the entity lexicon, ~1 s) costs more than it saves, and small runs (`newsetl ingest one.html`) stay
@@ -174,18 +181,19 @@ def can_spawn() -> bool:
     return main_file is None or os.path.exists(main_file)
 
 
-class PendingTransform:
+class PendingTransform(Generic[R]):
     """A batch's transform under way in the pool (or, for a small batch, run in-process when asked for)."""
 
     def __init__(
         self,
         docs: list[RawDocument],
-        parts: list[Future[tuple[list[Article], list[Reject]]]],
+        parts: list[Future[tuple[list[R], list[Reject]]]],
         timezone: str,
         max_text_chars: int,
         ner_model: str | None,
+        work: BatchWork = process_documents,
     ) -> None:
-        self._docs, self._parts = docs, parts
+        self._docs, self._parts, self._work = docs, parts, work
         self._options = (timezone, max_text_chars, ner_model)
 
     @property
@@ -197,10 +205,10 @@ class PendingTransform:
         """Whether result() would return without waiting for the pool."""
         return all(part.done() for part in self._parts)
 
-    def result(self) -> tuple[list[Article], list[Reject]]:
-        """The batch's articles and rejects, in input order (waits for the pool)."""
+    def result(self) -> tuple[list[R], list[Reject]]:
+        """The batch's outputs (articles, or what `work` makes of them) and rejects, in input order."""
         if not self._parts:
-            return process_documents(self._docs, *self._options)
+            return self._work(self._docs, *self._options)
         try:
             parts = [part.result() for part in self._parts]
         except BrokenProcessPool as exc:
@@ -209,10 +217,10 @@ class PendingTransform:
             # A worker died (killed, out of memory): redo this batch here.
             logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
             shutdown_pool()
-            return process_documents(self._docs, *self._options)
-        articles = [a for part_articles, _ in parts for a in part_articles]
+            return self._work(self._docs, *self._options)
+        outputs = [out for part_outputs, _ in parts for out in part_outputs]
         rejects = [r for _, part_rejects in parts for r in part_rejects]
-        return articles, rejects
+        return outputs, rejects
 
 
 def submit_documents(
@@ -221,24 +229,26 @@ def submit_documents(
     timezone: str = DEFAULT_TIMEZONE,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     ner_model: str | None = None,
-) -> PendingTransform:
-    """Start process_documents over a batch on `workers` processes (when big enough); the caller loads meanwhile."""
+    work: BatchWork = process_documents,
+) -> PendingTransform[Any]:
+    """Start `work` (process_documents, or a module-level function with its arguments and a result of the same
+    shape) over a batch on `workers` processes when big enough; the caller loads meanwhile."""
     # A small batch (a run's last) still goes to a pool that is already up: in-process it would hold the flow
     # process while the workers sit idle.
     pool_up = _pool is not None and _pool_size == workers
     small = len(docs) < MIN_PARALLEL_DOCS and sum(len(d.payload) for d in docs) < MIN_PARALLEL_BYTES
     if workers <= 1 or (small and not pool_up) or not docs or not can_spawn():
-        return PendingTransform(docs, [], timezone, max_text_chars, ner_model)
-    work = partial(process_documents, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model)
+        return PendingTransform(docs, [], timezone, max_text_chars, ner_model, work)
+    task = partial(work, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model)
     pool = _get_pool(workers)
     try:
         # Twice as many chunks as workers evens out articles of very different lengths.
-        parts = [pool.submit(work, chunk) for chunk in _chunks(docs, 2 * workers)]
+        parts = [pool.submit(task, chunk) for chunk in _chunks(docs, 2 * workers)]
     except BrokenProcessPool as exc:
         logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
         shutdown_pool()
-        return PendingTransform(docs, [], timezone, max_text_chars, ner_model)
-    return PendingTransform(docs, parts, timezone, max_text_chars, ner_model)
+        return PendingTransform(docs, [], timezone, max_text_chars, ner_model, work)
+    return PendingTransform(docs, parts, timezone, max_text_chars, ner_model, work)
 
 
 def transform_documents(

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from flows.parse_output import article_record, named_file_bytes, parse_records, plain, record_line
+from flows.parse_output import (
+    article_record,
+    named_file_bytes,
+    parse_lines,
+    parse_records,
+    plain,
+    record_line,
+)
 from tasks.transforms.models import RawDocument
 from tasks.transforms.pipeline import process_documents
 from tests.conftest import SAMPLES
@@ -91,3 +98,24 @@ def test_named_file_bytes_counts_files_named_not_folders(tmp_path: Path) -> None
     assert named_file_bytes([str(folder)], 10) == 0  # a folder is streamed: its size is not known up front
     assert named_file_bytes([str(big), str(tmp_path / "missing.txt")], 10_000) == 1000
     assert named_file_bytes([str(big), str(big)], 500) == 1000  # stops once `enough` is reached
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "worker-pool"])
+def test_json_lines_encoded_where_parsed_equal_the_records_lines(tmp_path: Path, workers: int) -> None:
+    folder = _corpus(tmp_path)
+    records = (SAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    # Read rejects too: a line that is no JSON inside a JSONL file, and a whole .json file that is no JSON.
+    # e.jsonl's 70 lines make a batch big enough for the pool (MIN_PARALLEL_DOCS).
+    many = [records[k % 2] for k in range(70)]
+    (folder / "e.jsonl").write_text("\n".join([*many[:35], "{not json", *many[35:]]) + "\n", encoding="utf-8")
+    (folder / "f.json").write_text("{not json either", encoding="utf-8")
+    options = ("Asia/Shanghai", 2_000_000, None)
+    expected = [record_line(r) for r in parse_records([str(folder)], *options, batch_docs=80)]
+    got = list(parse_lines([str(folder)], *options, batch_docs=80, workers=workers, pool_after_bytes=0))
+    assert got == expected
+    rejected = [json.loads(line) for line in got if '"rejected": true' in line]
+    assert [("id" in r, r["stage"]) for r in rejected] == [
+        (True, "normalize"),
+        (True, "read"),
+        (False, "read"),
+    ]
