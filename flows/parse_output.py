@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from flows.json_values import field_names, json_value
 from tasks.files import InputRef, discover_inputs, read_refs
@@ -155,11 +155,7 @@ def parse_records(
     With `workers` > 1, once `pool_after_bytes` of input were parsed (or at once when the named files hold that
     much), batches go to the transform process pool (as `ingest`'s do), one batch ahead of the one written out."""
     options = (timezone, max_text_chars, ner_model, batch_docs, workers, pool_after_bytes)
-    for group, (articles, more) in _transformed(paths, *options, work=process_documents):
-        for (ref_docs, rejects), (ref_articles, ref_more) in zip(
-            group, _by_ref(group, articles, more), strict=True
-        ):
-            yield from _ref_records(ref_docs, rejects, ref_articles, ref_more)
+    return _per_ref(_transformed(paths, *options, work=process_documents), _ref_records)
 
 
 def parse_lines(
@@ -173,14 +169,11 @@ def parse_lines(
 ) -> Iterator[str]:
     """What parse_records gives, as JSON lines (record_line), the articles' encoded where they were processed."""
     options = (timezone, max_text_chars, ner_model, batch_docs, workers, pool_after_bytes)
-    for group, (lines, more) in _transformed(paths, *options, work=encoded_articles):
-        for (ref_docs, rejects), (ref_lines, ref_more) in zip(
-            group, _by_ref(group, lines, more), strict=True
-        ):
-            yield from _ref_lines(ref_docs, rejects, ref_lines, ref_more)
+    return _per_ref(_transformed(paths, *options, work=encoded_articles), _ref_lines)
 
 
 _Group = list[tuple[list[RawDocument], list[Reject]]]
+T = TypeVar("T")
 
 
 def _transformed(
@@ -207,6 +200,18 @@ def _transformed(
     while pending:
         done, transform = pending.popleft()
         yield done, transform.result()
+
+
+def _per_ref(
+    transformed: Iterator[tuple[_Group, tuple[list[Any], list[Reject]]]],
+    outputs_of: Callable[[list[RawDocument], list[Reject], list[Any], list[Reject]], list[T]],
+) -> Iterator[T]:
+    """What `outputs_of` makes of each input's documents, read rejects, outputs and processing rejects, in order."""
+    for group, (outputs, more) in transformed:
+        for (ref_docs, rejects), (ref_outputs, ref_more) in zip(
+            group, _by_ref(group, outputs, more), strict=True
+        ):
+            yield from outputs_of(ref_docs, rejects, ref_outputs, ref_more)
 
 
 def _by_ref(group: _Group, outputs: list[Any], more: list[Reject]) -> list[tuple[list[Any], list[Reject]]]:
