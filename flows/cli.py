@@ -175,9 +175,15 @@ def parse(
     ] = False,
 ) -> None:
     """Run decode, HTML, normalize and extract on inputs and print the article and its facts."""
-    from flows.parse_output import parse_lines, parse_records, plain
+    from flows.parse_output import PARSE_POOL_AFTER_BYTES, named_file_bytes, parse_lines, parse_records, plain
+    from tasks.fork_server import start_fork_server
 
     settings, _ = settings_or_exit()
+    if (
+        settings.transform_workers > 1
+        and named_file_bytes(paths, PARSE_POOL_AFTER_BYTES) >= PARSE_POOL_AFTER_BYTES
+    ):
+        start_fork_server()  # its preload runs while this process imports the stages (parse_records does)
     options = (settings.timezone, settings.max_text_chars, settings.ner_model)
     if as_json:
         for line in parse_lines(paths, *options, workers=settings.transform_workers):

@@ -6,14 +6,15 @@ import json
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flows.json_values import field_names, json_value
 from tasks.files import InputRef, discover_inputs, read_refs
-from tasks.parallel import BatchWork, PendingTransform, submit_documents
 from tasks.transforms.inputs import record_id
 from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.pipeline import process_documents
+
+if TYPE_CHECKING:  # the stages are imported when the first batch is, so `parse` can start the workers first
+    from tasks.parallel import BatchWork, PendingTransform
 
 # Documents per process_documents call: the tagger's per-call cost is paid once per batch (a JSONL slice is 200
 # lines), while memory stays bounded by one batch of documents.
@@ -94,6 +95,8 @@ def encoded_articles(
 ) -> tuple[list[tuple[str, str]], list[Reject]]:
     """process_documents, with each article encoded as its JSON line where it was made: a worker sends back
     strings, which unpickle ~10x faster than the articles and their facts (`parse --json` over many texts)."""
+    from tasks.transforms.pipeline import process_documents
+
     articles, rejects = process_documents(docs, timezone, max_text_chars, ner_model)
     ids = {d.source_uri: d.doc_id for d in docs}
     return [(a.source_uri, article_line(a, ids.get(a.source_uri))) for a in articles], rejects
@@ -155,6 +158,8 @@ def parse_records(
     With `workers` > 1, once `pool_after_bytes` of input were parsed (or at once when the named files hold that
     much), batches go to the transform process pool (as `ingest`'s do), one batch ahead of the one written out."""
     options = (timezone, max_text_chars, ner_model, batch_docs, workers, pool_after_bytes)
+    from tasks.transforms.pipeline import process_documents
+
     return _per_ref(_transformed(paths, *options, work=process_documents), _ref_records)
 
 
@@ -187,6 +192,8 @@ def _transformed(
     work: BatchWork,
 ) -> Iterator[tuple[_Group, tuple[list[Any], list[Reject]]]]:
     """Each group of inputs with what `work` gave for its documents, in input order, one group ahead."""
+    from tasks.parallel import submit_documents
+
     pending: deque[tuple[_Group, PendingTransform[Any]]] = deque()
     read = named_file_bytes(paths, pool_after_bytes)
     for group in _batches(discover_inputs(paths), batch_docs):

@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 
 from tasks.fetch_policy import FetchPolicy
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE, zone_named
-from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
+from tasks.transforms.models import DEFAULT_MAX_TEXT_CHARS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT_ROOT / "config" / "settings.toml"

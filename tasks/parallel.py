@@ -5,7 +5,6 @@ from __future__ import annotations
 import atexit
 import ctypes
 import logging
-import multiprocessing
 import os
 import signal
 import sys
@@ -18,6 +17,7 @@ from functools import partial
 from multiprocessing import forkserver
 from typing import Any, Generic, TypeVar
 
+from tasks.fork_server import fork_server_context
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS, process_documents
@@ -38,9 +38,6 @@ MIN_PARALLEL_BYTES = 4 * 1024 * 1024
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # How often a worker checks that its parent is still alive (the fallback where PR_SET_PDEATHSIG is missing).
 _WATCHDOG_SECONDS = 0.5
-
-# Imported by the workers' fork server before it forks any worker.
-WARM_MODULE = "tasks.warm_worker"
 
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
@@ -98,15 +95,9 @@ def _get_pool(workers: int) -> ProcessPoolExecutor:
         # PR_SET_PDEATHSIG fires when the creating *thread* ends: only safe from the main thread, which lives as
         # long as the process. Pools started from another thread rely on the watchdog alone.
         from_main = threading.current_thread() is threading.main_thread()
-        # A fork server, not fork: the parent runs Prefect's threads and event loop, which must not be copied
-        # mid-flight. The server is a fresh process that imports the stages and builds their dictionaries, automaton
-        # and model once (tasks/warm_worker.py); each worker is forked from it ready to work, instead of paying
-        # ~0.7 s of CPU to import and build them itself as a spawned worker did.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["__main__", WARM_MODULE])  # what a spawned worker imported, once
         _pool = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=context,
+            mp_context=fork_server_context(),
             initializer=init_worker,
             initargs=(os.getpid(), from_main),
         )

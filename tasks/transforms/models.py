@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+# Longer "articles" are dumps, logs or hostile inputs: every later stage holds a few copies of the text plus an
+# offset map (~100 bytes a char in all), so 2 M chars keeps one input well under 700 MB (bench/bench_memory.py).
+# Here, not in pipeline.py, so settings can name it without importing the stages.
+DEFAULT_MAX_TEXT_CHARS = 2_000_000
+
 
 class RejectedInput(Exception):
     """An input that a stage cannot turn into an article; the flow stores it in `rejects`."""

@@ -15,6 +15,7 @@ from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.tagger import Tagger, load_tagger
 from tasks.transforms.html import extract_page
+from tasks.transforms.models import DEFAULT_MAX_TEXT_CHARS as DEFAULT_MAX_TEXT_CHARS
 from tasks.transforms.models import (
     Article,
     DecodedText,
@@ -30,9 +31,6 @@ from tasks.transforms.quality import Quality, assess_quality
 
 # Shorter bodies are navigation stubs or empty pages, not articles (the shortest real brief seen is ~40 chars).
 MIN_BODY_CHARS = 20
-# Longer "articles" are dumps, logs or hostile inputs: every later stage holds a few copies of the text plus an
-# offset map (~100 bytes a char in all), so 2 M chars keeps one input well under 700 MB (bench/bench_memory.py).
-DEFAULT_MAX_TEXT_CHARS = 2_000_000
 # Characters tagged in one Tagger.tag_many call. The tagger peaks at ~1.2 KB a char while it decodes (tracemalloc,
 # on 400 MSRA sentences and on one long text alike), so a batch of long pages is tagged in groups (~60 MB each);
 # 50K chars still hold a whole `parse` batch of 400 short sentences (~21K chars), so the per-call cost is paid once
