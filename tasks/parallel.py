@@ -182,9 +182,11 @@ class PendingTransform(Generic[R]):
         timezone: str,
         max_text_chars: int,
         ner_model: str | None,
-        work: BatchWork = process_documents,
+        work: BatchWork | None = None,
     ) -> None:
-        self._docs, self._parts, self._work = docs, parts, work
+        # None: process_documents, looked up when the batch is made (so a test can stand in for it)
+        self._docs, self._parts = docs, parts
+        self._work: BatchWork = work or process_documents
         self._options = (timezone, max_text_chars, ner_model)
 
     @property
@@ -220,7 +222,7 @@ def submit_documents(
     timezone: str = DEFAULT_TIMEZONE,
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     ner_model: str | None = None,
-    work: BatchWork = process_documents,
+    work: BatchWork | None = None,
 ) -> PendingTransform[Any]:
     """Start `work` (process_documents, or a module-level function with its arguments and a result of the same
     shape) over a batch on `workers` processes when big enough; the caller loads meanwhile."""
@@ -230,7 +232,9 @@ def submit_documents(
     small = len(docs) < MIN_PARALLEL_DOCS and sum(len(d.payload) for d in docs) < MIN_PARALLEL_BYTES
     if workers <= 1 or (small and not pool_up) or not docs or not can_spawn():
         return PendingTransform(docs, [], timezone, max_text_chars, ner_model, work)
-    task = partial(work, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model)
+    task = partial(
+        work or process_documents, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model
+    )
     pool = _get_pool(workers)
     try:
         # Twice as many chunks as workers evens out articles of very different lengths.
