@@ -18,9 +18,10 @@ from tasks.transforms.facts.tagger import (
     load_tagger,
     read_tagger,
     spans_from_tags,
+    split_name_lists,
     to_bytes,
 )
-from tasks.transforms.facts.tagger_features import feature_buckets
+from tasks.transforms.facts.tagger_features import codepoints, feature_buckets
 from tasks.transforms.facts.tagger_train import parse_records, score_spans, train_tagger
 from tests.conftest import FIXTURES, SEED, SHARED_DATA
 from tests.transforms.tagger_reference import reference_buckets, reference_tags
@@ -202,8 +203,83 @@ def test_fast_features_equal_the_reference_on_real_text() -> None:
 def test_tag_many_equals_the_reference_decoder_on_real_text() -> None:
     tagger = load_tagger()
     texts = _real_sentences()
-    expected = [tuple(spans_from_tags(np.array(reference_tags(t, tagger), dtype=np.int64))) for t in texts]
+    expected = [
+        tuple(
+            spans_from_tags(
+                split_name_lists(
+                    codepoints(t),
+                    tagger.emissions(t),
+                    np.array(reference_tags(t, tagger), dtype=np.int64),
+                    tagger.transitions,
+                )
+            )
+        )
+        for t in texts
+    ]
     kinds = {"person": "PER", "location": "LOC", "organization": "ORG"}
     found = [tuple((kinds[m.kind], m.start, m.end) for m in ms) for ms in tagger.tag_many(texts)]
     assert found == expected
     assert sum(map(len, found)) > len(texts) // 2, "real news sentences name entities"
+
+
+# A list of names written back to back, as a Xinhua list reads once its spaces are gone.
+NAME_LIST = "治丧委员会委员：李鹏乔石李瑞环彭真朱镕基刘华清胡锦涛荣毅仁丁关根田纪云李岚清。"
+DOTTED_LIST = "主席团成员：王丙乾帕巴拉·格列朗杰王光英程思远卢嘉锡吴阶平宋健。"
+
+
+def test_a_list_of_names_written_back_to_back_is_cut_into_names() -> None:
+    names = [m.name for m in load_tagger().tag(NAME_LIST) if m.kind == "person"]
+    assert names == [
+        "李鹏",
+        "乔石",
+        "李瑞环",
+        "彭真",
+        "朱镕基",
+        "刘华清",
+        "胡锦涛",
+        "荣毅仁",
+        "丁关根",
+        "田纪云",
+        "李岚清",
+    ]
+    dotted = [m.name for m in load_tagger().tag(DOTTED_LIST) if m.kind == "person"]
+    assert "帕巴拉·格列朗杰" in dotted and all(len(n) <= 4 for n in dotted if "·" not in n)
+
+
+def test_names_that_do_not_form_a_list_keep_the_models_cut() -> None:
+    tagger = load_tagger()
+    for text in (
+        "国务院总理李鹏今天在北京会见了美国总统克林顿。",
+        "李鹏乔石出席了会议。",
+        SEED.read_text(encoding="utf-8"),
+    ):
+        codes = codepoints(text)
+        emit = tagger.emissions(text)
+        closed = np.isin(codes, codepoints("。！？!?；;\n"))
+        plain = decode(emit, tagger.transitions, tagger.margin, closed)
+        assert np.array_equal(split_name_lists(codes, emit, plain, tagger.transitions), plain)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_name_list_cut_is_the_best_cut(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    tagger = load_tagger()
+    n = int(rng.integers(6, 13))
+    codes = codepoints("王" * n)
+    emit = rng.normal(0, 5, (n, N_TAGS)).astype(np.float32)
+    tags = np.array([1, 3] * (n // 2) + [0] * (n % 2), dtype=np.int64)  # back-to-back two-char persons
+    cut = spans_from_tags(split_name_lists(codes, emit, tags, tagger.transitions))
+    tr = tagger.transitions
+
+    def path_score(pieces: list[int]) -> float:
+        path = [t for length in pieces for t in [1, *[2] * (length - 2), 3]]
+        return float(
+            sum(emit[i, t] for i, t in enumerate(path)) + sum(tr[a, b] for a, b in itertools.pairwise(path))
+        )
+
+    stop = n - n % 2
+    best = max(
+        (p for k in range(1, n) for p in itertools.product((2, 3, 4), repeat=k) if sum(p) == stop),
+        key=path_score,
+    )
+    assert [e - s for _, s, e in cut] == list(best)
