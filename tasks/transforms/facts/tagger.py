@@ -25,6 +25,7 @@ from .tagger_features import (
     Lexicon,
     bucket_chunks,
     codepoints,
+    han_mask,
     hash_plan,
     joined_codepoints,
 )
@@ -147,17 +148,12 @@ def split_name_lists(
     The model learns names in running text, where two persons rarely touch, so in a list it merges neighbours
     (孙孚凌安子介) or drops some. Where 3+ persons touch, the stretch from the first to the last (gaps of a few
     unnamed Han chars included) is re-cut into the best sequence of person pieces under the model's own scores."""
-    starts = np.nonzero(tags == _PB)[0]
-    singles = np.nonzero(tags == _PS)[0]
-    if len(starts) + len(singles) < _LIST_TOUCHES + 1:
+    closing, opening = np.isin(tags[:-1], (_PE, _PS)), np.isin(tags[1:], (_PB, _PS))
+    if np.count_nonzero(closing & opening) < _LIST_TOUCHES:
         return tags
-    spans = spans_from_tags(tags)
-    persons = [(s, e) for t, s, e in spans if t == "PER"]
-    ends = {e for _, e in persons}
-    if sum(1 for s, _ in persons if s in ends) < _LIST_TOUCHES:
-        return tags
+    persons = [(s, e) for t, s, e in spans_from_tags(tags) if t == "PER"]
     out = tags.copy()
-    for first, last in _name_lists(codes, persons):
+    for first, last in _name_lists(han_mask(codes), persons):
         cut = _cut_names(codes, emit, first, last, transitions)
         if cut:
             out[first:last] = 0
@@ -166,17 +162,13 @@ def split_name_lists(
     return out
 
 
-def _is_han(code: int) -> bool:
-    return 0x3400 <= code <= 0x9FFF or 0x20000 <= code <= 0x3134F
-
-
-def _name_lists(codes: np.ndarray, persons: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _name_lists(han: np.ndarray, persons: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """(start, end) of each chain of persons with 3+ written back to back, joined across short Han-only gaps."""
     found = []
     chain = [persons[0]]
     for span in [*persons[1:], (-1, -1)]:
-        gap = codes[chain[-1][1] : span[0]].tolist() if span[0] >= 0 else None
-        if gap is not None and len(gap) <= _LIST_GAP and all(map(_is_han, gap)):
+        gap_end = chain[-1][1]
+        if 0 <= span[0] - gap_end <= _LIST_GAP and han[gap_end : span[0]].all():
             chain.append(span)
             continue
         if sum(1 for a, b in zip(chain, chain[1:], strict=False) if a[1] == b[0]) >= _LIST_TOUCHES:

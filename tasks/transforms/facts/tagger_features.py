@@ -83,6 +83,13 @@ def _type_table() -> np.ndarray:
 
 
 _TYPES = _type_table()
+
+
+def han_mask(codes: np.ndarray) -> np.ndarray:
+    """True at each Han code point (the features' char type 0)."""
+    return (codes < 0x10000) & (_TYPES[np.minimum(codes, 0xFFFF)] == 0)
+
+
 # Digits read as 0 and Latin letters as a: 1997年 and 1998年 share their n-grams.
 _NORMAL = np.where(_TYPES == 1, 48, np.where(_TYPES == 2, 97, np.arange(0x10000)))
 
