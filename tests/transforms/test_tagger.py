@@ -225,6 +225,8 @@ def test_tag_many_equals_the_reference_decoder_on_real_text() -> None:
 # A list of names written back to back, as a Xinhua list reads once its spaces are gone.
 NAME_LIST = "治丧委员会委员：李鹏乔石李瑞环彭真朱镕基刘华清胡锦涛荣毅仁丁关根田纪云李岚清。"
 DOTTED_LIST = "主席团成员：王丙乾帕巴拉·格列朗杰王光英程思远卢嘉锡吴阶平宋健。"
+# The same kind of list with notes after some names ((蒙古族), (女)): each note ends a name and the list goes on.
+NOTED_LIST = "主席团常务主席（按姓氏笔画排列）：丁关根王兆国布赫（蒙古族）吴阶平李瑞环热地（藏族）费孝通钱其琛（女）程思远。"
 
 
 def test_a_list_of_names_written_back_to_back_is_cut_into_names() -> None:
@@ -246,11 +248,26 @@ def test_a_list_of_names_written_back_to_back_is_cut_into_names() -> None:
     assert "帕巴拉·格列朗杰" in dotted and all(len(n) <= 4 for n in dotted if "·" not in n)
 
 
+def test_a_note_after_a_name_ends_it_and_the_list_goes_on() -> None:
+    names = [m.name for m in load_tagger().tag(NOTED_LIST) if m.kind == "person"]
+    assert names == ["丁关根", "王兆国", "布赫", "吴阶平", "李瑞环", "热地", "费孝通", "钱其琛", "程思远"]
+
+
+def test_a_list_piece_of_two_surname_led_halves_is_two_names() -> None:
+    names = [
+        m.name
+        for m in load_tagger().tag("委员：孙家正孙英孙勇孙文盛孙同川欧阳淞陈冯富珍。")
+        if m.kind == "person"
+    ]
+    assert names == ["孙家正", "孙英", "孙勇", "孙文盛", "孙同川", "欧阳淞", "陈冯富珍"]
+
+
 def test_names_that_do_not_form_a_list_keep_the_models_cut() -> None:
     tagger = load_tagger()
     for text in (
         "国务院总理李鹏今天在北京会见了美国总统克林顿。",
         "李鹏乔石出席了会议。",
+        "全国政协委员吴阶平（左）和王光英在会上。",
         SEED.read_text(encoding="utf-8"),
     ):
         codes = codepoints(text)
@@ -265,7 +282,7 @@ def test_name_list_cut_is_the_best_cut(seed: int) -> None:
     rng = np.random.default_rng(seed)
     tagger = load_tagger()
     n = int(rng.integers(6, 13))
-    codes = codepoints("王" * n)
+    codes = codepoints("雯" * n)  # not a surname: every piece length may win
     emit = rng.normal(0, 5, (n, N_TAGS)).astype(np.float32)
     tags = np.array([1, 3] * (n // 2) + [0] * (n % 2), dtype=np.int64)  # back-to-back two-char persons
     cut = spans_from_tags(split_name_lists(codes, emit, tags, tagger.transitions))

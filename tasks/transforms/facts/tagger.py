@@ -19,6 +19,7 @@ import numpy as np
 
 from ..built_tables import inputs_key, load_or_build
 from ..models import Mention
+from .data.lexicon import SURNAMES_DOUBLE, SURNAMES_TOP100
 from .tagger_features import (
     BOS,
     FEATURE_VERSION,
@@ -50,10 +51,19 @@ _NAME_LENGTHS = range(2, 5)
 _DOTTED_MAX = 12
 _DOTTED_PART_MAX = 5
 _INTERPUNCTS = frozenset(codepoints("·•‧・"))
+# A 4-char piece of a list that starts with a common surname and has another at its third char is two names
+# (孙英孙勇, 王海王群); real 4-char names start with a double surname (欧阳) or two surnames (陈冯富珍, 范徐丽泰).
+_COMMON_SURNAME = frozenset(codepoints("".join(SURNAMES_TOP100)))
+_DOUBLE_SURNAMES = frozenset(tuple(codepoints(s).tolist()) for s in SURNAMES_DOUBLE)
 # A chain counts as a list of names from this many persons written back to back (two touching pairs).
 _LIST_TOUCHES = 2
 # At most this many unnamed Han chars between two persons of a list (a name the model left out, e.g. 黄菊).
 _LIST_GAP = 4
+# A list may carry a short parenthesised note after a name (（女）, （藏族）, （女，壮族）): the note ends the
+# name before it and the list goes on after it.
+_NOTE_OPEN = frozenset(codepoints("（("))
+_NOTE_CLOSE = frozenset(codepoints("）)"))
+_NOTE_MAX = 8
 
 
 class ModelError(ValueError):
@@ -153,28 +163,63 @@ def split_name_lists(
         return tags
     persons = [(s, e) for t, s, e in spans_from_tags(tags) if t == "PER"]
     out = tags.copy()
-    for first, last in _name_lists(han_mask(codes), persons):
-        cut = _cut_names(codes, emit, first, last, transitions)
-        if cut:
-            out[first:last] = 0
-            for s, e in cut:
-                out[s:e] = [_PB, *[_PI] * (e - s - 2), _PE]
+    for stretches in _name_lists(codes, han_mask(codes), persons):
+        for first, last in stretches:
+            cut = _cut_names(codes, emit, first, last, transitions)
+            if cut:
+                out[first:last] = 0
+                for s, e in cut:
+                    out[s:e] = [_PB, *[_PI] * (e - s - 2), _PE]
     return out
 
 
-def _name_lists(han: np.ndarray, persons: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(start, end) of each chain of persons with 3+ written back to back, joined across short Han-only gaps."""
+def _name_lists(
+    codes: np.ndarray, han: np.ndarray, persons: list[tuple[int, int]]
+) -> list[list[tuple[int, int]]]:
+    """The stretches to re-cut of each chain of persons with 3+ written back to back: persons joined across short
+    Han-only gaps, a chain going on past a short note (a new stretch after it, the Han chars up to the note
+    belonging to the name before it)."""
     found = []
-    chain = [persons[0]]
+    stretches, touches, last = [list(persons[0])], 0, persons[0]
     for span in [*persons[1:], (-1, -1)]:
-        gap_end = chain[-1][1]
-        if 0 <= span[0] - gap_end <= _LIST_GAP and han[gap_end : span[0]].all():
-            chain.append(span)
-            continue
-        if sum(1 for a, b in zip(chain, chain[1:], strict=False) if a[1] == b[0]) >= _LIST_TOUCHES:
-            found.append((chain[0][0], chain[-1][1]))
-        chain = [span]
+        gap = (last[1], span[0])
+        if 0 <= gap[1] - gap[0] <= _LIST_GAP and han[gap[0] : gap[1]].all():
+            touches += gap[0] == gap[1]
+            stretches[-1][1] = span[1]
+        elif (note := _note(codes, han, *gap)) is not None:
+            stretches[-1][1] = note[0]
+            stretches.append([note[1], span[1]])
+        else:
+            if touches >= _LIST_TOUCHES:
+                note = _note(codes, han, last[1], min(len(codes), last[1] + _LIST_GAP + _NOTE_MAX + 2))
+                if note is not None:  # the Han chars up to a note after the last person end its name
+                    stretches[-1][1] = note[0]
+                found.append([(a, b) for a, b in stretches])
+            stretches, touches = [list(span)], 0
+        last = span
     return found
+
+
+def _note(codes: np.ndarray, han: np.ndarray, start: int, end: int) -> tuple[int, int] | None:
+    """(open, past close) of a short parenthesised note that follows at most _LIST_GAP Han chars from `start` and
+    leaves only Han chars (at most _LIST_GAP) up to `end`; None if codes[start:end] is not of that form."""
+    head = start
+    while head < end and head - start <= _LIST_GAP and han[head]:
+        head += 1
+    if head >= end or head - start > _LIST_GAP or int(codes[head]) not in _NOTE_OPEN:
+        return None
+    for close in range(head + 1, min(end, head + _NOTE_MAX + 2)):
+        code = int(codes[close])
+        if code in _NOTE_OPEN or _SENTENCE_END[min(code, 0xFFFF)]:
+            return None
+        if code in _NOTE_CLOSE:
+            tail = close + 1
+            return (
+                (head, tail)
+                if close > head + 1 and (end - tail <= _LIST_GAP and han[tail:end].all())
+                else None
+            )
+    return None
 
 
 def _cut_names(
@@ -183,7 +228,8 @@ def _cut_names(
     """The best cut of codes[first:last] into person pieces (B I* E), scored as the Viterbi path would be."""
     n = last - first
     inner = np.concatenate([[0.0], np.cumsum(emit[first:last, _PI], dtype=np.float64)])
-    dotted = np.array([c in _INTERPUNCTS for c in codes[first:last].tolist()])
+    piece = codes[first:last].tolist()
+    dotted = np.array([c in _INTERPUNCTS for c in piece])
     best = np.full(n + 1, -np.inf)
     best[0] = 0.0
     back = np.zeros(n + 1, dtype=np.int64)
@@ -193,6 +239,8 @@ def _cut_names(
             if best[i] == -np.inf or dotted[i] or dotted[j - 1]:
                 continue
             if length not in _NAME_LENGTHS and not _dotted_name(dotted[i:j]):
+                continue
+            if length == 4 and _two_names(piece[i:j]):
                 continue
             score = best[i] + emit[first + i, _PB] + emit[first + j - 1, _PE] + inner[j - 1] - inner[i + 1]
             if length == 2:
@@ -209,6 +257,15 @@ def _cut_names(
         cut.append((first + int(back[j]), first + j))
         j = int(back[j])
     return cut[::-1]
+
+
+def _two_names(chars: list[int]) -> bool:
+    """Whether four chars read as two 2-char names: common surnames at the first and third, no double surname."""
+    return (
+        chars[0] in _COMMON_SURNAME
+        and chars[2] in _COMMON_SURNAME
+        and tuple(chars[:2]) not in _DOUBLE_SURNAMES
+    )
 
 
 def _dotted_name(dots: np.ndarray) -> bool:
