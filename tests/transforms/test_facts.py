@@ -171,6 +171,8 @@ def test_no_roles(text: str) -> None:
         pytest.param("应邀在美国著名学府哈佛大学发表演讲", ["哈佛大学"], id="known-name-with-modifier"),
         pytest.param("巴西的南京航空航天大学", ["南京航空航天大学"], id="de-before-name"),
         pytest.param("许多人大惑不解", [], id="suffix-inside-word"),
+        pytest.param("二战后，世界上局部战争不断", [], id="suffix-opens-a-longer-word"),
+        pytest.param("贯彻落实高校基层党组织工作条例", [], id="party-group-inside-organization-word"),
         pytest.param("营业性歌厅、舞厅", [], id="hall-is-no-org"),
         pytest.param("中国日报社广西记者站", ["中国日报社"], id="suffix-across-lexicon-word"),
     ],

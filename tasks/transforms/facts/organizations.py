@@ -135,6 +135,12 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     return words[first][0]
 
 
+def _opens_longer_word(text: str, start: int, end: int) -> bool:
+    """True when the longest lexicon word at `start` runs past the suffix text[start:end] (局|部 of 局部战争)."""
+    first = lexicon_words(text, start, min(len(text), end + 4))[0]
+    return first[1] > end and first[2] != ""
+
+
 def find_organizations(text: str, places: Sequence[Mention]) -> tuple[Mention, ...]:
     """Organization mentions; `name` equals the surface here (bare 市/省 is resolved where roles need it)."""
     place_starts = frozenset(p.start for p in places if p.kind == "location")
@@ -143,6 +149,8 @@ def find_organizations(text: str, places: Sequence[Mention]) -> tuple[Mention, .
         title = _TITLE_AT_RE.match(text, m.start())
         if (title and title.end() >= m.end()) or text[m.start() - 1 : m.end()] in NOT_ORG_WORDS:
             continue  # 党组书记 is a title, 大局 a word (but 委员会 is no 委员)
+        if _opens_longer_word(text, m.start(), m.end()):
+            continue  # 局部, 党组织: the suffix is the head of another word
         start = _name_start(text, m.start(), m.end(), place_starts)
         if start is None:
             continue
