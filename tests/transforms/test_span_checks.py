@@ -121,6 +121,11 @@ def _span(text: str, kind: str, surface: str) -> Mention:
             "南县南洲镇长胜村治安主任袁永红说", "location", "长胜村", [("location", "长胜村")], id="village"
         ),
         pytest.param("前往日本冲绳度假", "location", "冲绳", [("location", "冲绳")], id="known-place"),
+        # Source: news_html_gold (a basketball report): 奥 opens 奥运会, an event, not 奥地利.
+        pytest.param("保住进军东京奥运会的希望", "location", "奥", [], id="opens-an-event-name"),
+        pytest.param(
+            "如果你与穆斯林、摩门教徒分配在同一间宿舍", "organization", "穆斯林", [], id="a-faith-is-no-body"
+        ),
     ],
 )
 def test_screen_spans(text: str, kind: str, surface: str, kept: list[tuple[str, str]]) -> None:
@@ -195,6 +200,19 @@ def test_ordinary_words_are_no_entities(text: str, absent: str) -> None:
 def test_conjunction_inside_a_name(text: str, present: str | None, absent: str) -> None:
     names = {m.surface for m in extract_facts(text).mentions if m.kind == "organization"}
     assert (present is None or present in names) and absent not in names
+
+
+def test_one_char_places_side_by_side_stay_places() -> None:
+    text = "中日关系继续发展"  # 中日关系 is a proper noun, but of two places side by side
+    spans = [_span(text, "location", "中"), _span(text, "location", "日")]
+    assert [m.kind for m in screen_spans(text, spans)] == ["location", "location"]
+
+
+def test_a_one_char_place_glued_to_a_name_ends_the_name() -> None:
+    # Source: news_html_gold (a US politics report): 奥 ends 卢比奥 (Rubio), it is no 奥地利.
+    text = "卢比奥是美国国会议员"
+    spans = [_span(text, "person", "卢比"), _span(text, "location", "奥")]
+    assert [m.kind for m in screen_spans(text, spans)] == ["person"]
 
 
 def test_a_name_list_is_no_place() -> None:

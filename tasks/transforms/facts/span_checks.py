@@ -297,10 +297,29 @@ def _in_pair(m: Mention, single: frozenset[int]) -> bool:
     return m.end - m.start == 1 and m.start in single and (m.start - 1 in single or m.end in single)
 
 
+def opens_other_proper_noun(text: str, m: Mention, single: frozenset[int]) -> bool:
+    """True for a one-char place that opens a proper noun of 3+ chars of another kind (奥 of 奥运会, 法 of 法西斯),
+    unless a one-char place follows it (中日关系, 港澳台: places side by side)."""
+    if m.kind != "location" or m.end - m.start != 1 or m.end in single:
+        return False
+    for size in range(3, 5):
+        kinds = dictionary_kinds(text[m.start : m.start + size])
+        if kinds and "L" not in kinds:
+            return True
+    return False
+
+
+def names_a_people(m: Mention) -> bool:
+    """True for an organization span the dictionary knows only as a faith or a people (穆斯林)."""
+    kinds = dictionary_kinds(m.surface) if m.kind == "organization" else ""
+    return "G" in kinds and "O" not in kinds
+
+
 def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     """The spans without cut names, stances and generic bodies; camps cut off, glued places split, places named."""
     out: list[Mention] = []
     person_starts = frozenset(m.start for m in spans if m.kind == "person")
+    person_ends = frozenset(m.end for m in spans if m.kind == "person")
     # One-char places side by side (发展|中美关系) are a pair of places, whatever word the first char could close.
     single = frozenset(m.start for m in spans if m.kind == "location" and m.end - m.start == 1)
     for m in spans:
@@ -316,6 +335,9 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or starts_inside_word(text, m)
             or ends_inside_word(text, m, person_starts)
             or follows_question_word(text, m)
+            or opens_other_proper_noun(text, m, single)
+            or names_a_people(m)
+            or (m.kind == "location" and m.end - m.start == 1 and m.start in person_ends)  # 卢比|奥
             or (is_inside_word(text, m) and not _in_pair(m, single))
         ):
             continue
