@@ -40,6 +40,26 @@ def test_merge_longer_nested_span_wins_and_output_is_flat() -> None:
     assert all(a.end <= b.start for a, b in zip(merged, merged[1:], strict=False))
 
 
+def _span(text: str, kind: str, surface: str) -> Mention:
+    start = text.index(surface)
+    return Mention(kind, surface, surface, start, start + len(surface))
+
+
+def test_merge_a_weak_name_joined_by_a_conjunction_extends_the_taggers() -> None:
+    text = "工业和信息化部提前应对流感"
+    tagger, suffix_read = (
+        _span(text, "organization", "信息化部"),
+        _span(text, "organization", "工业和信息化部"),
+    )
+    assert mentions.merge_mentions([], [tagger], [suffix_read]) == (suffix_read,)
+    text = "中国国家统计局发布"  # no conjunction: the tagger's span stands
+    tagger, suffix_read = (
+        _span(text, "organization", "国家统计局"),
+        _span(text, "organization", "中国国家统计局"),
+    )
+    assert mentions.merge_mentions([], [tagger], [suffix_read]) == (tagger,)
+
+
 def test_merge_compares_each_candidate_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:
     # Overlapping chains of candidates: a loop over pairs would compare ~n^2/2 times, the sweep at most ~2n.
     calls = 0

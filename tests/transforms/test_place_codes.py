@@ -106,7 +106,7 @@ def test_surname_before_title_is_an_alias_never_a_person() -> None:
 
 
 def test_a_division_followed_by_zhengfu_is_its_people_s_government() -> None:
-    facts = extract_facts("长春市人民政府发布通知。长春市政府新闻办召开发布会，市政府副秘书长介绍情况。")
+    facts = extract_facts("长春市人民政府发布通知。长春市政府召开新闻发布会，市政府副秘书长介绍情况。")
     governments = {m.surface: m.name for m in facts.mentions if m.kind == "organization"}
     assert governments == {
         "长春市人民政府": "长春市人民政府",

@@ -126,6 +126,21 @@ def _span(text: str, kind: str, surface: str) -> Mention:
         pytest.param(
             "如果你与穆斯林、摩门教徒分配在同一间宿舍", "organization", "穆斯林", [], id="a-faith-is-no-body"
         ),
+        # Source: news_html_gold (a tech company's report): 公司 alone is "the company", a kind of body.
+        pytest.param(
+            "降温后，公司开始强调以财务稳健为主", "organization", "公司", [], id="bare-kind-of-body"
+        ),
+        pytest.param(
+            "新华社北京电", "organization", "新华社", [("organization", "新华社")], id="bare-known-body"
+        ),
+        # Source: news_html_gold (a phone launch): 骁龙865 is a chip.
+        pytest.param("这块5G芯片将被命名为骁龙865，对垒", "person", "骁龙", [], id="model-number"),
+        pytest.param("将搭载骁龙 865，欧洲", "person", "骁龙", [], id="spaced-model-number"),
+        pytest.param(
+            "记者张三 2019年9月7日报道", "person", "张三", [("person", "张三")], id="year-after-name"
+        ),
+        # Source: news_html_gold (a Tencent page): 美国The is cut from 美国The Next Web.
+        pytest.param("【美国The Next Web作品的", "organization", "美国The", [], id="cut-latin-phrase"),
     ],
 )
 def test_screen_spans(text: str, kind: str, surface: str, kept: list[tuple[str, str]]) -> None:

@@ -22,6 +22,8 @@ from ..models import Mention
 RULE, LEXICON, WEAK, TITLED = 0, 1, 2, 3
 MAX_PREFIX = 4
 _KIND_ORDER = {"person": 0, "organization": 1, "location": 2}
+# Conjunctions inside one body's name (工业和信息化部), which the suffix rule keeps only between two fields.
+_JOINS = frozenset("和与及")
 
 
 def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
@@ -36,13 +38,17 @@ def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
 
 
 def _extends(weak: Mention, weak_source: int, other: Mention, other_source: int) -> bool:
-    """True when a titled organization only adds words before the tagger's organization (未来 + 论坛理事会)."""
-    return (
-        weak_source == TITLED
-        and other_source == LEXICON
+    """True when a weak organization only adds words before the tagger's organization: a titled one (未来 +
+    论坛理事会), or a suffix-read one whose added words end in the conjunction the tagger cut at (工业和 + 信息化部)."""
+    if not (
+        other_source == LEXICON
         and weak.kind == other.kind == "organization"
         and other.start - MAX_PREFIX <= weak.start < other.start
         and weak.end == other.end
+    ):
+        return False
+    return weak_source == TITLED or (
+        weak_source == WEAK and weak.surface[other.start - weak.start - 1] in _JOINS
     )
 
 

@@ -33,6 +33,9 @@ CAMP_END = "派"
 NOT_CAMP_NEXT = frozenset("出驻遣员")
 _KNOWN_ORGS = frozenset(ORG_ABBREVIATIONS)
 _SUFFIX_SET = frozenset(ORG_SUFFIXES)
+# Suffixes that alone name no body, only a kind of one (公司 "the company", 中心, 政府); 委员会 and 县委 alone are
+# left as the NER gold tags them (the body the article is about).
+_BARE_KINDS = frozenset({"公司", "集团", "中心", "政府", "人民政府"})
 # Chinese news names two countries' relations as 中 + a one-char short form (中美, 中拉 "China-Latin America"); other
 # pairs of short forms are often one place (埃塞 Ethiopia), so only these are split.
 PAIR_FIRST = "中"
@@ -262,8 +265,12 @@ def with_place_end(text: str, m: Mention) -> Mention:
 
 def is_generic_body(m: Mention) -> bool:
     """True for an organization that is a generic head plus a suffix (人工智能公司, 行业协会): a kind of body."""
-    if m.kind != "organization" or m.surface in _KNOWN_ORGS or _is_one_word(m.surface, "ORG"):
+    if m.kind != "organization" or m.surface in _KNOWN_ORGS:
         return False  # 全国政协 is a name
+    if m.surface in _BARE_KINDS:
+        return True
+    if _is_one_word(m.surface, "ORG"):
+        return False
     suffix = next((s for s in _SUFFIXES if m.surface.endswith(s)), None)
     return suffix is not None and m.surface[: -len(suffix)] in GENERIC_ORG_HEADS
 
@@ -315,6 +322,25 @@ def names_a_people(m: Mention) -> bool:
     return "G" in kinds and "O" not in kinds
 
 
+# A model number after a name (骁龙865, 麒麟 990): the name is a product's; a year (2019年) is no model number.
+_MODEL_NUMBER_RE = re.compile(r"[ \u00a0]?[0-9]{3,}(?![0-9]*[年月日号])")
+
+
+def names_a_product(text: str, m: Mention) -> bool:
+    """True for a person span followed by a model number of 3+ digits (骁龙865): a chip or phone, not a person."""
+    return m.kind == "person" and _MODEL_NUMBER_RE.match(text, m.end) is not None
+
+
+def cuts_latin_phrase(text: str, m: Mention) -> bool:
+    """True for a Han span that ends in Latin letters running on into more (美国The of 美国The Next Web)."""
+    if not ("a" <= m.surface[-1].lower() <= "z") or not any(is_han(c) for c in m.surface):
+        return False
+    after = text[m.end : m.end + 2]
+    return bool(after) and (
+        after[0].isascii() and after[0].isalpha() or (after[0] == " " and after[1:].isalpha())
+    )
+
+
 def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     """The spans without cut names, stances and generic bodies; camps cut off, glued places split, places named."""
     out: list[Mention] = []
@@ -337,6 +363,8 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or follows_question_word(text, m)
             or opens_other_proper_noun(text, m, single)
             or names_a_people(m)
+            or names_a_product(text, m)
+            or cuts_latin_phrase(text, m)
             or (m.kind == "location" and m.end - m.start == 1 and m.start in person_ends)  # 卢比|奥
             or (is_inside_word(text, m) and not _in_pair(m, single))
         ):
