@@ -5,7 +5,7 @@ sentences equal to a sentence of either test set in ../shared/data/ner_gold are 
 lines that are not in the original split are written to bench/data/peoples_daily_unseen_lines.json (the only ones
 eval_ner.py scores). A dev split (every 20th sentence after a seeded shuffle) picks the epoch and decoding margin.
 
-    .venv/bin/python scripts/train_ner.py [--epochs 10] [--limit N] [--out tasks/transforms/facts/data/ner_tagger.npz]
+    .venv/bin/python scripts/train_ner.py [--epochs 30] [--limit N] [--out tasks/transforms/facts/data/ner_tagger.npz]
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=ROOT.parent / "shared" / "data" / "ner_gold")
     parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "newsetl" / "wheels")
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--bits", type=int, default=20)
     parser.add_argument(
         "--limit", type=int, default=None, help="train on the first N sentences (development)"

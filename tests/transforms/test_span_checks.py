@@ -141,6 +141,26 @@ def _span(text: str, kind: str, surface: str) -> Mention:
         ),
         # Source: news_html_gold (a Tencent page): 美国The is cut from 美国The Next Web.
         pytest.param("【美国The Next Web作品的", "organization", "美国The", [], id="cut-latin-phrase"),
+        # Source: news_html_gold (a cruise port opens): a waiting hall and a terminal are rooms, not places.
+        pytest.param("走过紧邻侯乘大厅的廊道即可登船", "location", "侯乘大厅", [], id="a-room"),
+        pytest.param("国际邮轮母港航站楼今天启用", "location", "母港航站楼", [], id="a-building"),
+        pytest.param(
+            "在北京音乐厅举行", "location", "北京音乐厅", [("location", "北京音乐厅")], id="a-named-hall"
+        ),
+        pytest.param(
+            "音乐会在北京大厅举行",
+            "location",
+            "北京大厅",
+            [("location", "北京大厅")],
+            id="a-known-place's-hall",
+        ),
+        # Source: the same page: 路 with 线 makes 路线 "route", so the span ends inside a word.
+        pytest.param(
+            "国际邮轮母港航站楼登船路线抢先看", "location", "登船路", [], id="feature-char-inside-a-word"
+        ),
+        pytest.param(
+            "马拉维湖边的村庄", "location", "马拉维湖", [("location", "马拉维湖")], id="feature-then-position"
+        ),
     ],
 )
 def test_screen_spans(text: str, kind: str, surface: str, kept: list[tuple[str, str]]) -> None:

@@ -61,6 +61,9 @@ QUESTION_WORDS = frozenset({"什么", "怎么"})
 AFTER_NAME_CHARS = frozenset("等说称讲道时族")
 # The last char of a feature's name (山, 湖, 路); a word it makes with the next char is a position (山|麓, 湖|边).
 FEATURE_END_CHARS = frozenset("山河湖江海洋街路道岛峰湾溪港桥岭川")
+# What stands after a feature's name as a position or a part of it (马拉维湖|边, 玉峰山|麓, 中山路|段): a word the two
+# make (湖边) does not cut the name. After any other char (登船路|线) it does.
+AFTER_FEATURE_CHARS = frozenset("边麓畔旁侧口上下里内外中前后东西南北头尾底顶脚腰段面区域岸沿水")
 # Ordinary words a person span must be the stem of to read as a common noun (枫香树 and 枫香木 for 枫香).
 MIN_STEM_WORDS = 2
 # Brackets around a menu keyword (回复【美图】 "reply 'pretty pictures'"), a label not a name in running text.
@@ -184,7 +187,7 @@ def ends_inside_word(text: str, m: Mention, person_starts: frozenset[int] = froz
     if not is_han(nxt) or nxt in FUNCTION_CHARS or nxt in AFTER_NAME_CHARS or m.end in person_starts:
         return False
     foreign = _is_translit(text, m.start, m.end) or any(c in NAME_JOINERS for c in m.surface)
-    if last in FEATURE_END_CHARS or foreign or is_known_name(m.surface):
+    if (last in FEATURE_END_CHARS and nxt in AFTER_FEATURE_CHARS) or foreign or is_known_name(m.surface):
         return False
     after, pair = text[m.end : m.end + 2], text[m.end - 1 : m.end + 1]
     if is_dictionary_word(after) or is_common_word(after) or is_known_name(after) or pair in _SUFFIX_SET:
@@ -304,6 +307,19 @@ def _in_pair(m: Mention, single: frozenset[int]) -> bool:
     return m.end - m.start == 1 and m.start in single and (m.start - 1 in single or m.end in single)
 
 
+# Rooms and buildings every airport, station or office has: a span ending in one names a place only when what
+# stands before it is a known place or name (北京音乐厅 yes; 候乘大厅, 母港航站楼 "the home port's terminal" no).
+GENERIC_FACILITIES = ("大厅", "大堂", "航站楼", "候机楼", "候车室", "会议室", "办公室")
+
+
+def names_a_room(m: Mention) -> bool:
+    """True for a place span that is a room or building of no known place (侯乘大厅, 母港航站楼)."""
+    if m.kind != "location":
+        return False
+    room = next((f for f in GENERIC_FACILITIES if m.surface.endswith(f)), None)
+    return room is not None and not is_known_name(m.surface[: -len(room)])
+
+
 def opens_other_proper_noun(text: str, m: Mention, single: frozenset[int]) -> bool:
     """True for a one-char place that opens a proper noun of 3+ chars of another kind (奥 of 奥运会, 法 of 法西斯),
     unless a one-char place follows it (中日关系, 港澳台: places side by side)."""
@@ -363,6 +379,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or follows_question_word(text, m)
             or opens_other_proper_noun(text, m, single)
             or names_a_people(m)
+            or names_a_room(m)
             or names_a_product(text, m)
             or cuts_latin_phrase(text, m)
             or (m.kind == "location" and m.end - m.start == 1 and m.start in person_ends)  # 卢比|奥
