@@ -228,6 +228,9 @@ def test_ordinary_words_are_no_entities(text: str, absent: str) -> None:
         pytest.param(
             "工业和信息化部对临床必需易短缺药品的生产", "工业和信息化部", "信息化部", id="two-fields"
         ),
+        pytest.param(
+            "国家发展和改革委员会印发通知", "国家发展和改革委员会", "改革委员会", id="two-longer-fields"
+        ),
         pytest.param("审计署和国家统计局发布", "国家统计局", "审计署和国家统计局", id="two-bodies"),
         pytest.param("各级党委和政府要认真组织好", None, "党委和政府", id="two-generic-bodies"),
     ],

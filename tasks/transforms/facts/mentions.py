@@ -21,6 +21,8 @@ from ..models import Mention
 # before the tagger's organization (the tagger found 论坛理事会); a longer read-back runs into the sentence before it.
 RULE, LEXICON, WEAK, TITLED = 0, 1, 2, 3
 MAX_PREFIX = 4
+# A field and its conjunction before the tagger's organization (国家发展和 of 国家发展和改革委员会).
+MAX_JOINED_PREFIX = 8
 _KIND_ORDER = {"person": 0, "organization": 1, "location": 2}
 # Conjunctions inside one body's name (工业和信息化部), which the suffix rule keeps only between two fields.
 _JOINS = frozenset("和与及")
@@ -39,17 +41,19 @@ def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
 
 def _extends(weak: Mention, weak_source: int, other: Mention, other_source: int) -> bool:
     """True when a weak organization only adds words before the tagger's organization: a titled one (未来 +
-    论坛理事会), or a suffix-read one whose added words end in the conjunction the tagger cut at (工业和 + 信息化部)."""
+    论坛理事会), or a suffix-read one whose added words end in the conjunction the tagger cut at (工业和 + 信息化部,
+    国家发展和 + 改革委员会)."""
     if not (
         other_source == LEXICON
         and weak.kind == other.kind == "organization"
-        and other.start - MAX_PREFIX <= weak.start < other.start
+        and weak.start < other.start
         and weak.end == other.end
     ):
         return False
-    return weak_source == TITLED or (
-        weak_source == WEAK and weak.surface[other.start - weak.start - 1] in _JOINS
-    )
+    if weak_source == TITLED:
+        return other.start - weak.start <= MAX_PREFIX
+    joined = weak.surface[other.start - weak.start - 1] in _JOINS
+    return weak_source == WEAK and joined and other.start - weak.start <= MAX_JOINED_PREFIX
 
 
 def _beats(a: Mention, a_source: int, b: Mention, b_source: int) -> bool:
