@@ -231,6 +231,17 @@ def test_ordinary_words_are_no_entities(text: str, absent: str) -> None:
         pytest.param(
             "国家发展和改革委员会印发通知", "国家发展和改革委员会", "改革委员会", id="two-longer-fields"
         ),
+        # A known body inside (建设部, 建设局) and a place before it (广州市, 北京市) do not cut a two-field name.
+        pytest.param("住房和城乡建设部发布通知", "住房和城乡建设部", "建设部", id="known-body-inside"),
+        pytest.param(
+            "广州市住房和城乡建设局通报", "广州市住房和城乡建设局", "建设局", id="place-led-two-fields"
+        ),
+        pytest.param(
+            "北京市发展和改革委员会主任张三",
+            "北京市发展和改革委员会",
+            "改革委员会",
+            id="place-then-tagger-body",
+        ),
         pytest.param("审计署和国家统计局发布", "国家统计局", "审计署和国家统计局", id="two-bodies"),
         pytest.param("各级党委和政府要认真组织好", None, "党委和政府", id="two-generic-bodies"),
     ],

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from ..models import Mention
 from .data.lexicon import ORG_SUFFIXES, SURNAMES_SINGLE, TITLE_MODIFIERS
 from .document import Document
 from .entities import dictionary_kinds, find_entities, is_dictionary_word, lexicon_words, org_verbs
 from .gazetteer import find_places
-from .mentions import merge_mentions, spread_names
+from .mentions import TWO_FIELD_JOINS, merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
 from .span_checks import is_cut_name, screen_spans
@@ -155,6 +156,27 @@ def _named_surnames(text: str, bare: list[Mention], full: list[Mention]) -> list
     return out
 
 
+def _joined_two_fields(lexicon: list[Mention], orgs: Sequence[Mention]) -> list[Mention]:
+    """The tagger's place and organization replaced by the suffix-read name that is both, joined by a conjunction
+    between them (北京市 + 发展和 + 改革委员会 -> 北京市发展和改革委员会): the suffix rule keeps a conjunction only
+    between two fields of one name, and the tagger, trained on running text, cuts such a name at the place."""
+    places = {m.start: m for m in lexicon if m.kind == "location"}
+    bodies = {m.end: m for m in lexicon if m.kind == "organization"}
+    dropped: set[tuple[int, int]] = set()
+    joined = []
+    for o in orgs:
+        place, body = places.get(o.start), bodies.get(o.end)
+        if place is None or body is None or not place.end <= body.start:
+            continue
+        if any(c in TWO_FIELD_JOINS for c in o.surface[place.end - o.start : body.start - o.start]):
+            dropped |= {(place.start, place.end), (body.start, body.end)}
+            joined.append(o)
+    if not joined:
+        return lexicon
+    kept = [m for m in lexicon if (m.start, m.end) not in dropped]
+    return sorted([*kept, *joined], key=lambda m: m.start)
+
+
 def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     """Places, organizations and people of the document as one flat layer (plus the gazetteer places)."""
     text = doc.text
@@ -189,5 +211,6 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     weak = [o for o in (*orgs, *titled) if o.end not in before_title]
     full = people + [m for m in lexicon if m.kind == "person"]
     lexicon += _named_surnames(text, [m for m in bare if not blocked.touches(m.start, m.end)], full)
+    lexicon = _joined_two_fields(lexicon, (*weak, *anchored))
     entities = merge_mentions(people, lexicon, (*weak, *places), anchored)
     return doc.with_layers(places=places, entities=entities)

@@ -25,7 +25,7 @@ MAX_PREFIX = 4
 MAX_JOINED_PREFIX = 8
 _KIND_ORDER = {"person": 0, "organization": 1, "location": 2}
 # Conjunctions inside one body's name (工业和信息化部), which the suffix rule keeps only between two fields.
-_JOINS = frozenset("和与及")
+TWO_FIELD_JOINS = frozenset("和与及")
 
 
 def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
@@ -41,8 +41,8 @@ def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
 
 def _extends(weak: Mention, weak_source: int, other: Mention, other_source: int) -> bool:
     """True when a weak organization only adds words before the tagger's organization: a titled one (未来 +
-    论坛理事会), or a suffix-read one whose added words end in the conjunction the tagger cut at (工业和 + 信息化部,
-    国家发展和 + 改革委员会)."""
+    论坛理事会), or a suffix-read one whose added words hold the conjunction of a two-field name (工业和 + 信息化部,
+    住房和城乡 + 建设部), which the suffix rule keeps only between two fields of one name."""
     if not (
         other_source == LEXICON
         and weak.kind == other.kind == "organization"
@@ -52,7 +52,7 @@ def _extends(weak: Mention, weak_source: int, other: Mention, other_source: int)
         return False
     if weak_source == TITLED:
         return other.start - weak.start <= MAX_PREFIX
-    joined = weak.surface[other.start - weak.start - 1] in _JOINS
+    joined = any(c in TWO_FIELD_JOINS for c in weak.surface[: other.start - weak.start])
     return weak_source == WEAK and joined and other.start - weak.start <= MAX_JOINED_PREFIX
 
 

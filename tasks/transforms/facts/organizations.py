@@ -61,8 +61,8 @@ def _joins_two_fields(surfaces: list[str], words: list[tuple[int, int, str]], co
     field = surfaces[conj - 1] if conj >= 1 else ""
     if len(field) < 2 or words[conj - 1][2] != "W" or field.endswith(_SUFFIXES) or field in _TITLE_SET:
         return False  # 法院及|高等法院, 法官或|高等法院: a body or a person before the conjunction
-    if conj > 1 and not is_name_break(surfaces[conj - 2], words[conj - 1][2]):
-        return False  # 当地警方和|景区执法局: the field word must open the phrase (。工业和信息化部)
+    if conj > 1 and not is_name_break(surfaces[conj - 2], words[conj - 1][2]) and words[conj - 2][2] != "LOC":
+        return False  # 当地警方和|景区执法局: the field word must open the phrase (。工业和信息化部, 广州市|住房和...)
     after = surfaces[conj + 1 : k]
     return (
         bool(after)
@@ -114,12 +114,14 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     joins_bodies = (
         bool(conjunctions) and conjunctions[-1] > first and surfaces[conjunctions[-1] - 1].endswith(_SUFFIXES)
     )
+    two_fields = False
     if conjunctions and (conjunctions[0] == first or not is_head[first] or joins_bodies):
         first = (
             conjunctions[-1] + 1
         )  # 养老基金和|保险公司: only a name joins two fields (国家发展和改革委员会)
         if _joins_two_fields(surfaces, words, first - 1, k):
             first -= 2  # 工业和信息化部: two fields and no generic word after 和 make one ministry's name
+            two_fields = True
     if first > k or (first == k and words[k][0] == suffix_start):
         return None  # nothing left before the suffix: 希望|政府, 出席|会议
     if hit_limit and first == 0:
@@ -130,7 +132,14 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     known = next(
         (n for n in range(first, k + 1) if words[n][2] == "ORG" and surfaces[n] not in _SUFFIX_SET), None
     )
-    if known is not None and not all(is_head[n] or surfaces[n] in LEVEL_OF_BARE for n in range(first, known)):
+    # 广州市住房和城乡建设局: a place-led name may hold two fields too
+    two_fields = two_fields or any(
+        first < c and _joins_two_fields(surfaces, words, c, k) for c in conjunctions
+    )
+    modified = known is not None and not all(
+        is_head[n] or surfaces[n] in LEVEL_OF_BARE for n in range(first, known)
+    )
+    if modified and not two_fields:  # 住房和城乡建设部 is one ministry, not 建设部 with words in front
         first = known  # 美国著名学府|哈佛大学, 选|中国科学院: a known name with a modifier in front
     return words[first][0]
 
