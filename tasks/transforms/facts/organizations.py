@@ -136,11 +136,10 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     two_fields = two_fields or any(
         first < c and _joins_two_fields(surfaces, words, c, k) for c in conjunctions
     )
-    modified = known is not None and not all(
-        is_head[n] or surfaces[n] in LEVEL_OF_BARE for n in range(first, known)
-    )
-    if modified and not two_fields:  # 住房和城乡建设部 is one ministry, not 建设部 with words in front
-        first = known  # 美国著名学府|哈佛大学, 选|中国科学院: a known name with a modifier in front
+    # 住房和城乡建设部 is one ministry, not 建设部 with words in front
+    if known is not None and not two_fields:
+        if not all(is_head[n] or surfaces[n] in LEVEL_OF_BARE for n in range(first, known)):
+            first = known  # 美国著名学府|哈佛大学, 选|中国科学院: a known name with a modifier in front
     return words[first][0]
 
 
