@@ -50,10 +50,10 @@ def _extends(weak: Mention, weak_source: int, other: Mention, other_source: int)
         and weak.end == other.end
     ):
         return False
-    if weak_source == TITLED:
-        return other.start - weak.start <= MAX_PREFIX
+    if weak_source == TITLED and other.start - weak.start <= MAX_PREFIX:
+        return True
     joined = any(c in TWO_FIELD_JOINS for c in weak.surface[: other.start - weak.start])
-    return weak_source == WEAK and joined and other.start - weak.start <= MAX_JOINED_PREFIX
+    return weak_source in (WEAK, TITLED) and joined and other.start - weak.start <= MAX_JOINED_PREFIX
 
 
 def _beats(a: Mention, a_source: int, b: Mention, b_source: int) -> bool:
