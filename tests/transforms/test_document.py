@@ -7,6 +7,7 @@ import pytest
 from tasks.transforms.facts import build_document, mentions
 from tasks.transforms.facts.byline import extract_byline
 from tasks.transforms.facts.document import Document, add_sentences
+from tasks.transforms.facts.entity_layer import _joined_two_fields
 from tasks.transforms.facts.quotes import extract_quotes
 from tasks.transforms.facts.roles import extract_roles
 from tasks.transforms.models import Mention
@@ -45,19 +46,26 @@ def _span(text: str, kind: str, surface: str) -> Mention:
     return Mention(kind, surface, surface, start, start + len(surface))
 
 
-def test_merge_a_weak_name_joined_by_a_conjunction_extends_the_taggers() -> None:
+def test_a_suffix_read_name_of_two_fields_replaces_the_taggers_cut() -> None:
     text = "工业和信息化部提前应对流感"
     tagger, suffix_read = (
         _span(text, "organization", "信息化部"),
         _span(text, "organization", "工业和信息化部"),
     )
-    assert mentions.merge_mentions([], [tagger], [suffix_read]) == (suffix_read,)
+    assert _joined_two_fields([tagger], [suffix_read]) == [suffix_read]
+    text = "北京市发展和改革委员会主任"  # the tagger cut it at the place too
+    place, body = _span(text, "location", "北京市"), _span(text, "organization", "改革委员会")
+    suffix_read = _span(text, "organization", "北京市发展和改革委员会")
+    assert _joined_two_fields([place, body], [suffix_read]) == [suffix_read]
+    text = "全国人大及其常委会"  # a body before the conjunction: two bodies stand
+    first, second = _span(text, "organization", "全国人大"), _span(text, "organization", "常委会")
+    assert _joined_two_fields([first, second], [_span(text, "organization", text)]) == [first, second]
     text = "中国国家统计局发布"  # no conjunction: the tagger's span stands
     tagger, suffix_read = (
         _span(text, "organization", "国家统计局"),
         _span(text, "organization", "中国国家统计局"),
     )
-    assert mentions.merge_mentions([], [tagger], [suffix_read]) == (tagger,)
+    assert _joined_two_fields([tagger], [suffix_read]) == [tagger]
 
 
 def test_merge_compares_each_candidate_a_bounded_number_of_times(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,7 +17,7 @@ from .data.lexicon import ORG_SUFFIXES, SURNAMES_SINGLE, TITLE_MODIFIERS
 from .document import Document
 from .entities import dictionary_kinds, find_entities, is_dictionary_word, lexicon_words, org_verbs
 from .gazetteer import find_places
-from .mentions import TWO_FIELD_JOINS, merge_mentions, spread_names
+from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
 from .span_checks import is_cut_name, screen_spans
@@ -25,6 +25,10 @@ from .tagger import Tagger
 from .titles import NOT_ORG_FIRST, TITLE_RE, chain_elements, chain_start, org_span_before
 
 _SUFFIXES = tuple(ORG_SUFFIXES)
+# A conjunction inside one body's name (工业和信息化部), and how long the field it adds before the tagger's
+# organization may be (国家发展和 of 国家发展和改革委员会).
+_TWO_FIELD_JOINS = frozenset("和与及")
+MAX_JOINED_FIELD = 8
 # What makes one surname char a person (江主席, 陈先生, 王老; 老薛, 小薛): a title or honorific after it, 老/小 before.
 _HONORIFICS = ("先生", "女士", "夫人", "小姐", "同志", "老", "姥姥")
 _FAMILIAR = frozenset("老小")
@@ -157,19 +161,29 @@ def _named_surnames(text: str, bare: list[Mention], full: list[Mention]) -> list
 
 
 def _joined_two_fields(lexicon: list[Mention], orgs: Sequence[Mention]) -> list[Mention]:
-    """The tagger's place and organization replaced by the suffix-read name that is both, joined by a conjunction
-    between them (北京市 + 发展和 + 改革委员会 -> 北京市发展和改革委员会): the suffix rule keeps a conjunction only
-    between two fields of one name, and the tagger, trained on running text, cuts such a name at the place."""
+    """The tagger's spans replaced by a suffix-read name of two fields joined by a conjunction that ends where the
+    tagger's organization ends: the suffix rule keeps a conjunction only between two fields of one name, and the
+    tagger, trained on running text, cuts such a name at the conjunction (信息化部 of 工业和信息化部) or at a place
+    before it (北京市 + 改革委员会 of 北京市发展和改革委员会). A tagger organization before the conjunction makes
+    two bodies (全国人大 + 及其 + 常委会), and they stand."""
     places = {m.start: m for m in lexicon if m.kind == "location"}
     bodies = {m.end: m for m in lexicon if m.kind == "organization"}
+    body_starts = {m.start for m in bodies.values()}
     dropped: set[tuple[int, int]] = set()
     joined = []
     for o in orgs:
-        place, body = places.get(o.start), bodies.get(o.end)
-        if place is None or body is None or not place.end <= body.start:
+        body = bodies.get(o.end)
+        if body is None or body.start <= o.start or any(p in body_starts for p in range(o.start, body.start)):
             continue
-        if any(c in TWO_FIELD_JOINS for c in o.surface[place.end - o.start : body.start - o.start]):
-            dropped |= {(place.start, place.end), (body.start, body.end)}
+        place = places.get(o.start)
+        if place is not None and place.end > body.start:
+            place = None
+        fields = place.end if place is not None else o.start
+        added = o.surface[fields - o.start : body.start - o.start]
+        if len(added) <= MAX_JOINED_FIELD and any(c in _TWO_FIELD_JOINS for c in added):
+            dropped.add((body.start, body.end))
+            if place is not None:
+                dropped.add((place.start, place.end))
             joined.append(o)
     if not joined:
         return lexicon

@@ -21,11 +21,7 @@ from ..models import Mention
 # before the tagger's organization (the tagger found 论坛理事会); a longer read-back runs into the sentence before it.
 RULE, LEXICON, WEAK, TITLED = 0, 1, 2, 3
 MAX_PREFIX = 4
-# A field and its conjunction before the tagger's organization (国家发展和 of 国家发展和改革委员会).
-MAX_JOINED_PREFIX = 8
 _KIND_ORDER = {"person": 0, "organization": 1, "location": 2}
-# Conjunctions inside one body's name (工业和信息化部), which the suffix rule keeps only between two fields.
-TWO_FIELD_JOINS = frozenset("和与及")
 
 
 def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
@@ -40,20 +36,14 @@ def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
 
 
 def _extends(weak: Mention, weak_source: int, other: Mention, other_source: int) -> bool:
-    """True when a weak organization only adds words before the tagger's organization: a titled one (未来 +
-    论坛理事会), or a suffix-read one whose added words hold the conjunction of a two-field name (工业和 + 信息化部,
-    住房和城乡 + 建设部), which the suffix rule keeps only between two fields of one name."""
-    if not (
-        other_source == LEXICON
+    """True when a titled organization only adds words before the tagger's organization (未来 + 论坛理事会)."""
+    return (
+        weak_source == TITLED
+        and other_source == LEXICON
         and weak.kind == other.kind == "organization"
-        and weak.start < other.start
+        and other.start - MAX_PREFIX <= weak.start < other.start
         and weak.end == other.end
-    ):
-        return False
-    if weak_source == TITLED and other.start - weak.start <= MAX_PREFIX:
-        return True
-    joined = any(c in TWO_FIELD_JOINS for c in weak.surface[: other.start - weak.start])
-    return weak_source in (WEAK, TITLED) and joined and other.start - weak.start <= MAX_JOINED_PREFIX
+    )
 
 
 def _beats(a: Mention, a_source: int, b: Mention, b_source: int) -> bool:

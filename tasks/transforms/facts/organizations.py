@@ -114,14 +114,12 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     joins_bodies = (
         bool(conjunctions) and conjunctions[-1] > first and surfaces[conjunctions[-1] - 1].endswith(_SUFFIXES)
     )
-    two_fields = False
     if conjunctions and (conjunctions[0] == first or not is_head[first] or joins_bodies):
         first = (
             conjunctions[-1] + 1
         )  # 养老基金和|保险公司: only a name joins two fields (国家发展和改革委员会)
         if _joins_two_fields(surfaces, words, first - 1, k):
             first -= 2  # 工业和信息化部: two fields and no generic word after 和 make one ministry's name
-            two_fields = True
     if first > k or (first == k and words[k][0] == suffix_start):
         return None  # nothing left before the suffix: 希望|政府, 出席|会议
     if hit_limit and first == 0:
@@ -132,10 +130,8 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     known = next(
         (n for n in range(first, k + 1) if words[n][2] == "ORG" and surfaces[n] not in _SUFFIX_SET), None
     )
-    # 广州市住房和城乡建设局: a place-led name may hold two fields too
-    two_fields = two_fields or any(
-        first < c and _joins_two_fields(surfaces, words, c, k) for c in conjunctions
-    )
+    # Two fields joined inside the name (工业和信息化部, and place-led: 广州市住房和城乡建设局)
+    two_fields = any(first < c and _joins_two_fields(surfaces, words, c, k) for c in conjunctions)
     # 住房和城乡建设部 is one ministry, not 建设部 with words in front
     if known is not None and not two_fields:
         if not all(is_head[n] or surfaces[n] in LEVEL_OF_BARE for n in range(first, known)):

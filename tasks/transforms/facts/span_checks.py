@@ -332,6 +332,11 @@ def opens_other_proper_noun(text: str, m: Mention, single: frozenset[int]) -> bo
     return False
 
 
+def ends_a_name(m: Mention, person_ends: frozenset[int]) -> bool:
+    """True for a one-char place glued to the end of a person span (卢比|奥 of 卢比奥): the name's last char."""
+    return m.kind == "location" and m.end - m.start == 1 and m.start in person_ends
+
+
 def names_a_people(m: Mention) -> bool:
     """True for an organization span the dictionary knows only as a faith or a people (穆斯林)."""
     kinds = dictionary_kinds(m.surface) if m.kind == "organization" else ""
@@ -382,7 +387,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or names_a_room(m)
             or names_a_product(text, m)
             or cuts_latin_phrase(text, m)
-            or (m.kind == "location" and m.end - m.start == 1 and m.start in person_ends)  # 卢比|奥
+            or ends_a_name(m, person_ends)
             or (is_inside_word(text, m) and not _in_pair(m, single))
         ):
             continue
