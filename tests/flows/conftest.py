@@ -48,4 +48,6 @@ def transformed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return original(docs, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(tasks.parallel, "process_documents", spy)
+    # A pool an earlier test left up would take even a small batch, and the spy is not picklable.
+    tasks.parallel.shutdown_pool()
     return seen

@@ -85,7 +85,7 @@ def test_another_model_or_time_zone_transforms_everything_again(
 def test_rerun_rejects_again_without_transforming(
     corpus: Path, tmp_path: Path, transformed: list[str]
 ) -> None:
-    (corpus / "short.txt").write_text("标题\n太短了。", "utf-8")  # rejected by normalize: too short
+    (corpus / "short.txt").write_text("——\n……", "utf-8")  # rejected by normalize: no letter or digit
     (corpus / "bad.jsonl").write_text(
         "{not json\n", "utf-8"
     )  # rejected when read: never reaches the transform

@@ -23,12 +23,12 @@ from tests.conftest import SAMPLES
 
 
 def _corpus(tmp_path: Path) -> Path:
-    """A folder with two JSONL files (one line too short: rejected), a text file and an HTML page."""
+    """A folder with two JSONL files (one line without a word: rejected), a text file and an HTML page."""
     folder = tmp_path / "in"
     folder.mkdir()
     records = (SAMPLES / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     (folder / "a.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
-    short = json.dumps({"id": "s", "text": "太短。"}, ensure_ascii=False)
+    short = json.dumps({"id": "s", "text": "……"}, ensure_ascii=False)
     (folder / "b.jsonl").write_text("\n".join([records[0], short, *records]) + "\n", encoding="utf-8")
     shutil.copy(SAMPLES / "china_daily_2025-04-20_liuzhou_ip_week.txt", folder / "c.txt")
     shutil.copy(SAMPLES / "news_cn_2023-11-17_drug_shortage_supply.html", folder / "d.html")

@@ -69,7 +69,7 @@ def _sentence_docs(path: Path) -> list[RawDocument]:
 
 def test_samples_batch_equals_one_by_one() -> None:
     docs = _sample_docs()
-    short = RawDocument("short.txt", "太短了。".encode(), "text")  # rejected: too short to be an article
+    short = RawDocument("short.txt", "……\n——".encode(), "text")  # rejected: no letter or digit
     _assert_batch_equals_one_by_one([*docs[:3], short, *docs[3:]])
 
 
