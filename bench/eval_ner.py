@@ -80,8 +80,14 @@ def parse_json_entities(texts: list[str]) -> tuple[list[set[Span]], float]:
         )
         env = {**os.environ, "NEWSETL_TRANSFORM_WORKERS": "1"}
         t0 = time.perf_counter()
-        out = subprocess.run([newsetl, "parse", "--json", str(jsonl)], check=True, capture_output=True, text=True,
-                             cwd=ROOT, env=env).stdout
+        out = subprocess.run(
+            [newsetl, "parse", "--json", str(jsonl)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        ).stdout
         seconds = time.perf_counter() - t0
     found: list[set[Span]] = []
     for text, line in zip(texts, out.splitlines(), strict=True):
