@@ -188,3 +188,10 @@ def test_one_char_places_are_named(text: str, expected: set[tuple[str, str]]) ->
     got = {(m.surface, m.name) for m in extract_facts(text).mentions if m.kind == "location"}
     assert got == expected
     assert all(m.surface == text[m.start : m.end] for m in extract_facts(text).mentions)
+
+
+def test_a_country_read_as_a_person_is_the_country() -> None:
+    # The tagger reads 马拉维 (Malawi, glossed like a foreign name) as a person at the start of a sentence.
+    text = "马拉维新政府成立后，经济发展很快。"
+    got = {(m.kind, m.surface, m.level) for m in extract_facts(text).mentions}
+    assert ("location", "马拉维", "country") in got and not any(k == "person" for k, *_ in got)

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..models import Mention
+from .data.adcodes import country_codes
 from .data.lexicon import ORG_SUFFIXES, SURNAMES_SINGLE, TITLE_MODIFIERS
 from .document import Document
 from .entities import dictionary_kinds, find_entities, is_dictionary_word, lexicon_words, org_verbs
@@ -38,7 +39,10 @@ _PLAIN_WORD_KINDS = frozenset({"person", "location"})
 
 
 def _canonical(m: Mention, places: tuple[Mention, ...]) -> Mention:
-    """Give a recogniser organization the canonical name the rules would give it (places are named by find_entities)."""
+    """Give a recogniser organization the canonical name the rules would give it (places are named by find_entities);
+    a recognised person that is a country's whole name is that country (马拉维, glossed X like a foreign name)."""
+    if m.kind == "person" and m.surface in country_codes():
+        return Mention("location", m.surface, m.surface, m.start, m.end, "country")
     if m.kind == "organization":
         return Mention(m.kind, resolve_bare_level(m.surface, m.start, places), m.surface, m.start, m.end)
     return m
