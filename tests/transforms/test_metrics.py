@@ -53,6 +53,11 @@ def _one(text: str, value: float, unit: str | None, published_at: str | None = N
         pytest.param("A股龙头股9天跌近30%", -30.0, "%", "growth", id="die-jin"),
         pytest.param("个股却直线拉升3%", 3.0, "%", "growth", id="la-sheng"),
         pytest.param("12日至9月25日股价下跌近三成。", -30.0, "%", "growth", id="cheng-decline"),
+        # sina/3 (新浪财经 2019): a cut in basis points is negative, a rise positive.
+        pytest.param(
+            "欧洲央行（ECB）可以再降息20个基点。", -20.0, "基点", "growth", id="jiang-xi-basis-points"
+        ),
+        pytest.param("美联储可能加息25个基点。", 25.0, "基点", "growth", id="jia-xi"),
     ],
 )
 def test_sign(text: str, value: float, unit: str, kind: str) -> None:
@@ -86,6 +91,14 @@ def test_sign(text: str, value: float, unit: str, kind: str) -> None:
         pytest.param("赔偿5千元。", 5000.0, "元", "千元", False, id="qian-after-digits"),
         pytest.param("规模2万亿元。", 2000000000000.0, "元", "万亿元", False, id="wan-yi"),
         pytest.param("两千〇五件。", 2005.0, "件", "件", False, id="ling"),
+        # sina/sina, 163/5, 163/2 (2019): data rates, areas, 多 inside a duration, a duration bounded by 内.
+        pytest.param("全球最快的2.3Gbps峰值下载速率。", 2.3, "Gbps", "Gbps", False, id="gbps"),
+        pytest.param("不到一平方厘米装下69亿个晶体管。", 1.0, "平方厘米", "平方厘米", True, id="bu-dao-yi"),
+        pytest.param("比赛第三节还剩8分多钟。", 8.0, "分钟", "分钟", True, id="fen-duo-zhong"),
+        pytest.param("成年人也需要走一个多小时。", 1.0, "小时", "个小时", True, id="ge-duo-xiao-shi"),
+        pytest.param("一位快递小哥一个月内5次被停机。", 1.0, "月", "个月", False, id="yi-ge-yue-nei"),
+        pytest.param("他读了MBA课程，考了3 MBA。", 3.0, None, None, False, id="latin-unit-runs-on"),
+        pytest.param("张三、李四两人获奖。", 42.0, None, None, False, id="liang-after-a-digit-is-no-digit"),
     ],
 )
 def test_scale(text: str, value: float, unit: str | None, unit_written: str | None, approx: bool) -> None:
@@ -214,6 +227,11 @@ def test_subject_from_an_entity_named_before() -> None:
         pytest.param("拍摄视频方面，iPhone 11支持更好的电子防抖。", id="model-name"),
         pytest.param("贯彻落实十九届四中全会精神。", id="session"),
         pytest.param("据不完全统计，仅2017年上半年，共享充电宝行业先后获得了融资。", id="shang-ban-nian"),
+        # sina/3, qq, guancha/2 (2019): a bond tenor, a work's title, a ticker widget, double digits.
+        pytest.param("美国10年期国债收益率可能下降。", id="tenor"),
+        pytest.param("积累出《56个民族新儿歌》等作品。", id="inside-a-title"),
+        pytest.param("摩根大通(115.395 , 2.79 , 2.47% ) 等。", id="ticker"),
+        pytest.param("集成电路产业继续维持两位数的高速增长。", id="liang-wei-shu"),
     ],
 )
 def test_not_metrics(text: str) -> None:
@@ -289,3 +307,12 @@ def test_number_search_matches_as_without_its_start_lookahead() -> None:
     spans = [m.span() for m in plain.finditer(text)]
     assert _NUMBER_RE.pattern.startswith(lookahead)
     assert [m.span() for m in _NUMBER_RE.finditer(text)] == spans and len(spans) >= 15
+
+
+def test_a_numeral_counting_the_names_before_it_is_no_metric() -> None:
+    # chinese_article_001 (新华网 2019): 中美两个大国 counts the two places it follows; 北京三家医院 counts hospitals.
+    text = "中美两个大国必须深化合作。"
+    places = (Mention("location", "中国", "中", 0, 1), Mention("location", "美国", "美", 1, 2))
+    assert extract_metrics(text, entities=places) == ()
+    beijing = (Mention("location", "北京市", "北京", 0, 2),)
+    assert [m.value for m in extract_metrics("北京三家医院接收了病人。", entities=beijing)] == [3.0]

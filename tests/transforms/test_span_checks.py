@@ -8,7 +8,7 @@ from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.data.build_common_words import common_words, gloss_kinds, proper_kinds
 from tasks.transforms.facts.entities import dictionary_kinds, is_dictionary_word
 from tasks.transforms.facts.people import is_lexicon_word
-from tasks.transforms.facts.span_checks import screen_spans
+from tasks.transforms.facts.span_checks import counts_things, screen_spans
 from tasks.transforms.models import Mention
 
 
@@ -355,3 +355,12 @@ def test_listed_names_are_no_words() -> None:
     # lexicon lists (田纪云) does not.
     assert is_lexicon_word("贺信") and is_lexicon_word("华为")
     assert not is_lexicon_word("田纪云") and not is_lexicon_word("艾伟")
+
+
+def test_a_span_holding_a_counted_noun_is_no_name() -> None:
+    # 北京|三家|医院 counts hospitals; an ordinal (第一支队) is part of a name.
+    assert counts_things(
+        "北京三家医院接收病人", Mention("organization", "北京三家医院", "北京三家医院", 0, 6)
+    )
+    text = "陕北游击队第一支队"
+    assert not counts_things(text, Mention("organization", text, text, 0, len(text)))

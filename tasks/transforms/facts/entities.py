@@ -142,12 +142,21 @@ def lexicon_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]
     return out
 
 
+# A numeral and a classifier (三家, 两所, 几个): what follows is counted, so no name runs across it (北京|三家医院).
+COUNTED_RE = re.compile("[一二两三四五六七八九十百千几数多]+[家个所名位座条项批支间]")
+
+
 def is_name_break(word: str, next_tag: str | None) -> bool:
     """True when `word` ends an organization name standing before it: a function word, a verb, a number, or a
     conjunction followed by a new name (中共中央|和|国务院; but 国家发展和改革委员会 is one name)."""
     if word in ORG_CONJUNCTIONS:
         return next_tag in ("LOC", "ORG")
-    return word in ORG_STOP_WORDS or word in org_verbs() or any(c.isdigit() for c in word)
+    return (
+        word in ORG_STOP_WORDS
+        or word in org_verbs()
+        or any(c.isdigit() for c in word)
+        or COUNTED_RE.fullmatch(word) is not None
+    )
 
 
 def _joined_organizations(text: str, mentions: tuple[Mention, ...]) -> list[Mention]:

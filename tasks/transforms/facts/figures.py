@@ -20,7 +20,9 @@ _NUMBER_RE = re.compile(
     # At most 16 digits before and 8 after the point, and 24 numeral characters: longer runs are IDs, not figures.
     r"(?:(?P<ar>(?:[0-9０-９]{1,3}(?:,[0-9]{3}){1,5}|[0-9０-９]{1,16})(?:[.．][0-9０-９]{1,8})?)(?![0-9０-９])"
     r"|(?<![〇零一二两三四五六七八九十百千万亿])"  # never from the middle of a numeral: 第十三条 is no 三条
-    r"(?P<cn>[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万亿点]{0,23}(?![〇零一二两三四五六七八九十百千万亿点])"
+    # 两 goes on a numeral only after a power of ten (三万两千): 李四两人 is 四 then 两人, never 42.
+    r"(?P<cn>[〇零一二两三四五六七八九十](?:[〇零一二三四五六七八九十百千万亿点]|(?<=[十百千万亿])两){0,23}"
+    r"(?![〇零一二三四五六七八九十百千万亿点])"
     r"|[百千](?=[余多]))"
     r"|(?<![上下])(?P<half>半))"  # 上半年 is a period
 )
@@ -44,6 +46,8 @@ _APPROX_BEFORE = (
     "逾",
 )
 _HALF_UNITS = ("小时", "钟头", "月")  # 一个半小时 = 1.5 小时, 一个半月
+_INNER_APPROX = ("个多", "分多")
+_INNER_UNIT_LEN = 3  # 个小时, 个星期: the longest duration read across an inner 多
 # Between the items of a list (34.5、50.9和85.9亿元) or the ends of a range (五到六成, 39%至41%).
 JOINERS = ("以及", "、", "和", "及", "与", "或", "到", "至", "~", "～", "-", "—", "–")
 _NUMBER_START = frozenset("0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千")
@@ -86,6 +90,11 @@ def _read_number(m: re.Match[str]) -> tuple[float | None, str]:
 
 def _unit_after(text: str, pos: int, arabic: bool) -> tuple[str, Unit | None, int, bool]:
     """(multiplier, unit, end, approx) of what follows a number at `pos`."""
+    if text.startswith(_INNER_APPROX, pos):
+        # 一个多小时, 8分多钟: 多 inside a duration marks an approximation; the unit reads without it (个小时, 分钟).
+        inner = match_unit(text[pos] + text[pos + 2 : pos + 2 + _INNER_UNIT_LEN], 0)
+        if inner is not None and inner.family == "duration" and len(inner.written) > 1:
+            return "", inner, pos + len(inner.written) + 1, True
     approx = False
     unit = match_unit(text, pos)  # 千瓦 and 百分点 are units, not 千 / 百 multipliers
     mult = ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..models import Mention
 from .figures import Figure
 
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d|[〇零一二三四五六七八九]{4}")
@@ -40,21 +41,51 @@ _ORDINAL_AFTER = {
 }
 # 一 is the article "a" (一个决定, 一封信) unless the words around it make it a count of one.
 _ONE_BEFORE = ("只有", "仅有", "其中", "不到", "不足", "从", "仅", "只")
+# A duration of one bounded by what follows or precedes it: 一个月内, 一年来, 一周以内; 满一周, 历时一天.
+_SPAN_AFTER = ("内", "以内", "之内", "以来", "来", "里")
+_SPAN_BEFORE = ("满", "历时", "长达", "用了", "花了", "过去")
 _DEMONSTRATIVES = "这那此该"
+_TITLE_REACH = 40
+# The two numbers of a ticker before its percent figure, inside one bracket: (115.395 , 2.79 , 2.47%).
+_TICKER_RE = re.compile(r"[（(]\s*-?[0-9.]+\s*[,，]\s*[-+]?[0-9.]+\s*[,，]\s*[-+]?$")
+_TICKER_REACH = 40
 _LIST_CLOSERS = "”》」』"
+_NAME_JOINERS = "、和与及"
 
 
 def _counts_one(text: str, fig: Figure) -> bool:
-    """一 as a figure: 只有一个食堂, 其中一款, 不到一个月, 一年的时间."""
-    if text.endswith(_ONE_BEFORE, max(0, fig.start - 2), fig.start):
-        return True
-    return fig.unit is not None and fig.unit.family == "duration" and "时间" in text[fig.end : fig.end + 4]
+    """一 as a figure: 只有一个食堂, 其中一款, 不到一个月, 一年的时间, 约一公里, 一个月内, 已满一周."""
+    if fig.approx or text.endswith(_ONE_BEFORE, max(0, fig.start - 2), fig.start):
+        return True  # 约一公里, 一个多小时: an estimate is a quantity
+    if fig.unit is None or fig.unit.family != "duration":
+        return False
+    return (
+        "时间" in text[fig.end : fig.end + 4]
+        or text.startswith(_SPAN_AFTER, fig.end)
+        or text.endswith(_SPAN_BEFORE, max(0, fig.start - 2), fig.start)
+    )
+
+
+def _in_title(text: str, fig: Figure) -> bool:
+    """True inside a book or work title (《56个民族新儿歌》): a name, not a quantity (looks TITLE_REACH chars each way)."""
+    before = text[max(0, fig.start - _TITLE_REACH) : fig.start]
+    opened = before.rfind("《")
+    return opened > before.rfind("》") and "》" in text[fig.end : fig.end + _TITLE_REACH].split("《", 1)[0]
 
 
 def is_not_a_metric(text: str, fig: Figure) -> bool:
-    """True for a figure that is a year, point in time, rank, estimate, article or list summary."""
+    """True for a figure that is a year, point in time, rank, estimate, article, list summary, title or name."""
     prev = text[fig.start - 1] if fig.start else ""
     unit = fig.unit.written if fig.unit else ""
+    if _in_title(text, fig):
+        return True
+    if fig.unit is not None and fig.unit.family == "duration" and text.startswith("期", fig.end):
+        if not text.startswith(("期间", "期内"), fig.end):
+            return True  # 10年期国债, 3个月期: a tenor in a name
+    if unit == "位" and text.startswith("数", fig.end):
+        return True  # 两位数的增长: double digits
+    if unit in ("%", "％") and _TICKER_RE.search(text, max(0, fig.start - _TICKER_REACH), fig.start):
+        return True  # 摩根大通(115.395,2.79,2.47%): a stock ticker's price, change and change in percent
     if unit == "年" and (_YEAR_RE.fullmatch(fig.number) or text.startswith(_AFTER_YEAR, fig.end)):
         return True
     if unit in ("周", "周年") and text.startswith(("年", "岁"), fig.end):
@@ -77,3 +108,15 @@ def is_not_a_metric(text: str, fig: Figure) -> bool:
     a = _CN_DIGITS.find(digits[0])
     b = _CN_DIGITS.find(digits[1]) if len(digits) > 1 else -1
     return a >= 0 and b == a + 1  # 六七个, 五六千元, 一两年: two neighbouring digits are a rough range
+
+
+def sums_up_named(text: str, fig: Figure, by_end: dict[int, Mention]) -> bool:
+    """True for a numeral that counts the names listed right before it (中美两个大国, 高通、联发科、紫光展锐三家)."""
+    if not fig.is_chinese:
+        return False
+    named, pos = 0, fig.start
+    while pos in by_end:
+        named, pos = named + 1, by_end[pos].start
+        if pos not in by_end and text[pos - 1 : pos] in _NAME_JOINERS:
+            pos -= 1  # 高通、联发科: one joiner between two names
+    return named >= 2 and fig.written_value == named

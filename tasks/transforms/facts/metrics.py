@@ -9,7 +9,7 @@ from ..models import Mention, Metric
 from ._text import HAN, SENTENCE_ENDS, clause_start
 from .dates import find_context_year
 from .figures import JOINERS, Figure, iter_figures, scaled
-from .metric_rules import is_not_a_metric
+from .metric_rules import is_not_a_metric, sums_up_named
 from .periods import PERIOD_RE, Period, find_periods, resolve_surface
 from .units import MULTIPLIERS
 
@@ -18,8 +18,8 @@ from .units import MULTIPLIERS
 _CLAUSE_WINDOW = 40
 _SENTENCE_WINDOW = 120
 
-_DECLINE = "下降|减少|回落|降低|下滑|下跌|下挫|回调|走低|缩减|缩小|缩水|萎缩|负增长|降幅|跌幅|收窄|减|降|跌"
-_INCREASE = "增长|增加|提高|上升|提升|上涨|拉升|上扬|走高|攀升|扩大|增幅|增速|涨幅|增|涨|升"
+_DECLINE = "降息|减息|降准|下降|减少|回落|降低|下滑|下跌|下挫|回调|走低|缩减|缩小|缩水|萎缩|负增长|降幅|跌幅|收窄|减|降|跌"
+_INCREASE = "加息|升息|增长|增加|提高|上升|提升|上涨|拉升|上扬|走高|攀升|扩大|增幅|增速|涨幅|增|涨|升"
 _FILLER = "(?:了|为|达到|达|约|大约|近|将近|接近|近乎|超过|超|逾|高达|仅|仅为|最高|分别|是|均|都|已|却|也|共|累计|合计|至少)*"
 # A change verb right before the figure (only fillers between): 同比下降25%, 回落4.6个百分点, 增幅仅约为29.2%.
 _CHANGE_RE = re.compile(f"(?:(?P<down>{_DECLINE})|(?P<up>{_INCREASE})){_FILLER}$")
@@ -189,8 +189,9 @@ def extract_metrics(
     last_measure: str | None = None
     last_subject: str | None = None
     last_kind = ""
+    by_end = {e.end: e for e in entities}
     for group in _groups(text):
-        group = [f for f in group if not is_not_a_metric(text, f)]
+        group = [f for f in group if not is_not_a_metric(text, f) and not sums_up_named(text, f, by_end)]
         if not group:
             continue
         first, end = group[0].start, group[-1].end

@@ -11,6 +11,7 @@ from ..models import Mention
 from ._text import alternation, is_han
 from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
 from .entities import (
+    COUNTED_RE,
     common_word_stems,
     dictionary_kinds,
     dictionary_words,
@@ -343,8 +344,20 @@ def names_a_people(m: Mention) -> bool:
     return "G" in kinds and "O" not in kinds
 
 
+_COUNT_NUMERALS = frozenset("一二两三四五六七八九十百千几数多")
 # A model number after a name (骁龙865, 麒麟 990): the name is a product's; a year (2019年) is no model number.
 _MODEL_NUMBER_RE = re.compile(r"[ \u00a0]?[0-9]{3,}(?![0-9]*[年月日号])")
+
+
+def counts_things(text: str, m: Mention) -> bool:
+    """True for a place or body span holding a numeral and classifier (北京|三家|医院): a count of bodies, no name;
+    an ordinal (第一支队) is part of a name."""
+    if m.kind == "person" or not any(c in _COUNT_NUMERALS for c in m.surface):
+        return False
+    return any(
+        COUNTED_RE.fullmatch(text, s, e) is not None and text[s - 1 : s] != "第"
+        for s, e, _ in lexicon_words(text, m.start, m.end)
+    )
 
 
 def names_a_product(text: str, m: Mention) -> bool:
@@ -386,6 +399,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or names_a_people(m)
             or names_a_room(m)
             or names_a_product(text, m)
+            or counts_things(text, m)
             or cuts_latin_phrase(text, m)
             or ends_a_name(m, person_ends)
             or (is_inside_word(text, m) and not _in_pair(m, single))
