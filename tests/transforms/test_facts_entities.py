@@ -195,3 +195,16 @@ def test_a_country_read_as_a_person_is_the_country() -> None:
     text = "马拉维新政府成立后，经济发展很快。"
     got = {(m.kind, m.surface, m.level) for m in extract_facts(text).mentions}
     assert ("location", "马拉维", "country") in got and not any(k == "person" for k, *_ in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        # An adverb, conjunction or preposition before a body ends what could name it (jieba tags d, c, p).
+        pytest.param("还要经常往移民局跑。", "移民局", id="adverb-preposition"),
+        pytest.param("否则保险公司不予赔偿。", None, id="conjunction"),
+    ],
+)
+def test_a_function_word_before_a_body_is_no_part_of_its_name(text: str, body: str | None) -> None:
+    orgs = [m.surface for m in extract_facts(text).mentions if m.kind == "organization"]
+    assert orgs == ([body] if body else [])

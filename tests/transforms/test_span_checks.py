@@ -8,7 +8,7 @@ from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.data.build_common_words import common_words, gloss_kinds, proper_kinds
 from tasks.transforms.facts.entities import dictionary_kinds, is_dictionary_word
 from tasks.transforms.facts.people import is_lexicon_word
-from tasks.transforms.facts.span_checks import counts_things, screen_spans
+from tasks.transforms.facts.span_checks import counts_things, lies_inside_word, screen_spans
 from tasks.transforms.models import Mention
 
 
@@ -364,3 +364,22 @@ def test_a_span_holding_a_counted_noun_is_no_name() -> None:
     )
     text = "陕北游击队第一支队"
     assert not counts_things(text, Mention("organization", text, text, 0, len(text)))
+
+
+def test_a_place_inside_a_longer_word_is_that_word() -> None:
+    # 发展中国家 (developing countries) holds 中国; a word over one end only (一个|中国, 促进|香港) proves nothing.
+    text = "对于发展中国家而言，在一个中国的原则下促进香港繁荣。"
+    spans = {(t, text.index(t)) for t in ("中国", "香港")} | {("中国", text.index("一个中国") + 2)}
+    held = {(s, a) for s, a in spans if lies_inside_word(text, Mention("location", s, s, a, a + len(s)))}
+    assert held == {("中国", 4)}
+
+
+def test_a_conjunction_glued_to_a_name_before_a_title_and_a_name_is_cut() -> None:
+    text = "黎巴嫩总统赫拉维和总理哈里里举行了会谈。"
+    name = Mention("person", "赫拉维和", "赫拉维和", 5, 9)
+    other = Mention("person", "哈里里", "哈里里", 11, 14)
+    assert [m.surface for m in screen_spans(text, [name, other])] == ["赫拉维", "哈里里"]
+    scholar = "臧克和教授的论著"  # a name may end in 和 before a title
+    assert [m.surface for m in screen_spans(scholar, [Mention("person", "臧克和", "臧克和", 0, 3)])] == [
+        "臧克和"
+    ]

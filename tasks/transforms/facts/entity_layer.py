@@ -21,7 +21,7 @@ from .gazetteer import find_places
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
 from .people import Blocked, find_context_people, title_matches
-from .span_checks import is_cut_name, screen_spans
+from .span_checks import is_cut_name, lies_inside_word, screen_spans
 from .tagger import Tagger
 from .titles import NOT_ORG_FIRST, TITLE_RE, chain_elements, chain_start, org_span_before
 
@@ -198,7 +198,7 @@ def _joined_two_fields(lexicon: list[Mention], orgs: Sequence[Mention]) -> list[
 def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     """Places, organizations and people of the document as one flat layer (plus the gazetteer places)."""
     text = doc.text
-    places = find_places(text)
+    places = tuple(p for p in find_places(text) if not lies_inside_word(text, p))
     orgs = tuple(
         Mention(o.kind, resolve_bare_level(o.surface, o.start, places), o.surface, o.start, o.end)
         for o in screen_spans(text, list(find_organizations(text, places)))

@@ -71,6 +71,8 @@ MIN_STEM_WORDS = 2
 KEYWORD_BRACKETS = ("【", "】")
 # Words that cut a span: 3-4 chars (two-char words such as 国人 straddle correct spans: 中国|人民).
 MIN_CROSSING, MAX_CROSSING = 3, 4
+_MAX_HOLDING_WORD = 6  # 发展中国家
+_NAME_END_CONJUNCTIONS = frozenset("和与及")
 
 
 def _is_translit(text: str, start: int, end: int) -> bool:
@@ -118,6 +120,18 @@ def is_inside_word(text: str, m: Mention) -> bool:
                 if word in words and (s < m.start or s + size > m.end) and not word.endswith(TITLES):
                     return True
     return False
+
+
+def lies_inside_word(text: str, m: Mention) -> bool:
+    """True for a place inside an ordinary word with chars on both sides (发展|中国|家): the chars read as that word.
+    A word that only overlaps one end is no proof (一个|中国, 促进|香港 hold the words 个中, 进香)."""
+    words = dictionary_words()
+    size_needed = m.end - m.start + 2
+    return any(
+        text[s : s + size] in words
+        for size in range(size_needed, _MAX_HOLDING_WORD + 1)
+        for s in range(max(0, m.end + 1 - size), m.start)
+    )
 
 
 def starts_with_function_word(m: Mention) -> bool:
@@ -247,6 +261,17 @@ def without_camp(m: Mention) -> Mention:
     rest = m.surface[cut + 1 :]
     start = m.start + cut + 1
     return Mention(m.kind, rest, rest, start, m.end, m.level)
+
+
+def without_conjunction(text: str, m: Mention, person_starts: frozenset[int]) -> Mention:
+    """A person of 3+ chars ending in a conjunction before a title and another name (赫拉维和|总理哈里里) cut back to
+    the name; before a title alone the char is the name's (臧克和教授)."""
+    if m.kind != "person" or len(m.surface) < 3 or m.surface[-1] not in _NAME_END_CONJUNCTIONS:
+        return m
+    title = TITLE_START_RE.match(text, m.end)
+    if title is None or title.end() not in person_starts:
+        return m
+    return Mention(m.kind, m.surface[:-1], m.surface[:-1], m.start, m.end - 1, m.level)
 
 
 def without_stray_char(m: Mention) -> Mention:
@@ -405,5 +430,6 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or (is_inside_word(text, m) and not _in_pair(m, single))
         ):
             continue
-        out.extend(split_pair(as_place(with_place_end(text, without_stray_char(without_camp(m))))))
+        m = without_conjunction(text, without_stray_char(without_camp(m)), person_starts)
+        out.extend(split_pair(as_place(with_place_end(text, m))))
     return out
