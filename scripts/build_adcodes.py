@@ -28,6 +28,9 @@ NOT_COUNTRIES = frozenset({"CN", "HK", "MO", "TW"})
 # Short forms news use that the ISO translations lack (each names one country only).
 EXTRA_COUNTRY_NAMES = {
     "中华人民共和国": "CN",
+    "柬埔寨": "KH",  # the iso-codes translation writes 柬埔塞
+    "孟加拉国": "BD",
+    "扎伊尔": "CD",  # the name until 1997, in the news of its time
     "中国": "CN",
     "沙特": "SA",
     "朝鲜": "KP",

@@ -182,6 +182,10 @@ def test_roles_metrics_floor() -> None:
         ),
         # 华 of 华为 is no place (the tagger's MSRA habit), while 华 of 访华 is China.
         pytest.param("华为公司的代表访华", {("华", "中国")}, id="hua-fragment"),
+        # 巴 is named only beside 以 or 印: 中巴 with 圣保罗 is Brazil, 中巴 alone a minibus.
+        pytest.param("欧盟为缩小巴以分歧作出努力", {("巴", "巴勒斯坦"), ("以", "以色列")}, id="ba-yi"),
+        pytest.param("印孟两国外交部都表示", {("印", "印度"), ("孟", "孟加拉国")}, id="yin-meng"),
+        pytest.param("为推进中巴两国合作", {("中", "中国")}, id="ba-unnamed"),
     ],
 )
 def test_one_char_places_are_named(text: str, expected: set[tuple[str, str]]) -> None:

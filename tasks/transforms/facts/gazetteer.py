@@ -17,6 +17,7 @@ from .data.places import (
     PROVINCE_ABBREVIATIONS,
     PROVINCES,
     SHORT_BY_NEIGHBOUR,
+    SHORT_ONLY_BESIDE,
 )
 
 
@@ -80,13 +81,16 @@ def find_places(text: str) -> tuple[Mention, ...]:
 
 def place_of_short(text: str, start: int, end: int) -> Place | None:
     """The place a recognised short form text[start:end] names: its one place, or for 澳 the one its neighbours
-    point to (港澳 Macau, 澳中 Australia); None when the gazetteer has none."""
+    point to (港澳 Macau, 澳中 Australia), for 巴 one only beside 以 or 印; None when the gazetteer has none."""
     surface = text[start:end]
+    beside = text[start - 1 : start] + text[end : end + 1]
+    if surface in SHORT_ONLY_BESIDE:
+        found = next((name for c, name in SHORT_ONLY_BESIDE[surface].items() if c in beside), None)
+        return (place_index().get(found) or Place(found, "country")) if found else None
     rule = SHORT_BY_NEIGHBOUR.get(surface)
     if rule is None:
         return abbreviation_index().get(surface)
     neighbours, near, other = rule
-    beside = text[start - 1 : start] + text[end : end + 1]
     name = near if any(c in neighbours for c in beside) else other
     index = place_index()
     return index.get(name) or Place(name, "country")

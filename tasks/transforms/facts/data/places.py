@@ -180,6 +180,15 @@ COUNTRY_ABBREVIATIONS: dict[str, str] = {
     "缅": "缅甸",
     "菲": "菲律宾",
     "印尼": "印度尼西亚",
+    # Short forms of pairs (印孟, 中老铁路, 中蒙, 中柬, 黎总统) a reader resolves without context.
+    "孟": "孟加拉国",
+    "黎": "黎巴嫩",
+    "柬": "柬埔寨",
+    "老": "老挝",
+    "蒙": "蒙古",
+    "匈": "匈牙利",
+    "捷": "捷克",
+    "希": "希腊",
     "欧": "欧洲",
     "亚": "亚洲",
     "非": "非洲",
@@ -194,3 +203,6 @@ COUNTRY_OTHER_NAMES: dict[str, str] = {"中华": "中国", "华夏": "中国", "
 SHORT_BY_NEIGHBOUR: dict[str, tuple[frozenset[str], str, str]] = {
     "澳": (frozenset("港台"), "澳门特别行政区", "澳大利亚"),
 }
+# A short form named only beside these neighbours (巴以: Palestine; 印巴: Pakistan); elsewhere, 中巴 with 圣保罗 is
+# Brazil and 中巴 alone a minibus, so it stays unnamed (and so no place).
+SHORT_ONLY_BESIDE: dict[str, dict[str, str]] = {"巴": {"以": "巴勒斯坦", "印": "巴基斯坦"}}
