@@ -207,6 +207,12 @@ def test_a_country_read_as_a_person_is_the_country() -> None:
         # An adverb, conjunction or preposition before a body ends what could name it (jieba tags d, c, p).
         pytest.param("还要经常往移民局跑。", "移民局", id="adverb-preposition"),
         pytest.param("否则保险公司不予赔偿。", None, id="conjunction"),
+        # A numeral makes a one-char suffix a classifier (five games, 30,000 sets); an ordinal names a bureau.
+        pytest.param("围棋大战，战罢五局方分胜负。", None, id="numeral-suffix"),
+        pytest.param("收缴赌具3万余部。", None, id="wan-yu-bu"),
+        pytest.param("公安部第五局局长出席。", "公安部第五局", id="ordinal-keeps-the-name"),
+        pytest.param("已有36名镇局主要领导到会。", None, id="classifier-after-a-number"),
+        pytest.param("黄河流域、黄淮大部有雨。", None, id="da-bu-is-a-word"),
     ],
 )
 def test_a_function_word_before_a_body_is_no_part_of_its_name(text: str, body: str | None) -> None:

@@ -34,6 +34,8 @@ MAX_PLACES_BACK = 200
 _SUFFIX_RE = re.compile(f"(?:{alternation(ORG_SUFFIXES)})(?![长门分署件位面势队级落])")
 _TITLE_AT_RE = re.compile(alternation(TITLES))
 _SUFFIX_SET = frozenset(ORG_SUFFIXES)
+_NUMBER_CHARS = frozenset("0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千万几数多余")
+_CLASSIFIERS = frozenset("个家所名位座条项批支间部台辆艘架届")
 _TITLE_SET = frozenset(TITLES)
 _SUFFIXES = tuple(ORG_SUFFIXES)
 _ABBREVIATION_PREFIXES = tuple(ORG_ABBREVIATIONS)
@@ -139,6 +141,14 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     return words[first][0]
 
 
+def _counts_before(text: str, pos: int) -> bool:
+    """True when a number ends at `pos` (36, 五, 万余), not an ordinal (第五局 is a bureau's name)."""
+    k = pos
+    while k > 0 and text[k - 1] in _NUMBER_CHARS:
+        k -= 1
+    return k < pos and text[k - 1 : k] != "第"
+
+
 def _opens_longer_word(text: str, start: int, end: int) -> bool:
     """True when the longest lexicon word at `start` runs past the suffix text[start:end] (局|部 of 局部战争)."""
     first = lexicon_words(text, start, min(len(text), end + 4))[0]
@@ -155,9 +165,11 @@ def find_organizations(text: str, places: Sequence[Mention]) -> tuple[Mention, .
             continue  # 党组书记 is a title, 大局 a word (but 委员会 is no 委员)
         if _opens_longer_word(text, m.start(), m.end()):
             continue  # 局部, 党组织: the suffix is the head of another word
+        if len(m.group(0)) == 1 and _counts_before(text, m.start()):
+            continue  # 战罢五局, 3万余部: a numeral makes the suffix a classifier
         start = _name_start(text, m.start(), m.end(), place_starts)
-        if start is None:
-            continue
+        if start is None or (text[start] in _CLASSIFIERS and _counts_before(text, start)):
+            continue  # 36名|镇局, 64座|视听型语言实验室: the name would open with a counted noun's classifier
         surface, head = text[start : m.end()], text[start : m.start()]
         if surface in NOT_ORG_WORDS or any(surface.endswith(w) for w in NOT_ORG_WORDS if len(w) > 2):
             continue
