@@ -218,3 +218,13 @@ def test_a_country_read_as_a_person_is_the_country() -> None:
 def test_a_function_word_before_a_body_is_no_part_of_its_name(text: str, body: str | None) -> None:
     orgs = [m.surface for m in extract_facts(text).mentions if m.kind == "organization"]
     assert orgs == ([body] if body else [])
+
+
+def test_a_title_between_two_names_of_a_list_does_not_veto_a_known_name() -> None:
+    # 霍英东|秘书长田纪云: the title goes to 田纪云, and 霍英东, a name the dictionary knows, stays a person.
+    text = (
+        "委员：丁光训董寅初孙孚凌安子介霍英东马万祺朱光亚万国权何鲁丽（女）王平伍修权刘澜涛江华李德生，"
+        "吴阶平王光英薛驹霍英东秘书长田纪云。"
+    )
+    people = [m.surface for m in extract_facts(text).mentions if m.kind == "person"]
+    assert people.count("霍英东") == 2 and "田纪云" in people

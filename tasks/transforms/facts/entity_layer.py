@@ -112,6 +112,8 @@ def _veto_recognised_people(
         elif m.end() in starts and m.start() in lexicon_end:
             vetoed.add(lexicon_end[m.start()].name)  # the title went to the confirmed name after it
     vetoed -= {p.name for p in people}
+    # A name the dictionary knows as a person's (霍英东 in 霍英东|秘书长田纪云, a list: the title is 田纪云's) stays.
+    vetoed = {name for name in vetoed if "P" not in dictionary_kinds(name)}
     return [m for m in lexicon if not (m.kind == "person" and m.name in vetoed)]
 
 
