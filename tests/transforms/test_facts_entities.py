@@ -228,3 +228,9 @@ def test_a_title_between_two_names_of_a_list_does_not_veto_a_known_name() -> Non
     )
     people = [m.surface for m in extract_facts(text).mentions if m.kind == "person"]
     assert people.count("霍英东") == 2 and "田纪云" in people
+
+
+def test_a_name_kept_once_is_kept_at_each_mention() -> None:
+    # 向冯强|打来 alone reads 强打 as a word; the 冯强 of 冯强躲开了 is the same person.
+    text = "他便挥拳向冯强打来，冯强躲开了。"
+    assert [m.start for m in extract_facts(text).mentions if m.surface == "冯强"] == [5, 10]

@@ -38,6 +38,18 @@ _FAMILIAR = frozenset("老小")
 _PLAIN_WORD_KINDS = frozenset({"person", "location"})
 
 
+def _screened(text: str, found: list[Mention]) -> list[Mention]:
+    """screen_spans, keeping every mention of a name it keeps somewhere in the document: 冯强 dropped in 向冯强|打来
+    (强打 is a word) is the 冯强 of 冯强躲开了."""
+    kept = screen_spans(text, found)
+    names = {m.surface for m in kept if m.kind == "person" and len(m.surface) > 1}
+    if not names:
+        return kept
+    taken = {m.start for m in kept}
+    again = [m for m in found if m.kind == "person" and m.surface in names and m.start not in taken]
+    return sorted([*kept, *again], key=lambda m: m.start) if again else kept
+
+
 def _canonical(m: Mention, places: tuple[Mention, ...]) -> Mention:
     """Give a recogniser organization the canonical name the rules would give it (places are named by find_entities);
     a recognised person that is a country's whole name is that country (马拉维, glossed X like a foreign name)."""
@@ -206,7 +218,7 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
         for o in screen_spans(text, list(find_organizations(text, places)))
     )
     recognised = [
-        _canonical(m, places) for m in screen_spans(text, list(find_entities(text, tagger, doc.tagged)))
+        _canonical(m, places) for m in _screened(text, list(find_entities(text, tagger, doc.tagged)))
     ]
     # A bare surname (习主席, 江主席) is named after the full name it stands for, once the full names are known.
     bare = [m for m in recognised if m.kind == "person" and m.end - m.start == 1]
