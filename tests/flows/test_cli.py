@@ -55,16 +55,18 @@ def test_parse_jsonl_gives_one_line_per_line(tmp_path: Path) -> None:
     text = SEED.read_text("utf-8")
     lines = [
         {"id": "a1", "text": text},
-        {"id": "a2", "text": "短"},
+        {"id": "a2", "text": "……"},
         {"id": "a3", "text": text.split("\n")[1]},
+        {"id": "a4", "text": "李鹏在北京。"},
     ]
     source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n", encoding="utf-8")
     result = runner.invoke(app, ["parse", str(source), "--json"])
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.output.splitlines()]
-    assert [o["id"] for o in out] == ["a1", "a2", "a3"]
+    assert [o["id"] for o in out] == ["a1", "a2", "a3", "a4"]
     by_id = {o["id"]: o for o in out}
-    assert by_id["a2"]["rejected"] is True
+    assert by_id["a2"]["rejected"] is True  # no letter or digit
+    assert "北京" in {m["surface"] for m in by_id["a4"]["facts"]["mentions"]}  # a one-line sentence is parsed
     assert by_id["a1"]["facts"]["byline"]["reporter"] == "张莉"
 
 
