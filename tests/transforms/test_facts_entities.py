@@ -213,6 +213,10 @@ def test_a_country_read_as_a_person_is_the_country() -> None:
         pytest.param("公安部第五局局长出席。", "公安部第五局", id="ordinal-keeps-the-name"),
         pytest.param("已有36名镇局主要领导到会。", None, id="classifier-after-a-number"),
         pytest.param("黄河流域、黄淮大部有雨。", None, id="da-bu-is-a-word"),
+        # Generic modifiers before a suffix name a kind of body, not one body.
+        pytest.param("已有77家选择了国有独资公司模式。", None, id="generic-modifiers"),
+        pytest.param("还要成立保险仲裁机构和律师事务所。", None, id="law-firm-kind"),
+        pytest.param("工商银行行长出席。", "工商银行", id="a-bank-named-by-ordinary-words"),
     ],
 )
 def test_a_function_word_before_a_body_is_no_part_of_its_name(text: str, body: str | None) -> None:

@@ -141,6 +141,14 @@ def _name_start(text: str, suffix_start: int, suffix_end: int, place_starts: fro
     return words[first][0]
 
 
+def _is_generic_head(text: str, start: int, end: int) -> bool:
+    """True when the words before the suffix are generic modifiers only (上市, 国有|独资, 股份有限): a kind of body."""
+    head = text[start:end]
+    return head in GENERIC_ORG_HEADS or all(
+        text[s:e] in GENERIC_ORG_HEADS for s, e, _ in lexicon_words(text, start, end)
+    )
+
+
 def _counts_before(text: str, pos: int) -> bool:
     """True when a number ends at `pos` (36, 五, 万余), not an ordinal (第五局 is a bureau's name)."""
     k = pos
@@ -173,8 +181,8 @@ def find_organizations(text: str, places: Sequence[Mention]) -> tuple[Mention, .
         surface, head = text[start : m.end()], text[start : m.start()]
         if surface in NOT_ORG_WORDS or any(surface.endswith(w) for w in NOT_ORG_WORDS if len(w) > 2):
             continue
-        if head in GENERIC_ORG_HEADS or surface[0] in "一两该这那此某每各几多":
-            continue  # 地方政府, 上市公司, 一家公司: a common noun, not a name
+        if _is_generic_head(text, start, m.start()) or surface[0] in "一两该这那此某每各几多":
+            continue  # 地方政府, 上市公司, 国有独资公司, 一家公司: a common noun, not a name
         bare = BARE_LEVEL_RE.match(surface) is not None
         if len(head) < 2 and not bare:
             continue

@@ -105,7 +105,8 @@ GENERIC_ORG_HEADS: frozenset[str] = frozenset(
     地方 当地 本地 外地 基层 上级 下级 有关 相关 其他 其它 外资 中资 合资 独资 外国 国外 境外 海外 国有 民营 私营
     上市 保险 互联网 网络 科技 技术 研发 大型 小型 中小 知名 著名 一流 正规 历史性 电话 全体 各级 县级 乡级 省级
     市级 村级 地级 省部 部委 企业 新 老 原 该 主要 重要 其 本 全国 社会 发展 活动 服务 信息 营业 指挥 管理
-    行业 人工智能 媒体 金融 投资 咨询 物流 电商
+    行业 人工智能 媒体 金融 投资 咨询 物流 电商 商业 股份 有限 股份有限 律师 事务 律师事务 进出口 经营 营销 劳动 跨国
+    重点 众多 国内外 世界 村民 居民
     """.split()
 )
 # Stand-alone function words, pronouns, determiners and classifiers: an organization name never holds one as a
