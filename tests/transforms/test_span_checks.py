@@ -383,3 +383,13 @@ def test_a_conjunction_glued_to_a_name_before_a_title_and_a_name_is_cut() -> Non
     assert [m.surface for m in screen_spans(scholar, [Mention("person", "臧克和", "臧克和", 0, 3)])] == [
         "臧克和"
     ]
+
+
+def test_an_organization_loses_a_leading_function_word_but_not_a_verb() -> None:
+    text = "以及中央党校常务副校长出席，并请全国人大常务委员会委员讲话，希望电脑学校开学。"
+    spans = [
+        Mention("organization", s, s, text.index(s), text.index(s) + len(s))
+        for s in ("及中央党校", "请全国人大常务委员会", "希望电脑学校")
+    ]
+    got = [m.surface for m in screen_spans(text, spans)]
+    assert got == ["中央党校", "全国人大常务委员会", "希望电脑学校"]

@@ -9,7 +9,14 @@ import re
 
 from ..models import Mention
 from ._text import alternation, is_han
-from .data.lexicon import GENERIC_ORG_HEADS, ORG_ABBREVIATIONS, ORG_SUFFIXES, TITLES, TRANSLIT_CHARS
+from .data.lexicon import (
+    GENERIC_ORG_HEADS,
+    ORG_ABBREVIATIONS,
+    ORG_STOP_WORDS,
+    ORG_SUFFIXES,
+    TITLES,
+    TRANSLIT_CHARS,
+)
 from .entities import (
     COUNTED_RE,
     common_word_stems,
@@ -73,6 +80,7 @@ KEYWORD_BRACKETS = ("【", "】")
 MIN_CROSSING, MAX_CROSSING = 3, 4
 _MAX_HOLDING_WORD = 6  # 发展中国家
 _NAME_END_CONJUNCTIONS = frozenset("和与及")
+_LEADING_FUNCTION = frozenset("及对向在从把被和与或并而但请")
 
 
 def _is_translit(text: str, start: int, end: int) -> bool:
@@ -274,6 +282,26 @@ def without_conjunction(text: str, m: Mention, person_starts: frozenset[int]) ->
     return Mention(m.kind, m.surface[:-1], m.surface[:-1], m.start, m.end - 1, m.level)
 
 
+def without_leading_function_word(text: str, m: Mention) -> Mention:
+    """An organization opening with a function word (及|中央党校, 伙同|公司, 请|全国人大常务委员会: the tagger and
+    the rules read across it) cut to what follows, when 2+ chars are left. Not a verb: names hold verbs (希望电脑学校,
+    促进投资委员会), and not 经 or 中, which open abbreviations (经货联盟)."""
+    if m.kind != "organization":
+        return m
+    start = m.start
+    for s, e, tag in lexicon_words(text, m.start, m.end):
+        word = text[s:e]
+        if tag in ("LOC", "ORG") or not (
+            word in _LEADING_FUNCTION or (len(word) > 1 and word in ORG_STOP_WORDS)
+        ):
+            break
+        start = e
+    if start == m.start or m.end - start < 2:
+        return m
+    surface = text[start : m.end]
+    return Mention(m.kind, surface, surface, start, m.end, m.level)
+
+
 def without_stray_char(m: Mention) -> Mention:
     """A known body with one more char that is no suffix (联合国|会旗: the tagger took 会) cut back to the body."""
     head, last = m.surface[:-1], m.surface[-1:]
@@ -408,6 +436,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     # One-char places side by side (发展|中美关系) are a pair of places, whatever word the first char could close.
     single = frozenset(m.start for m in spans if m.kind == "location" and m.end - m.start == 1)
     for m in spans:
+        m = without_leading_function_word(text, m)  # the checks then judge the name that is left
         if (
             is_cut_name(text, m)
             or starts_with_function_word(m)
