@@ -238,3 +238,14 @@ def test_a_name_kept_once_is_kept_at_each_mention() -> None:
     # 向冯强|打来 alone reads 强打 as a word; the 冯强 of 冯强躲开了 is the same person.
     text = "他便挥拳向冯强打来，冯强躲开了。"
     assert [m.start for m in extract_facts(text).mentions if m.surface == "冯强"] == [5, 10]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("他看了两场电影，高兴地说，这个办法好。", id="adverb-before-a-speech-verb"),
+        pytest.param("一架银灰色的伊尔９６型专机徐徐降落。", id="model-with-xing"),
+    ],
+)
+def test_no_person_in(text: str) -> None:
+    assert not [m for m in extract_facts(text).mentions if m.kind == "person"]

@@ -58,11 +58,14 @@ def is_plausible_name(text: str, start: int, end: int, blocked: Blocked) -> bool
     kinds = dictionary_kinds(word)
     other_kind = bool(kinds) and not set(kinds) & {"P", "X"}  # 扎伊尔 (a country) before 总统
     opens_phrase = len(word) >= 3 and word[0] in FUNCTION_CHARS  # 总统和夫人: 和 opens a phrase
+    # 高兴地说: a word and the adverbial 地 say how someone speaks, not who
+    adverbial = len(word) >= 3 and word[-1] == "地" and is_dictionary_word(word[:-1])
     return (
         len(word) >= 2
         and (foreign or not plain)
         and not other_kind
         and not opens_phrase
+        and not adverbial
         and not blocked.touches(start, end)
     )
 

@@ -398,8 +398,9 @@ def names_a_people(m: Mention) -> bool:
 
 
 _COUNT_NUMERALS = frozenset("一二两三四五六七八九十百千几数多")
-# A model number after a name (骁龙865, 麒麟 990): the name is a product's; a year (2019年) is no model number.
-_MODEL_NUMBER_RE = re.compile(r"[ \u00a0]?[0-9]{3,}(?![0-9]*[年月日号])")
+# A model number after a name (骁龙865, 麒麟 990, 伊尔９６型): the name is a product's; a year (2019年) is no model
+# number.
+_MODEL_NUMBER_RE = re.compile(r"[ \u00a0]?(?:[0-9０-９]{3,}(?![0-9０-９]*[年月日号])|[0-9０-９]+型)")
 
 
 def counts_things(text: str, m: Mention) -> bool:
