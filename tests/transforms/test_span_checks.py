@@ -393,3 +393,12 @@ def test_an_organization_loses_a_leading_function_word_but_not_a_verb() -> None:
     ]
     got = [m.surface for m in screen_spans(text, spans)]
     assert got == ["中央党校", "全国人大常务委员会", "希望电脑学校"]
+
+
+def test_an_unknown_place_before_a_personal_honorific_is_a_person() -> None:
+    text = "樱内义雄先生，北京先生们好。"
+    spans = [Mention("location", "樱内义雄", "樱内义雄", 0, 4), Mention("location", "北京", "北京", 7, 9)]
+    assert [(m.kind, m.surface) for m in screen_spans(text, spans)] == [
+        ("person", "樱内义雄"),
+        ("location", "北京"),
+    ]

@@ -80,6 +80,7 @@ KEYWORD_BRACKETS = ("【", "】")
 MIN_CROSSING, MAX_CROSSING = 3, 4
 _MAX_HOLDING_WORD = 6  # 发展中国家
 _NAME_END_CONJUNCTIONS = frozenset("和与及")
+_PERSON_HONORIFICS = ("先生", "女士", "王子", "公主", "夫人", "小姐")
 _LEADING_FUNCTION = frozenset("及对向在从把被和与或并而但请")
 
 
@@ -302,6 +303,16 @@ def without_leading_function_word(text: str, m: Mention) -> Mention:
     return Mention(m.kind, surface, surface, start, m.end, m.level)
 
 
+def as_person_before_honorific(text: str, m: Mention) -> Mention:
+    """A place no gazetteer or dictionary knows, followed by an honorific only a person takes (樱内义雄先生, 查尔斯
+    王子), as the person it names."""
+    if m.kind != "location" or not text.startswith(_PERSON_HONORIFICS, m.end) or len(m.surface) < 2:
+        return m
+    if m.surface in place_index() or "L" in dictionary_kinds(m.surface):
+        return m
+    return Mention("person", m.surface, m.surface, m.start, m.end)
+
+
 def without_stray_char(m: Mention) -> Mention:
     """A known body with one more char that is no suffix (联合国|会旗: the tagger took 会) cut back to the body."""
     head, last = m.surface[:-1], m.surface[-1:]
@@ -461,5 +472,6 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
         ):
             continue
         m = without_conjunction(text, without_stray_char(without_camp(m)), person_starts)
+        m = as_person_before_honorific(text, m)
         out.extend(split_pair(as_place(with_place_end(text, m))))
     return out
