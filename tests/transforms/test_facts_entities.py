@@ -249,3 +249,10 @@ def test_a_name_kept_once_is_kept_at_each_mention() -> None:
 )
 def test_no_person_in(text: str) -> None:
     assert not [m for m in extract_facts(text).mentions if m.kind == "person"]
+
+
+def test_a_name_in_brackets_after_a_work_title_is_its_author() -> None:
+    # 人民日报 1998, a list of papers: 《title》（author）.
+    text = "收录了《管窥蠡测说纳兰》（冯统一）、《“纳兰性德现象”试说》（楚庄）等论文。"
+    people = {m.surface for m in extract_facts(text).mentions if m.kind == "person"}
+    assert {"冯统一", "楚庄"} <= people

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from ..models import Byline, Mention
-from ._text import alternation, is_han
+from ._text import HAN, alternation, is_han
 from .data.lexicon import SPEECH_VERBS, TRANSLIT_CHARS
 from .entities import dictionary_kinds, is_common_word, is_dictionary_word, lexicon_words
 from .names import is_name_end, read_name
@@ -25,6 +25,7 @@ SPEECH_INSERT = (
 SPEECH_RE = re.compile(f'{SPEECH_INSERT}(?:{alternation(SPEECH_VERBS)})[，：:,︰∶]?(?=[“"]|(?<=[，：:,︰∶]))')
 
 _AFTER_QUOTE_RE = re.compile('[”"]')
+_CREDIT_RE = re.compile(f"》[（(]([{HAN}]{{2,4}})[）)]")
 _VERB_AFTER_NAME_RE = re.compile(f"{SPEECH_INSERT}(?:{alternation(SPEECH_VERBS)})[。，,]")
 
 # Longest transliterated-name run (a run of TRANSLIT_CHARS): 叶利钦 is 3, 戈尔巴乔夫 5, with slack.
@@ -197,5 +198,9 @@ def find_context_people(
         end = read_name(text, m.end())
         if end is not None and _VERB_AFTER_NAME_RE.match(text, end):
             spans.append((m.end(), end))
+    for m in _CREDIT_RE.finditer(
+        text
+    ):  # 《耶律楚材新论》（龚鹏程）: a work's author in brackets after its title
+        spans.append(m.span(1))
     names = {text[s:e] for s, e in spans if (s, e) not in other and is_plausible_name(text, s, e, blocked)}
     return names | {n for n in byline_names(byline) if len(n) >= 2 and not is_common_word(n)}
