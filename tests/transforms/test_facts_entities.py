@@ -217,6 +217,7 @@ def test_a_country_read_as_a_person_is_the_country() -> None:
         pytest.param("已有77家选择了国有独资公司模式。", None, id="generic-modifiers"),
         pytest.param("还要成立保险仲裁机构和律师事务所。", None, id="law-firm-kind"),
         pytest.param("工商银行行长出席。", "工商银行", id="a-bank-named-by-ordinary-words"),
+        pytest.param("各地区党委和政府在行动。", None, id="di-qu-closes-the-level-char"),
     ],
 )
 def test_a_function_word_before_a_body_is_no_part_of_its_name(text: str, body: str | None) -> None:

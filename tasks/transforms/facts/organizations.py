@@ -24,7 +24,7 @@ from .data.lexicon import (
     TITLES,
     WEAK_ORG_SUFFIXES,
 )
-from .entities import is_name_break, lexicon_words, org_verbs
+from .entities import is_dictionary_word, is_name_break, lexicon_words, org_verbs
 
 # Longest organization name we accept: 20 chars holds >99% of the ORG spans in the MSRA/People's Daily gold.
 MAX_ORG_LEN = 20
@@ -184,6 +184,8 @@ def find_organizations(text: str, places: Sequence[Mention]) -> tuple[Mention, .
         if _is_generic_head(text, start, m.start()) or surface[0] in "一两该这那此某每各几多":
             continue  # 地方政府, 上市公司, 国有独资公司, 一家公司: a common noun, not a name
         bare = BARE_LEVEL_RE.match(surface) is not None
+        if bare and start > 0 and is_dictionary_word(text[start - 1 : start + 1]):
+            continue  # 各地|区党委: the level char closes a word (地区, 社区), so no bare 区党委 follows
         if len(head) < 2 and not bare:
             continue
         if m.group(0) in WEAK_ORG_SUFFIXES and not bare:
