@@ -49,6 +49,13 @@ def fetch_wheel(cache: Path) -> Path:
     return found[0]
 
 
+def train_dev_split(kept: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:
+    """(train, dev) of the deduplicated split: every 20th sentence after a shuffle by content hash is dev, so the
+    split depends neither on file order nor on Python's hash seed."""
+    ordered = sorted(kept, key=lambda s: hashlib.sha256(s.text.encode()).digest())
+    return [s for k, s in enumerate(ordered) if k % 20], ordered[::20]
+
+
 def read_split(wheel: Path) -> list[Sentence]:
     """Sentences of the char-per-line BMES split (`char tag`, blank line between sentences)."""
     with zipfile.ZipFile(wheel) as z:
@@ -122,9 +129,7 @@ def main() -> None:
     removed = {name: sum(1 for s in split if s.text in texts) for name, texts in test_sets.items()}
     held = set().union(*test_sets.values())
     kept = [s for s in split if s.text not in held]
-    # A seeded shuffle by content hash: the dev split does not depend on file order or Python's hash seed.
-    kept.sort(key=lambda s: hashlib.sha256(s.text.encode()).digest())
-    dev, train = kept[::20], [s for k, s in enumerate(kept) if k % 20]
+    train, dev = train_dev_split(kept)
     if args.limit:
         train, dev = train[: args.limit], dev[: max(1, args.limit // 10)]
     print(f"split {len(split)} sentences; removed {removed}; train {len(train)}, dev {len(dev)}", flush=True)
