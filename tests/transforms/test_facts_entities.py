@@ -257,3 +257,8 @@ def test_a_name_in_brackets_after_a_work_title_is_its_author() -> None:
     text = "收录了《管窥蠡测说纳兰》（冯统一）、《“纳兰性德现象”试说》（楚庄）等论文。"
     people = {m.surface for m in extract_facts(text).mentions if m.kind == "person"}
     assert {"冯统一", "楚庄"} <= people
+
+
+def test_a_tagged_name_does_not_keep_a_bracket() -> None:
+    text = "新华社北京１２月９日电（记者周亮）在今天召开的会议上"
+    assert "周亮" in {m.surface for m in extract_facts(text).mentions if m.kind == "person"}

@@ -201,11 +201,21 @@ def _without_credit(m: Mention) -> Mention:
     return m
 
 
+# Marks no name begins or ends with (a name may hold · and a body 《》 or “” inside: 《星报》编辑部 keeps its 》).
+_EDGE_MARKS = "（）()【】[]、，。；：！？,.;:!?—…"
+
+
 def _trimmed(m: Mention) -> list[Mention]:
     """A tagger span without the spaces at its ends, and a person span split at inner spaces (罗博 萧海川 is two
     people): bylines put spaces around and between names, which the tagger (trained on unspaced text) runs over."""
     if not _QUOTES.isdisjoint(m.surface):
         return []  # 卡塔里”星, 和平号”空间站: a span that crosses a quotation mark is part of a name and a word
+    edge = m.surface.strip(_EDGE_MARKS)
+    if edge != m.surface:  # 周亮）: the tagger ran onto a bracket or a mark
+        lead = m.surface.index(edge) if edge else 0
+        if len(edge) < 2:
+            return []
+        m = Mention(m.kind, edge, edge, m.start + lead, m.start + lead + len(edge), m.level)
     parts = m.surface.split() if m.kind == "person" else [m.surface.strip()]
     out, pos = [], 0
     for part in parts:
