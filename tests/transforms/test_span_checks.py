@@ -402,3 +402,9 @@ def test_an_unknown_place_before_a_personal_honorific_is_a_person() -> None:
         ("person", "樱内义雄"),
         ("location", "北京"),
     ]
+
+
+def test_a_foreign_name_loses_a_char_that_closes_the_word_before_it() -> None:
+    text = "我感谢克雷蒂安总理的盛情邀请"
+    got = screen_spans(text, [Mention("person", "谢克雷蒂安", "谢克雷蒂安", 2, 7)])
+    assert [m.surface for m in got] == ["克雷蒂安"]

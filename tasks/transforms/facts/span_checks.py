@@ -313,6 +313,17 @@ def as_person_before_honorific(text: str, m: Mention) -> Mention:
     return Mention("person", m.surface, m.surface, m.start, m.end)
 
 
+def without_word_head(text: str, m: Mention) -> Mention:
+    """A foreign name whose first char closes the word before it (感|谢克雷蒂安, 典礼|官亨特) cut to the name."""
+    if m.kind != "person" or len(m.surface) < 3 or m.start == 0:
+        return m
+    if not all(c in TRANSLIT_CHARS for c in m.surface[1:]) or not is_dictionary_word(
+        text[m.start - 1 : m.start + 1]
+    ):
+        return m
+    return Mention(m.kind, m.surface[1:], m.surface[1:], m.start + 1, m.end, m.level)
+
+
 def without_stray_char(m: Mention) -> Mention:
     """A known body with one more char that is no suffix (联合国|会旗: the tagger took 会) cut back to the body."""
     head, last = m.surface[:-1], m.surface[-1:]
@@ -472,6 +483,6 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
         ):
             continue
         m = without_conjunction(text, without_stray_char(without_camp(m)), person_starts)
-        m = as_person_before_honorific(text, m)
+        m = as_person_before_honorific(text, without_word_head(text, m))
         out.extend(split_pair(as_place(with_place_end(text, m))))
     return out
