@@ -408,3 +408,11 @@ def test_a_foreign_name_loses_a_char_that_closes_the_word_before_it() -> None:
     text = "我感谢克雷蒂安总理的盛情邀请"
     got = screen_spans(text, [Mention("person", "谢克雷蒂安", "谢克雷蒂安", 2, 7)])
     assert [m.surface for m in got] == ["克雷蒂安"]
+
+
+def test_five_han_chars_with_surnames_at_the_first_and_fourth_are_two_people() -> None:
+    text = "优秀人民警察王炳奎田岚前不久"
+    got = screen_spans(text, [Mention("person", "王炳奎田岚", "王炳奎田岚", 6, 11)])
+    assert [m.surface for m in got] == ["王炳奎", "田岚"]
+    foreign = "总统阿卜杜拉说"  # no common surname at the 4th char
+    assert len(screen_spans(foreign, [Mention("person", "阿卜杜拉", "阿卜杜拉", 2, 6)])) == 1

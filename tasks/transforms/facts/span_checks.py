@@ -14,6 +14,8 @@ from .data.lexicon import (
     ORG_ABBREVIATIONS,
     ORG_STOP_WORDS,
     ORG_SUFFIXES,
+    SURNAMES_DOUBLE,
+    SURNAMES_TOP100,
     TITLES,
     TRANSLIT_CHARS,
 )
@@ -362,6 +364,25 @@ def as_place(m: Mention) -> Mention:
     return Mention("location", place.name, m.surface, m.start, m.end, place.level)
 
 
+def split_two_names(text: str, m: Mention) -> list[Mention]:
+    """A 5- or 6-char Han person with a common surname at its 1st and 4th chars as the two names it holds (王炳奎田岚:
+    Chinese names have 2-3 chars, so such a run is two people written back to back)."""
+    if m.kind != "person" or len(m.surface) not in (5, 6) or not all(is_han(c) for c in m.surface):
+        return [m]
+    if (
+        not (m.surface[0] in SURNAMES_TOP100 and m.surface[3] in SURNAMES_TOP100)
+        or m.surface[:2] in SURNAMES_DOUBLE
+    ):
+        return [m]
+    if all(c in TRANSLIT_CHARS for c in m.surface):
+        return [m]  # a transliterated name (阿拉法特...)
+    cut = m.start + 3
+    return [
+        Mention("person", text[m.start : cut], text[m.start : cut], m.start, cut),
+        Mention("person", text[cut : m.end], text[cut : m.end], cut, m.end),
+    ]
+
+
 def split_pair(m: Mention) -> list[Mention]:
     """A two-char place of China and a one-char short form (中拉, 中美) as the two places it names; else the span."""
     short = abbreviation_index()
@@ -484,5 +505,6 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             continue
         m = without_conjunction(text, without_stray_char(without_camp(m)), person_starts)
         m = as_person_before_honorific(text, without_word_head(text, m))
-        out.extend(split_pair(as_place(with_place_end(text, m))))
+        for part in split_two_names(text, m):
+            out.extend(split_pair(as_place(with_place_end(text, part))))
     return out
