@@ -143,7 +143,8 @@ def lexicon_words(text: str, start: int, end: int) -> list[tuple[int, int, str]]
 
 
 # A numeral and a classifier (三家, 两所, 几个): what follows is counted, so no name runs across it (北京|三家医院).
-COUNTED_RE = re.compile("[一二两三四五六七八九十百千几数多]+[家个所名位座条项批支间]")
+COUNT_NUMERALS = "一二两三四五六七八九十百千几数多"
+COUNTED_RE = re.compile(f"[{COUNT_NUMERALS}]+[家个所名位座条项批支间]")
 
 
 def is_name_break(word: str, next_tag: str | None) -> bool:

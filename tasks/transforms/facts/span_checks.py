@@ -20,6 +20,7 @@ from .data.lexicon import (
     TRANSLIT_CHARS,
 )
 from .entities import (
+    COUNT_NUMERALS,
     COUNTED_RE,
     common_word_stems,
     dictionary_kinds,
@@ -440,7 +441,6 @@ def names_a_people(m: Mention) -> bool:
     return "G" in kinds and "O" not in kinds
 
 
-_COUNT_NUMERALS = frozenset("一二两三四五六七八九十百千几数多")
 # A model number after a name (骁龙865, 麒麟 990, 伊尔９６型): the name is a product's; a year (2019年) is no model
 # number.
 _MODEL_NUMBER_RE = re.compile(r"[ \u00a0]?(?:[0-9０-９]{3,}(?![0-9０-９]*[年月日号])|[0-9０-９]+型)")
@@ -449,7 +449,7 @@ _MODEL_NUMBER_RE = re.compile(r"[ \u00a0]?(?:[0-9０-９]{3,}(?![0-9０-９]*[�
 def counts_things(text: str, m: Mention) -> bool:
     """True for a place or body span holding a numeral and classifier (北京|三家|医院): a count of bodies, no name;
     an ordinal (第一支队) is part of a name."""
-    if m.kind == "person" or not any(c in _COUNT_NUMERALS for c in m.surface):
+    if m.kind == "person" or not any(c in COUNT_NUMERALS for c in m.surface):
         return False
     return any(
         COUNTED_RE.fullmatch(text, s, e) is not None and text[s - 1 : s] != "第"
