@@ -8,7 +8,12 @@ from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.data.build_common_words import common_words, gloss_kinds, proper_kinds
 from tasks.transforms.facts.entities import dictionary_kinds, is_dictionary_word
 from tasks.transforms.facts.people import is_lexicon_word
-from tasks.transforms.facts.span_checks import counts_things, lies_inside_word, screen_spans
+from tasks.transforms.facts.span_checks import (
+    counts_things,
+    lies_inside_word,
+    screen_spans,
+    with_person_edges,
+)
 from tasks.transforms.models import Mention
 
 
@@ -416,3 +421,28 @@ def test_five_han_chars_with_surnames_at_the_first_and_fourth_are_two_people() -
     assert [m.surface for m in got] == ["王炳奎", "田岚"]
     foreign = "总统阿卜杜拉说"  # no common surname at the 4th char
     assert len(screen_spans(foreign, [Mention("person", "阿卜杜拉", "阿卜杜拉", 2, 6)])) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kept"),
+    [
+        ("他读完了《周立波传奇》这本书。", "周立波传奇", "周立波"),  # a work's kind after the name
+        ("《李明日记》出版了。", "李明日记", "李明"),
+        ("舰队由史密斯海军上将指挥。", "史密斯海军", "史密斯"),  # the service is the rank's
+        ("社长田中秀男说，合作会继续。", "田中秀", "田中秀男"),  # a Japanese given name's last char
+        ("王平都认为这个方案可行。", "王平都", "王平"),  # an adverb after a two-char name
+        ("学生张亮北京人。", "张亮北京", "张亮"),  # a province after the name
+        ("会见了原科尔内伊政府的官员。", "原科尔内伊", "科尔内伊"),  # "former" before a foreign name
+        ("《周立波》出版了。", "周立波", "周立波"),  # no work's kind: nothing to cut
+    ],
+)
+def test_a_person_span_moves_to_the_name(text: str, surface: str, kept: str) -> None:
+    start = text.index(surface)
+    got = screen_spans(text, [Mention("person", surface, surface, start, start + len(surface))])
+    assert [(m.surface, m.start) for m in got] == [(kept, text.index(kept))]
+
+
+def test_a_two_char_given_name_that_is_a_service_stays_whole() -> None:
+    text = "他是李海军上校。"
+    m = Mention("person", "李海军", "李海军", 2, 5)
+    assert with_person_edges(text, m) is m

@@ -327,6 +327,69 @@ def without_word_head(text: str, m: Mention) -> Mention:
     return Mention(m.kind, m.surface[1:], m.surface[1:], m.start + 1, m.end, m.level)
 
 
+# A book named after its subject (《张浩传奇》, 《毛泽东传》): the name is the person, the rest the kind of work.
+WORK_SUFFIXES = ("传奇", "评传", "自传", "日记", "年谱", "新论", "诗选", "文集", "选集", "全集", "传")
+# A service before a rank (布鲁赫|海军上将) belongs to the title, not to the name.
+SERVICES = ("海军", "陆军", "空军")
+RANKS = ("上将", "中将", "少将", "元帅", "上校", "中校", "少校")
+# Common Japanese family names, and the chars Japanese given names end with (铃木俊|男, 根本二|郎): a tagger that
+# reads Chinese names of three chars stops one short of them.
+JAPANESE_SURNAMES = frozenset(
+    """
+    铃木 佐藤 高桥 田中 渡边 伊藤 山本 中村 小林 加藤 吉田 山田 山口 松本 井上 木村 清水 山崎 池田 桥本 阿部
+    石川 山下 中岛 石井 小川 前田 冈田 藤田 后藤 近藤 村上 远藤 青木 坂本 斋藤 福田 太田 西村 藤井 冈本 藤原
+    中野 三浦 原田 中川 松田 竹内 小野 田村 中山 和田 石田 森田 上田 内田 柴田 酒井 宫崎 横山 高木 安藤 宫本
+    大野 小岛 谷口 今井 工藤 高田 丸山 杉山 村田 大塚 新井 小山 平野 藤本 河野 上野 野口 武田 松井 千叶 岩崎
+    菅原 木下 久保 佐野 野村 松尾 市川 菊地 杉本 古川 大西 岛田 水野 高野 吉川 山内 西田 饭田 菊池 西川 小松
+    北村 安田 川口 平田 中田 服部 岩田 土屋 川崎 福岛 本田 樋口 秋山 田口 永井 山中 中西 吉村 川上 石原 大桥
+    松冈 星野 矢野 浅野 松下 吉冈 小池 野田 荒木 大谷 内藤 松浦 熊谷 黑田 尾崎 永田 川村 望月 田边 松村 荒井
+    小渊 小泉 细川 羽田 村山 海部 宫泽 竹下 樱内 根本 鸠山 冈村 稻盛 盛田 丰田 三木 福井
+    """.split()
+)
+JAPANESE_GIVEN_ENDS = frozenset("男郎雄夫子介彦治助树")
+# Adverbs a tagger reads as a name's last char (卢铭|都有, 谢辛|又说): no common given name ends with one.
+ADVERB_ENDS = frozenset("都也就又便却")
+# Words before a foreign name that say which one (原|切尔诺梅尔金政府, 前|总统): none opens a transliteration.
+FOREIGN_NAME_PREFIXES = frozenset("原前新")
+_NAME_PLACE_LEVELS = frozenset({"province", "country"})
+
+
+def with_person_edges(text: str, m: Mention) -> Mention:
+    """A person's span moved to the name: without a work's kind, a service, an adverb, a place or a "former"
+    around it, and with the last char of a Japanese given name."""
+    if m.kind != "person":
+        return m
+    surface, start, end = m.surface, m.start, m.end
+    if text[start - 1 : start] == "《" and text[end : end + 1] == "》":
+        suffix = next((w for w in WORK_SUFFIXES if surface.endswith(w) and len(surface) - len(w) >= 2), "")
+        end -= len(suffix)
+    elif surface.endswith(SERVICES) and text.startswith(RANKS, end) and len(surface) >= 4:
+        end -= 2
+    elif (
+        len(surface) == 3 and surface[:2] in JAPANESE_SURNAMES and text[end : end + 1] in JAPANESE_GIVEN_ENDS
+    ):
+        end += 1
+    elif len(surface) == 3 and surface[0] in SURNAMES_TOP100 and surface[-1] in ADVERB_ENDS:
+        end -= 1
+    elif len(surface) == 4 and surface[0] in SURNAMES_TOP100 and _names_big_place(surface[2:]):
+        end -= 2
+    elif (
+        len(surface) >= 4
+        and surface[0] in FOREIGN_NAME_PREFIXES
+        and all(c in TRANSLIT_CHARS for c in surface[1:])
+    ):
+        start += 1
+    if (start, end) == (m.start, m.end):
+        return m
+    return Mention(m.kind, text[start:end], text[start:end], start, end, m.level)
+
+
+def _names_big_place(word: str) -> bool:
+    """Whether the word is a country's or a province-level region's name (香港, 日本)."""
+    place = place_index().get(word)
+    return place is not None and place.level in _NAME_PLACE_LEVELS
+
+
 def without_stray_char(m: Mention) -> Mention:
     """A known body with one more char that is no suffix (联合国|会旗: the tagger took 会) cut back to the body."""
     head, last = m.surface[:-1], m.surface[-1:]
@@ -504,7 +567,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
         ):
             continue
         m = without_conjunction(text, without_stray_char(without_camp(m)), person_starts)
-        m = as_person_before_honorific(text, without_word_head(text, m))
+        m = as_person_before_honorific(text, with_person_edges(text, without_word_head(text, m)))
         for part in split_two_names(text, m):
             out.extend(split_pair(as_place(with_place_end(text, part))))
     return out
