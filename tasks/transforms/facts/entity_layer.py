@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..models import Mention
+from .addresses import join_addresses
 from .data.adcodes import country_codes
 from .data.lexicon import ORG_SUFFIXES, SURNAMES_SINGLE, TITLE_MODIFIERS
 from .document import Document
@@ -244,5 +245,5 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     full = people + [m for m in lexicon if m.kind == "person"]
     lexicon += _named_surnames(text, [m for m in bare if not blocked.touches(m.start, m.end)], full)
     lexicon = _joined_two_fields(lexicon, (*weak, *anchored))
-    entities = merge_mentions(people, lexicon, (*weak, *places), anchored)
+    entities = join_addresses(text, merge_mentions(people, lexicon, (*weak, *places), anchored))
     return doc.with_layers(places=places, entities=entities)

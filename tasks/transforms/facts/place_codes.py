@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 
 from ..models import Mention, PlaceCode
+from .addresses import is_address, leading_divisions
 from .data.adcodes import (
     CHINA,
     Division,
@@ -116,9 +117,11 @@ def with_ancestors(places: dict[str, PlaceCode]) -> tuple[PlaceCode, ...]:
 def add_place_codes(doc: Document) -> Document:
     """Location entities renamed to their canonical place (北京市朝阳区) with its level; `places` holds their codes."""
     starts = [s.start for s in doc.sentences]
-    resolved = resolve_places(
-        [(m.name, bisect.bisect_right(starts, m.start)) for m in doc.entities if m.kind == "location"]
-    )
+    named = [(m.name, bisect.bisect_right(starts, m.start)) for m in doc.entities if m.kind == "location"]
+    by_name = divisions_by_name()
+    # The divisions an address opens with (上海市徐汇区漕溪北路88号) are coded as if named apart.
+    named += [(part, k) for name, k in named if is_address(name) for part in leading_divisions(name, by_name)]
+    resolved = resolve_places(named)
     entities = tuple(
         _renamed(m, resolved[m.name]) if m.kind == "location" and m.name in resolved else m
         for m in doc.entities
