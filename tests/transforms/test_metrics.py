@@ -119,6 +119,9 @@ def test_scale(text: str, value: float, unit: str | None, unit_written: str | No
         pytest.param("比重一直处于39%至41%之间。", [39.0, 41.0], "%", id="range-zhi"),
         pytest.param("分别为3万元、5万元以及7万元。", [30000.0, 50000.0, 70000.0], "元", id="yi-ji"),
         pytest.param("投资3与4.5亿元。", [300000000.0, 450000000.0], "元", id="yu"),
+        # A bare figure with its own multiplier takes the range's unit and keeps its multiplier.
+        pytest.param("每亩年收入可达6万至8万元。", [60000.0, 80000.0], "元", id="range-own-multiplier"),
+        pytest.param("投资由5亿到8万元不等。", [500000000.0, 80000.0], "元", id="range-two-multipliers"),
     ],
 )
 def test_list_items_each_scaled(text: str, values: list[float], unit: str) -> None:
@@ -316,3 +319,7 @@ def test_a_numeral_counting_the_names_before_it_is_no_metric() -> None:
     assert extract_metrics(text, entities=places) == ()
     beijing = (Mention("location", "北京市", "北京", 0, 2),)
     assert [m.value for m in extract_metrics("北京三家医院接收了病人。", entities=beijing)] == [3.0]
+
+
+def test_a_bare_range_with_multipliers_and_no_unit_stays() -> None:
+    assert [(m.value, m.unit) for m in extract_metrics("收入6万到8万。")] == [(60000.0, None), (80000.0, None)]

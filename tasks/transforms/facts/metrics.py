@@ -135,8 +135,13 @@ def _period_of(
 
 
 def _with_unit(item: Figure, last: Figure) -> Figure:
-    """A list item written without a unit (34.5 in 34.5、50.9和85.9亿元) takes the unit of the last item."""
-    scale = MULTIPLIERS.get(last.multiplier, 1.0) * (last.unit.scale if last.unit else 1.0)
+    """A list item written without a unit (34.5 in 34.5、50.9和85.9亿元) takes the unit of the last item; one with
+    a multiplier of its own keeps it (6万 in 6万至8万元 is 60,000 yuan)."""
+    multiplier = item.multiplier or last.multiplier
+    scale = MULTIPLIERS.get(multiplier, 1.0) * (last.unit.scale if last.unit else 1.0)
+    written = last.unit_written or ""
+    if item.multiplier and last.multiplier and written.startswith(last.multiplier):
+        written = item.multiplier + written[len(last.multiplier) :]
     return Figure(
         item.start,
         item.end,
@@ -144,24 +149,25 @@ def _with_unit(item: Figure, last: Figure) -> Figure:
         item.written_value,
         scaled(item.written_value, scale),
         last.unit,
-        last.unit_written,
-        last.multiplier,
+        written or None,
+        multiplier,
         item.approx,
         item.is_chinese,
     )
 
 
 def _flush(run: list[Figure]) -> list[Figure]:
-    """The items of one list or range, each with a unit; unit-less items take the unit of the next one."""
+    """The items of one list or range, each with a unit; items without one (34.5, or a bare 6万) take the unit
+    of the next item that has one. A bare 6万 with none after it stays as it is; a bare number is no metric."""
     items: list[Figure] = []
     waiting: list[Figure] = []
     for fig in run:
-        if fig.unit_written is None:
+        if fig.unit is None:
             waiting.append(fig)
             continue
         items += [_with_unit(w, fig) for w in waiting] + [fig]
         waiting = []
-    return items
+    return items + [w for w in waiting if w.unit_written is not None]
 
 
 def _groups(text: str) -> list[list[Figure]]:
