@@ -322,4 +322,7 @@ def test_a_numeral_counting_the_names_before_it_is_no_metric() -> None:
 
 
 def test_a_bare_range_with_multipliers_and_no_unit_stays() -> None:
-    assert [(m.value, m.unit) for m in extract_metrics("收入6万到8万。")] == [(60000.0, None), (80000.0, None)]
+    assert [(m.value, m.unit) for m in extract_metrics("收入6万到8万。")] == [
+        (60000.0, None),
+        (80000.0, None),
+    ]
