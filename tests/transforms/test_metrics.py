@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tasks.transforms.facts.figures import _NUMBER_RE
+from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.metrics import extract_metrics
 from tasks.transforms.facts.periods import _PERIOD_SEARCH, PERIOD_RE
 from tasks.transforms.models import Mention, Metric
@@ -326,3 +327,22 @@ def test_a_bare_range_with_multipliers_and_no_unit_stays() -> None:
         (60000.0, None),
         (80000.0, None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        (
+            "据国家统计局消息，全国居民消费价格同比上涨2.1%。",
+            "国家统计局",
+        ),  # a change: the body named before it
+        ("调查覆盖广州市312家企业。", "广州市"),  # bodies counted in a place
+        ("据新华社报道，大桥将封闭施工22天。", None),  # a duration: the body before it is no subject
+        ("新华社讯，当升科技以9614.5万元竞得地块。", None),  # a sum after a news agency
+    ],
+)
+def test_an_entity_before_a_figure_is_its_subject_only_for_rates_and_counted_bodies(
+    text: str, subject: str | None
+) -> None:
+    entities = extract_facts(text).mentions
+    assert extract_metrics(text, None, entities)[-1].subject == subject
