@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tasks.transforms.facts.figures import _NUMBER_RE
 from tasks.transforms.facts import extract_facts
+from tasks.transforms.facts.figures import _NUMBER_RE
 from tasks.transforms.facts.metrics import extract_metrics
 from tasks.transforms.facts.periods import _PERIOD_SEARCH, PERIOD_RE
 from tasks.transforms.models import Mention, Metric
