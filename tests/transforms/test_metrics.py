@@ -346,3 +346,16 @@ def test_an_entity_before_a_figure_is_its_subject_only_for_rates_and_counted_bod
 ) -> None:
     entities = extract_facts(text).mentions
     assert extract_metrics(text, None, entities)[-1].subject == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("坚持“三个代表”重要思想。", []),  # a slogan's name
+        ("统筹推进“五位一体”总体布局。", []),
+        ("他说“3000万元”是底线。", [30000000.0]),  # a quoted quantity
+        ("实现“1.5小时交通圈”。", [1.5]),  # a target in digits
+    ],
+)
+def test_a_chinese_numeral_opening_a_quoted_term_is_no_metric(text: str, values: list[float]) -> None:
+    assert [m.value for m in extract_metrics(text)] == values

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from ..models import Mention
+from ._text import is_han
 from .figures import Figure
 
 _YEAR_RE = re.compile(r"(?:1[89]|20)\d\d|[〇零一二三四五六七八九]{4}")
@@ -66,6 +67,28 @@ def _counts_one(text: str, fig: Figure) -> bool:
     )
 
 
+# A quoted term opening with a Chinese numeral (“三个代表”, “五位一体”, “两个维护”): a slogan's name, not a count. The
+# term's words after the figure are this many Han chars at most. A quoted quantity alone (“3000万元”) and a target
+# written in digits (“1.5小时交通圈”, a commuting goal) stay metrics.
+_QUOTE_OPENERS = frozenset('“「『"')
+_QUOTE_CLOSERS = frozenset('”」』"')
+_MAX_TERM_TAIL = 4
+
+
+def opens_quoted_term(text: str, fig: Figure) -> bool:
+    """True for a figure that opens a short quoted term and is not all of it (“四个全面”战略布局)."""
+    if not fig.is_chinese or not fig.start or text[fig.start - 1] not in _QUOTE_OPENERS:
+        return False
+    tail = 0
+    for ch in text[fig.end : fig.end + _MAX_TERM_TAIL + 1]:
+        if ch in _QUOTE_CLOSERS:
+            return tail > 0
+        if not is_han(ch):
+            return False
+        tail += 1
+    return False
+
+
 def _in_title(text: str, fig: Figure) -> bool:
     """True inside a book or work title (《56个民族新儿歌》): a name, not a quantity (looks TITLE_REACH chars each way)."""
     before = text[max(0, fig.start - _TITLE_REACH) : fig.start]
@@ -77,7 +100,7 @@ def is_not_a_metric(text: str, fig: Figure) -> bool:
     """True for a figure that is a year, point in time, rank, estimate, article, list summary, title or name."""
     prev = text[fig.start - 1] if fig.start else ""
     unit = fig.unit.written if fig.unit else ""
-    if _in_title(text, fig):
+    if _in_title(text, fig) or opens_quoted_term(text, fig):
         return True
     if fig.unit is not None and fig.unit.family == "duration" and text.startswith("期", fig.end):
         if not text.startswith(("期间", "期内"), fig.end):
