@@ -17,7 +17,7 @@ from prefect import get_run_logger
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
-from tasks.parallel import submit_documents, transform_documents
+from tasks.parallel import MIN_PARALLEL_BYTES, MIN_PARALLEL_DOCS, submit_documents, transform_documents
 from tasks.transform import transform_batch
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
@@ -76,11 +76,17 @@ class PoolTransforms:
 
     def __init__(self, options: TransformOptions) -> None:
         self.options = options
+        self._docs = self._bytes = 0  # submitted so far in this run
 
     def submit(self, docs: list[RawDocument]) -> PendingBatch:
-        """Start a batch's transform on the pool."""
+        """Start a batch's transform on the pool (in-process while the run is still too small for one)."""
         o = self.options
-        return submit_documents(docs, o.workers, o.timezone, o.max_text_chars, o.ner_model)
+        self._docs += len(docs)
+        self._bytes += sum(len(d.payload) for d in docs)
+        # A run of many small batches (batch_size 20, or parts cut by bytes) is big as a whole: it gets the pool
+        # once what it submitted would make one batch big enough, not only when a single batch does.
+        big_run = self._docs >= MIN_PARALLEL_DOCS or self._bytes >= MIN_PARALLEL_BYTES
+        return submit_documents(docs, o.workers, o.timezone, o.max_text_chars, o.ner_model, big_run=big_run)
 
 
 class TaskRunnerTransforms:

@@ -223,13 +223,19 @@ def submit_documents(
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     ner_model: str | None = None,
     work: BatchWork | None = None,
+    big_run: bool = False,
 ) -> PendingTransform[Any]:
     """Start `work` (process_documents, or a module-level function with its arguments and a result of the same
-    shape) over a batch on `workers` processes when big enough; the caller loads meanwhile."""
+    shape) over a batch on `workers` processes when big enough, or when `big_run` says the run it belongs to
+    is; the caller loads meanwhile."""
     # A small batch (a run's last) still goes to a pool that is already up: in-process it would hold the flow
     # process while the workers sit idle.
     pool_up = _pool is not None and _pool_size == workers
-    small = len(docs) < MIN_PARALLEL_DOCS and sum(len(d.payload) for d in docs) < MIN_PARALLEL_BYTES
+    small = (
+        not big_run
+        and len(docs) < MIN_PARALLEL_DOCS
+        and sum(len(d.payload) for d in docs) < MIN_PARALLEL_BYTES
+    )
     if workers <= 1 or (small and not pool_up) or not docs or not can_spawn():
         return PendingTransform(docs, [], timezone, max_text_chars, ner_model, work)
     task = partial(

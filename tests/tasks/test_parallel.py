@@ -74,3 +74,22 @@ def test_a_dead_run_not_yet_reaped_counts_as_dead() -> None:
         assert process_alive(os.getpid())
     finally:
         child.wait()
+
+
+def test_a_run_of_small_batches_gets_the_pool_once_it_is_big_as_a_whole() -> None:
+    from flows.transform_runners import PoolTransforms, TransformOptions
+
+    runner = PoolTransforms(TransformOptions(workers=2))
+    batches = [_corpus(10) for _ in range(MIN_PARALLEL_DOCS // 10 + 2)]
+    try:
+        pending = [runner.submit(b) for b in batches]
+        on_pool = [p.on_pool for p in pending]  # type: ignore[attr-defined]
+        # Each batch alone is small: the first ones stay in-process, the rest go to the pool once the run is big.
+        assert on_pool[0] is False
+        assert on_pool[-1] is True
+        assert on_pool == sorted(on_pool)
+        assert [a.source_uri for p in pending for a in p.result()[0]] == [
+            a.source_uri for b in batches for a in process_documents(b)[0]
+        ]
+    finally:
+        shutdown_pool()
