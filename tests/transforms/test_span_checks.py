@@ -446,3 +446,23 @@ def test_a_two_char_given_name_that_is_a_service_stays_whole() -> None:
     text = "他是李海军上校。"
     m = Mention("person", "李海军", "李海军", 2, 5)
     assert with_person_edges(text, m) is m
+
+
+@pytest.mark.parametrize(
+    ("text", "surface"),
+    [
+        ("众多航空公司起来之后，意见开始少了。", "众多航空公司"),
+        ("由40余家公司组成的另一阵营。", "余家公司"),
+        ("责任感促使我立刻接下这部影片。", "接下这部"),
+    ],
+)
+def test_a_quantity_of_bodies_is_no_organization(text: str, surface: str) -> None:
+    start = text.index(surface)
+    assert screen_spans(text, [Mention("organization", surface, surface, start, start + len(surface))]) == []
+
+
+def test_a_named_body_after_a_count_word_stays() -> None:
+    text = "国防部发言人表示，"
+    assert [m.surface for m in screen_spans(text, [Mention("organization", "国防部", "国防部", 0, 3)])] == [
+        "国防部"
+    ]

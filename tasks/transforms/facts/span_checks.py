@@ -408,11 +408,19 @@ def with_place_end(text: str, m: Mention) -> Mention:
     return Mention(m.kind, surface, surface, m.start, m.end + 1)
 
 
+# Words that count or quantify the bodies after them (众多航空公司, 40余家公司, 这部影片): no body is named.
+QUANTITY_OPENERS = ("众多", "诸多", "许多", "若干", "一些", "各家", "多家", "余家", "数家", "几家")
+CLASSIFIER_DEMONSTRATIVES = frozenset("这那此该每")
+
+
 def is_generic_body(m: Mention) -> bool:
-    """True for an organization that is a generic head plus a suffix (人工智能公司, 行业协会): a kind of body."""
+    """True for an organization that is a generic head plus a suffix (人工智能公司, 行业协会), a quantity of bodies
+    (众多航空公司, 40余家公司) or a demonstrative and classifier (接下这部): a kind of body or none."""
     if m.kind != "organization" or m.surface in _KNOWN_ORGS:
         return False  # 全国政协 is a name
-    if m.surface in _BARE_KINDS:
+    if m.surface in _BARE_KINDS or m.surface.startswith(QUANTITY_OPENERS):
+        return True
+    if m.surface.endswith("部") and len(m.surface) >= 2 and m.surface[-2] in CLASSIFIER_DEMONSTRATIVES:
         return True
     if _is_one_word(m.surface, "ORG"):
         return False
