@@ -225,6 +225,8 @@ def test_foreign_name_after_title_is_a_person() -> None:
         ),
         pytest.param("长江网10月4日讯（记者陈智 整合） 国庆", "陈智", None, None, id="note-is-no-name"),
         pytest.param("责任编辑：王五\n", None, None, "王五", id="responsible-editor"),
+        # A space before the credit: 新华社记者 is the photographer's title, not a second name.
+        pytest.param("图为会场 新华社记者 才扬 摄\n那些", None, "才扬", None, id="title-after-a-space"),
     ],
 )
 def test_byline_roles(text: str, reporter: str | None, photographer: str | None, editor: str | None) -> None:
@@ -249,3 +251,9 @@ def test_with_layers_copies_layers_and_forgets_cached_lookups() -> None:
     assert doc.people == frozenset({"张壮"})  # the original is unchanged
     with pytest.raises(TypeError, match="no layer"):
         doc.with_layers(entites=())
+
+
+def test_a_camera_lens_after_a_number_is_no_photo_credit() -> None:
+    # Source: gne_silver wechat/1 (a phone review): 1200 万主摄 is the main camera of 12 megapixels.
+    text = "后置的矩形相机模组内拥有三颗摄像头，具体为 1200 万主摄 +6400 万长焦 +1200 万广角，支持 3 倍光学变焦。"
+    assert extract_byline(text) is None

@@ -40,7 +40,9 @@ _FORMS: tuple[re.Pattern[str], ...] = (
 # and is never the reporter.
 _PHOTO_FORMS: tuple[re.Pattern[str], ...] = (
     re.compile(
-        f"(?:^|(?<=[\\s（(/。：:]))(?:[{HAN}]{{0,12}}?(?:记者|通讯员|摄影队|摄影师)\\s*)?(?P<names>{_NAMES})\\s*摄"
+        # Not after a number and a space: 1200 万主摄 is a camera's main lens (主摄), 万 its count's multiplier.
+        f"(?:^|(?<=[\\s（(/。：:]))(?<![0-9０-９]\\s)(?:[{HAN}]{{0,12}}?(?:记者|通讯员|摄影队|摄影师)\\s*)?"
+        f"(?P<names>{_NAMES})\\s*摄"
         "(?=[\\s）)/。]|$)",
         re.MULTILINE,
     ),
@@ -67,9 +69,18 @@ def _credits(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[str | No
     return ("、".join(names) or None), first
 
 
+# What a credit's words end with when they say who someone is, not who (新华社记者 才扬 摄 read as two names).
+_CREDIT_TITLES = ("记者", "通讯员", "摄影师", "摄影队", "编辑")
+
+
 def _split_names(names: str) -> list[str]:
-    """Names of a credit; a common word after them is a note, not a name (（记者陈智 整合）)."""
-    return [n for n in re.split(r"[ 　、，]+", names.strip()) if n and not is_common_word(n)]
+    """Names of a credit; a common word after them is a note, not a name (（记者陈智 整合）). A title word opens
+    the names: what stands before it is text, not a credit (图为会场 新华社记者 才扬)."""
+    words = [n for n in re.split(r"[ 　、，]+", names.strip()) if n]
+    titled = [k for k, n in enumerate(words) if n.endswith(_CREDIT_TITLES)]
+    if titled:
+        words = words[titled[-1] + 1 :]
+    return [n for n in words if not is_common_word(n)]
 
 
 def extract_byline(text: str) -> Byline | None:
