@@ -286,6 +286,17 @@ def test_no_quote_without_a_named_speaker() -> None:
         pytest.param(
             "5月8日，2024中国品牌博览会在上海开幕。", "2024中国品牌博览会", "2024-05-08", "上海", id="kaimu"
         ),
+        # An adverb before the trigger is no part of the place; the name starts after 的 (also in 在…上).
+        pytest.param(
+            "5月9日，反诈宣传活动在人民广场正式启动。",
+            "反诈宣传活动",
+            "2024-05-09",
+            "人民广场",
+            id="zhengshi",
+        ),
+        pytest.param(
+            "他在和同事一起吃晚饭之前的庆祝仪式上致辞。", "庆祝仪式", None, None, id="zai-shang-cut"
+        ),
     ],
 )
 def test_events(text: str, name: str, date: str, location: str | None) -> None:
@@ -354,3 +365,7 @@ def test_title_search_matches_as_without_its_start_lookahead() -> None:
     plain = re.compile(TITLE_RE.pattern.removeprefix(starts_with_one_of((*TITLE_MODIFIERS, *TITLES))))
     spans = [m.span() for m in plain.finditer(text)]
     assert [m.span() for m in TITLE_RE.finditer(text)] == spans and len(spans) >= 6
+
+
+def test_a_list_of_kinds_ending_in_a_bare_head_is_no_event() -> None:
+    assert extract_events("他在节日、生日聚会以及活动上都会唱歌。", ()) == ()

@@ -15,10 +15,13 @@ _EVENT_HEADS = (
 _NAME_RE = re.compile(f".{{2,40}}(?:{alternation(_EVENT_HEADS)})")
 # 在柳州举行 / 举行 / 在第二届...开幕式上
 _TRIGGER_RE = re.compile(
-    r"(?:在(?P<loc>[^，。；、在]{1,12}?))?(?:隆重)?(?:举行|召开|开幕|举办|启动|落幕|闭幕)(?!仪式|典礼|大会|会议|活动)"
+    r"(?:在(?P<loc>[^，。；、在]{1,12}?))?(?:隆重|正式|顺利|盛大)?(?:举行|召开|开幕|举办|启动|落幕|闭幕)"
+    r"(?!仪式|典礼|大会|会议|活动)"
 )
 _ON_RE = re.compile(r"在(?P<name>[^，。；]{4,40}?(?:" + alternation(_EVENT_HEADS) + r"))(?:上|期间|现场)")
-_NAME_START_CUT = re.compile(r".*(?:的|由|在|和|与|暨前|为)")
+# What opens an event's name: the last particle, preposition or conjunction before it (他和…之前的|圣餐仪式; a list
+# of kinds, 节日、生日聚会以及|活动, then leaves a bare head, which names no event).
+_NAME_START_CUT = re.compile(r".*(?:的|由|在|和|与|暨前|为|以及)")
 _ROLE_RE = re.compile(r"(?:由)?(?P<who>[^，。；由]{2,80}?)(?P<verb>指导|主办|承办)")
 
 
@@ -72,6 +75,10 @@ def extract_events(text: str, dates: Sequence[DateMention]) -> tuple[Event, ...]
         if any(e.start <= m.start("name") < e.end for e in events):
             continue
         s0, s1 = sentence_bounds(text, m.start())
-        name = m.group("name")
-        events.append(Event(name, _date_in(dates, s0, s1), None, (), (), m.start("name"), m.end("name")))
+        cut = _NAME_START_CUT.match(text, m.start("name"), m.end("name"))
+        start = cut.end() if cut else m.start("name")
+        name = text[start : m.end("name")]
+        if len(name) < 4:
+            continue
+        events.append(Event(name, _date_in(dates, s0, s1), None, (), (), start, m.end("name")))
     return tuple(sorted(events, key=lambda e: e.start))
