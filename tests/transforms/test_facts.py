@@ -129,6 +129,11 @@ def test_no_byline_in_plain_text() -> None:
             id="bare-city-resolved",
         ),
         pytest.param("，王强市长在会上说", "王强", "市长", None, id="title-after-name"),
+        # The body runs into a title that repeats its suffix: 深圳市委|书记, not 市委书记 of no body.
+        pytest.param(
+            "深圳市委书记孟凡利主持会议。", "孟凡利", "书记", "深圳市委", id="party-committee-secretary"
+        ),
+        pytest.param("广东省委书记黄坤明出席。", "黄坤明", "书记", "广东省委", id="provincial-secretary"),
     ],
 )
 def test_roles(text: str, person: str, title: str, org: str | None) -> None:

@@ -76,12 +76,23 @@ def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
     roles: list[Role] = []
     previous_org: str | None = None
     for a, title in reversed(own):
-        org = organization_before(doc, a, title.start())
+        name = title.group(0)
+        org: str | None
+        covering = doc.entity_covering(title.start())
+        if (
+            covering is not None
+            and covering.kind == "organization"
+            and a <= covering.start < title.start() < covering.end < title.end()
+        ):
+            # 深圳市委|书记: the body runs into a title that repeats its suffix (市委书记); the rest is the title.
+            org, name = covering.name, doc.text[covering.end : title.end()]
+        else:
+            org = organization_before(doc, a, title.start())
         if org is not None:
             previous_org = org
-        elif title.start() == a and title.group(0) not in PROFESSIONS:
+        elif title.start() == a and name not in PROFESSIONS:
             org = previous_org  # 党组书记、局长: the 局长 of the same organization
-        roles.append(Role(person.name, title.group(0), org, a, person.end))
+        roles.append(Role(person.name, name, org, a, person.end))
     return roles
 
 
