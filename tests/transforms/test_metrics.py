@@ -359,3 +359,20 @@ def test_an_entity_before_a_figure_is_its_subject_only_for_rates_and_counted_bod
 )
 def test_a_chinese_numeral_opening_a_quoted_term_is_no_metric(text: str, values: list[float]) -> None:
     assert [m.value for m in extract_metrics(text)] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("她已经可以在水下屏住呼吸2分35秒了。", 155.0, "秒"),  # one duration, not 35 seconds
+        ("历时1小时20分钟的会议结束。", 80.0, "分钟"),  # one duration, not two metrics
+        ("他以2小时17分的成绩夺冠。", 137.0, "分钟"),
+        ("比赛用时1小时20分30秒。", 4830.0, "秒"),
+    ],
+)
+def test_a_clock_like_duration_is_one_figure_in_its_smallest_unit(text: str, value: float, unit: str) -> None:
+    assert [(m.value, m.unit) for m in extract_metrics(text)] == [(value, unit)]
+
+
+def test_a_score_in_points_is_no_duration() -> None:
+    assert extract_metrics("他得了5分，对手得了3分。") == ()

@@ -109,12 +109,39 @@ def _unit_after(text: str, pos: int, arabic: bool) -> tuple[str, Unit | None, in
     return mult, unit, pos + (len(unit.written) if unit else 0), approx
 
 
+# A duration written like a clock (2小时17分, 1小时20分钟, 2分35秒, 1小时20分30秒): one figure in its smallest unit.
+_CLOCK_RE = re.compile(
+    r"(?:(?P<h>\d{1,3})(?:个)?小时)?(?:(?P<m>\d{1,3})分(?P<min>钟)?)?(?:(?P<s>\d{1,3}(?:\.\d+)?)秒(?:钟)?)?"
+)
+
+
+def _clock_duration(text: str, m: re.Match[str]) -> Figure | None:
+    """The clock-like duration starting at the number `m` when it has two parts or more (2分35秒), else None."""
+    c = _CLOCK_RE.match(text, m.start())
+    if c is None or sum(c.group(g) is not None for g in ("h", "m", "s")) < 2:
+        return None
+    if c.group("m") is not None and c.group("s") is None and c.group("min") is None and c.group("h") is None:
+        return None  # 5分 alone is a score or a cent
+    hours, minutes = float(c.group("h") or 0), float(c.group("m") or 0)
+    unit = UNITS["秒"] if c.group("s") is not None else UNITS["分钟"] if c.group("m") is not None else None
+    if unit is None:
+        return None
+    value = (
+        hours * 60 + minutes if unit.written == "分钟" else (hours * 60 + minutes) * 60 + float(c.group("s"))
+    )
+    return Figure(c.start(), c.end(), c.group(0), value, value, unit, unit.written, "", False, False)
+
+
 def iter_figures(text: str) -> Iterator[Figure]:
     """Every number with a unit or a 万/亿 multiplier, in text order (one left-to-right pass)."""
     last_end = 0
     for m in _NUMBER_RE.finditer(text):
         if m.start() < last_end:
             continue  # the 半 of 一个半小时 belongs to the figure before
+        if m.group("ar") is not None and (clock := _clock_duration(text, m)) is not None:
+            last_end = clock.end
+            yield clock
+            continue
         number, cn_mult = _read_number(m)
         if number is None:
             continue
