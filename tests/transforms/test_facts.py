@@ -134,6 +134,9 @@ def test_no_byline_in_plain_text() -> None:
             "深圳市委书记孟凡利主持会议。", "孟凡利", "书记", "深圳市委", id="party-committee-secretary"
         ),
         pytest.param("广东省委书记黄坤明出席。", "黄坤明", "书记", "广东省委", id="provincial-secretary"),
+        pytest.param(
+            "国家发改委党组书记、主任郑栅洁表示，", "郑栅洁", "书记", "国家发改委党组", id="party-group"
+        ),
     ],
 )
 def test_roles(text: str, person: str, title: str, org: str | None) -> None:
@@ -374,3 +377,23 @@ def test_title_search_matches_as_without_its_start_lookahead() -> None:
 
 def test_a_list_of_kinds_ending_in_a_bare_head_is_no_event() -> None:
     assert extract_events("他在节日、生日聚会以及活动上都会唱歌。", ()) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "title", "org"),
+    [
+        # A government title after a party committee's is held where the committee leads: the city, the body.
+        ("柳州市委副书记、市长张壮表示，", "张壮", "市长", "柳州市"),
+        ("国家发改委党组书记、主任郑栅洁表示，", "郑栅洁", "主任", "国家发改委"),
+        ("中共柳州市委常委、副市长李四出席。", "李四", "副市长", "柳州市"),
+        # Within one body the next title is the same body's.
+        ("市教育局党组书记、局长王五说，", "王五", "局长", "市教育局"),
+        # A bare 局党组 names no body.
+        ("局党组书记、局长赵六说，", "赵六", "党组书记", None),
+    ],
+)
+def test_a_title_after_a_party_committee_is_not_the_committee_s(
+    text: str, person: str, title: str, org: str | None
+) -> None:
+    roles = {(r.person, r.title): r.organization for r in extract_roles(build_document(text))}
+    assert roles[(person, title)] == org

@@ -61,6 +61,29 @@ def _holds_a_name(text: str, start: int, title: re.Match[str]) -> bool:
     )
 
 
+# A party committee's titles; any other title after one (党工委委员、…局长; 市委副书记、市长) is held in another body,
+# which the chain does not name when it names none itself.
+_PARTY_TITLES = frozenset(("委员", "常委", "秘书长", "党组成员"))
+_PARTY_BODY_ENDS = ("党委", "党工委", "党组", "纪委")
+_DIVISION_CHARS = frozenset("省市县区州镇乡旗盟")
+
+
+def _outside_party(org: str | None, title: str) -> bool:
+    """True when `org` is a party committee and `title` is none of its titles (the 局长 after 党工委委员)."""
+    if org is None or title.endswith("书记") or title in _PARTY_TITLES:
+        return False
+    return org.endswith(_PARTY_BODY_ENDS) or (org.endswith("委") and org[-2:-1] in _DIVISION_CHARS)
+
+
+def _body_led(party: str | None) -> str | None:
+    """The body or division a party committee leads (国家发改委党组 -> 国家发改委, 柳州市委 -> 柳州市), if named."""
+    if party is None or party.endswith("纪委"):
+        return None
+    body = next((party.removesuffix(end) for end in _PARTY_BODY_ENDS if party.endswith(end)), party[:-1])
+    body = body.removeprefix("中共")
+    return body if len(body) >= 2 else None
+
+
 def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
     """Every title of the chain before `person`, back to an element that names someone else."""
     elements = list(chain_elements(doc.text, chain_start(doc.text, chain_end), chain_end))
@@ -83,6 +106,8 @@ def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
             covering is not None
             and covering.kind == "organization"
             and a <= covering.start < title.start() < covering.end < title.end()
+            and title.start() - covering.start >= 2  # 局党组书记: 局 names no body
+            and doc.text[covering.start] not in NOT_ORG_FIRST
         ):
             # 深圳市委|书记: the body runs into a title that repeats its suffix (市委书记); the rest is the title.
             org, name = covering.name, doc.text[covering.end : title.end()]
@@ -91,7 +116,8 @@ def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
         if org is not None:
             previous_org = org
         elif title.start() == a and name not in PROFESSIONS:
-            org = previous_org  # 党组书记、局长: the 局长 of the same organization
+            # 党组书记、局长: the 局长 of the same organization; after a party committee's title, of what it leads
+            org = _body_led(previous_org) if _outside_party(previous_org, name) else previous_org
         roles.append(Role(person.name, name, org, a, person.end))
     return roles
 
