@@ -257,6 +257,14 @@ def test_ordinary_words_are_no_entities(text: str, absent: str) -> None:
         pytest.param("学校和教育部联合发文", "教育部", "学校和教育部", id="a-kind-and-a-ministry"),
         pytest.param("审计署和国家统计局发布", "国家统计局", "审计署和国家统计局", id="two-bodies"),
         pytest.param("各级党委和政府要认真组织好", None, "党委和政府", id="two-generic-bodies"),
+        # A company's generic field (科技) is a government body's remit; a level word (街道) may stand before it.
+        pytest.param(
+            "街道党工委委员、街道经济和科技促进局局长潘某，",
+            "经济和科技促进局",
+            "科技促进局",
+            id="level-then-fields",
+        ),
+        pytest.param("养老基金和保险公司都在观望", None, "养老基金和保险公司", id="kind-of-company"),
     ],
 )
 def test_conjunction_inside_a_name(text: str, present: str | None, absent: str) -> None:

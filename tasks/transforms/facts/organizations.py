@@ -56,6 +56,12 @@ def _is_name_head(word: str, tag: str, at_place: bool) -> bool:
     )
 
 
+# A level before the fields (街道|经济和科技促进局, 市|发展和改革委员会): the body's own level, not another phrase.
+_LEVEL_WORDS = frozenset(("省", "市", "区", "县", "州", "镇", "乡", "街道", "国家"))
+# Suffixes only a government body takes: the fields before them name its remit, never a kind of company.
+_GOVERNMENT_SUFFIXES = frozenset(("局", "部", "厅", "委员会", "委", "办公室", "办", "署"))
+
+
 def _joins_two_fields(surfaces: list[str], words: list[tuple[int, int, str]], conj: int, k: int) -> bool:
     """True when the conjunction at `conj` joins two fields of one name: an ordinary word of 2+ chars opening the
     phrase before it, and after it words up to the suffix that hold no name and open with no generic head (保险公司
@@ -63,12 +69,19 @@ def _joins_two_fields(surfaces: list[str], words: list[tuple[int, int, str]], co
     field = surfaces[conj - 1] if conj >= 1 else ""
     if len(field) < 2 or words[conj - 1][2] != "W" or field.endswith(_SUFFIXES) or field in _TITLE_SET:
         return False  # 法院及|高等法院, 法官或|高等法院: a body or a person before the conjunction
-    if conj > 1 and not is_name_break(surfaces[conj - 2], words[conj - 1][2]) and words[conj - 2][2] != "LOC":
+    if (
+        conj > 1
+        and not is_name_break(surfaces[conj - 2], words[conj - 1][2])
+        and words[conj - 2][2] != "LOC"
+        and surfaces[conj - 2] not in _LEVEL_WORDS
+    ):
         return False  # 当地警方和|景区执法局: the field word must open the phrase (。工业和信息化部, 广州市|住房和...)
     after = surfaces[conj + 1 : k]
+    # A field word that is generic for a company (科技公司) is a field of a government body (经济和科技促进局).
+    generic = after[0] in GENERIC_ORG_HEADS if after else False
     return (
         bool(after)
-        and after[0] not in GENERIC_ORG_HEADS
+        and (not generic or surfaces[k] in _GOVERNMENT_SUFFIXES)
         and all(words[n][2] == "W" for n in range(conj + 1, k))
         and not is_name_break(surfaces[conj - 1], words[conj][2])
     )

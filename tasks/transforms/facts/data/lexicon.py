@@ -124,7 +124,7 @@ ORG_STOP_WORDS: frozenset[str] = frozenset(
 # Verbs from org_verbs.tsv that do name the work of an organization (疾病预防控制中心, 农业技术推广站).
 ORG_MODIFIER_VERBS: frozenset[str] = frozenset(
     "控制 推广 创新 孵化 执法 审批 认证 示范 互助 就业 救援 治疗 体检 健身 度假 租赁 拍卖 批发 采购 结算 留学 "
-    "投诉 进修 扶持 选举 仲裁 殡葬 理财 排水 输电 导航 造纸 采矿 驾驶 种植 饲养 捕捞 超市 保定 应城 招办".split()
+    "投诉 进修 扶持 选举 仲裁 殡葬 理财 排水 输电 导航 造纸 采矿 驾驶 种植 饲养 捕捞 超市 保定 应城 招办 促进".split()
 )
 # Conjunctions: inside a name they join two fields (国家发展和改革委员会), between names two bodies (中共中央和国务院).
 ORG_CONJUNCTIONS: frozenset[str] = frozenset("和 与 及 以及 或 同 暨".split())
