@@ -397,3 +397,9 @@ def test_a_title_after_a_party_committee_is_not_the_committee_s(
 ) -> None:
     roles = {(r.person, r.title): r.organization for r in extract_roles(build_document(text))}
     assert roles[(person, title)] == org
+
+
+def test_a_promotion_bureau_is_one_body_to_the_suffix_rule() -> None:
+    # 促进 names a body's work (投资促进局, 民主促进会): it does not end the name before it.
+    text = "区投资促进局局长王五说，"
+    assert [m.surface for m in find_organizations(text, find_places(text))] == ["区投资促进局"]
