@@ -403,3 +403,8 @@ def test_a_promotion_bureau_is_one_body_to_the_suffix_rule() -> None:
     # 促进 names a body's work (投资促进局, 民主促进会): it does not end the name before it.
     text = "区投资促进局局长王五说，"
     assert [m.surface for m in find_organizations(text, find_places(text))] == ["区投资促进局"]
+
+
+def test_a_professor_s_field_is_not_part_of_the_university() -> None:
+    roles = extract_roles(build_document("北京大学经济学教授张三说，"))
+    assert [(r.person, r.title, r.organization) for r in roles] == [("张三", "教授", "北京大学")]

@@ -474,3 +474,17 @@ def test_a_named_body_after_a_count_word_stays() -> None:
     assert [m.surface for m in screen_spans(text, [Mention("organization", "国防部", "国防部", 0, 3)])] == [
         "国防部"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kept"),
+    [
+        ("农机大学公共卫生学教授马某说，", "农机大学公共卫生学", "农机大学"),  # the field is the title's
+        ("复旦大学新闻学院教授李某说，", "复旦大学新闻学院", "复旦大学新闻学院"),  # a school is a body
+        ("中国人民大学教授赵某说，", "中国人民大学", "中国人民大学"),
+    ],
+)
+def test_a_field_after_a_university_is_cut_from_the_body(text: str, surface: str, kept: str) -> None:
+    start = text.index(surface)
+    got = screen_spans(text, [Mention("organization", surface, surface, start, start + len(surface))])
+    assert [m.surface for m in got] == [kept]

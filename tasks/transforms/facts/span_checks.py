@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..models import Mention
-from ._text import alternation, is_han
+from ._text import HAN, alternation, is_han
 from .data.lexicon import (
     GENERIC_ORG_HEADS,
     ORG_ABBREVIATIONS,
@@ -354,6 +354,22 @@ FOREIGN_NAME_PREFIXES = frozenset("原前新")
 _NAME_PLACE_LEVELS = frozenset({"province", "country"})
 
 
+# A university's body with the field its professor teaches glued on (农机大学|公共卫生学教授): the field is the
+# title's, not the body's.
+_FIELD_TAIL_RE = re.compile(f"(.{{2,}}(?:大学|学院))[{HAN}]{{1,6}}学")
+
+
+def without_field_tail(m: Mention) -> Mention:
+    """An organization ending in an academic field after 大学/学院 (…大学公共卫生学) cut back to the school."""
+    if m.kind != "organization" or not m.surface.endswith("学") or m.surface.endswith("大学"):
+        return m
+    body = _FIELD_TAIL_RE.fullmatch(m.surface)
+    if body is None:
+        return m
+    surface = body.group(1)
+    return Mention(m.kind, surface, surface, m.start, m.start + len(surface), m.level)
+
+
 def with_person_edges(text: str, m: Mention) -> Mention:
     """A person's span moved to the name: without a work's kind, a service, an adverb, a place or a "former"
     around it, and with the last char of a Japanese given name."""
@@ -576,6 +592,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             continue
         m = without_conjunction(text, without_stray_char(without_camp(m)), person_starts)
         m = as_person_before_honorific(text, with_person_edges(text, without_word_head(text, m)))
+        m = without_field_tail(m)
         for part in split_two_names(text, m):
             out.extend(split_pair(as_place(with_place_end(text, part))))
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ._text import alternation, is_han, starts_with_one_of
+from ._text import HAN, alternation, is_han, starts_with_one_of
 from .data.lexicon import CLAUSE_VERBS, TITLE_MODIFIERS, TITLES
 
 # The lookahead makes a scan for titles 7x faster (people, roles and organizations each scan every body).
@@ -22,7 +22,9 @@ _ORG_CUT_RE = re.compile(
 )
 # Words between an organization and its title that qualify the title, not the body (高通中国相关业务负责人,
 # 医院管理局高级行政经理, 社会学荣誉教授): they are cut from the organization.
-_TITLE_QUALIFIERS_RE = re.compile("(?:相关业务|相关部门|相关|高级行政|荣誉|资深|直选|间选|现任|原|前|的)+$")
+_TITLE_QUALIFIERS_RE = re.compile(
+    f"(?:(?<=大学|学院)[{HAN}]{{1,6}}?学)?(?:相关业务|相关部门|相关|高级行政|荣誉|资深|直选|间选|现任|原|前|的)*$"
+)
 # A body before a title never starts with a pronoun, a demonstrative or a preposition (我院, 该公司, 为部门), nor
 # with a title modifier (高级市场总监: the title is 高级...总监).
 NOT_ORG_FIRST = frozenset("我你他她它该本这那其此各某为记均由从在对向把被")
