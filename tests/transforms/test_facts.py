@@ -408,3 +408,27 @@ def test_a_promotion_bureau_is_one_body_to_the_suffix_rule() -> None:
 def test_a_professor_s_field_is_not_part_of_the_university() -> None:
     roles = extract_roles(build_document("北京大学经济学教授张三说，"))
     assert [(r.person, r.title, r.organization) for r in roles] == [("张三", "教授", "北京大学")]
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "title", "org"),
+    [
+        (
+            "华为公司董事长梁华、总裁任正非出席。",
+            "任正非",
+            "总裁",
+            "华为公司",
+        ),  # the body of the person before
+        ("国务院总理李强、副总理丁薛祥出席。", "丁薛祥", "副总理", "国务院"),
+        ("腾讯公司董事会主席马化腾、副总裁程武出席。", "程武", "副总裁", "腾讯公司"),  # not the board
+        ("柳州市委书记张三、市长李四出席。", "李四", "市长", "柳州市"),  # a party committee leads the city
+        ("外交部部长王毅、美国国务卿布林肯会谈。", None, "国务卿", "美国"),  # a body of its own
+    ],
+)
+def test_a_person_listed_after_another_with_a_title_of_their_own_takes_that_body(
+    text: str, person: str | None, title: str, org: str
+) -> None:
+    roles = {r.title: (r.person, r.organization) for r in extract_roles(build_document(text))}
+    assert roles[title][1] == org
+    if person is not None:
+        assert roles[title][0] == person

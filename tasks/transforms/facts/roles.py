@@ -138,6 +138,9 @@ def extract_roles(doc: Document) -> tuple[Role, ...]:
     """Roles of the person entities: title chains before a name, honorific titles after one."""
     roles: list[Role] = []
     seen: set[tuple[str, str, str | None]] = set()
+    held: dict[
+        int, str
+    ] = {}  # a role's end (its person's end) -> its organization, for the person listed next
     for m in TITLE_RE.finditer(doc.text):
         inside = doc.entity_covering(m.end() - 1)
         if inside is not None and inside.end > m.end():
@@ -156,14 +159,40 @@ def extract_roles(doc: Document) -> tuple[Role, ...]:
             if m.group(0) not in NOT_AFTER_NAME:  # 习近平主席贺信: the title is 习近平's
                 found = [Role(before.name, m.group(0), None, before.start, m.end())]
         elif after is not None and after_is_person:
-            found = _chain_roles(doc, after, m.end())
+            found = _after_listed_person(doc, _chain_roles(doc, after, m.end()), held)
             last = found[-1] if found else None
             for other in _listed_after(doc, after):
                 if last is not None:
                     found.append(Role(other.name, last.title, last.organization, last.start, other.end))
         for r in found:
+            if r.organization is not None:
+                held[r.end] = r.organization
             key = (r.person, r.title, r.organization)
             if key not in seen:
                 seen.add(key)
                 roles.append(r)
     return tuple(roles)
+
+
+# A board is where the chair sits, not where the next officer works (董事会主席马化腾、副总裁程武: 程武 is 腾讯公司's).
+_BOARDS = ("董事会", "董事局", "监事会")
+
+
+def _after_listed_person(doc: Document, roles: list[Role], held: dict[int, str]) -> list[Role]:
+    """A chain that names no body, right after `、` and a person whose role did (华为公司董事长梁华、总裁任正非), is
+    of that body: its leading roles take it (the body a party committee leads, for a government title)."""
+    if not roles or roles[0].organization is not None:
+        return roles
+    start = roles[0].start
+    org = held.get(start - 1) if doc.text[start - 1 : start] == "、" else None
+    if org is None:
+        return roles
+    body = next((org.removesuffix(b) for b in _BOARDS if org.endswith(b) and len(org) > len(b) + 1), org)
+    out: list[Role] = []
+    for k, r in enumerate(roles):
+        if r.organization is not None or any(o.organization is not None for o in roles[:k]):
+            out.extend(roles[k:])
+            break
+        inherited = _body_led(body) if _outside_party(body, r.title) else body
+        out.append(Role(r.person, r.title, inherited, r.start, r.end))
+    return out
