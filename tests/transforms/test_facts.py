@@ -432,3 +432,19 @@ def test_a_person_listed_after_another_with_a_title_of_their_own_takes_that_body
     assert roles[title][1] == org
     if person is not None:
         assert roles[title][0] == person
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("拜登说，两国应加强合作。", "拜登"),  # a speech verb confirms a name the recogniser does not know
+        ("美国总统拜登通话时表示，", "拜登"),  # so does a title
+        ("普京表示，俄方愿意对话。", "普京"),  # the recogniser reads 普京 as a place
+    ],
+)
+def test_a_name_the_dictionary_knows_as_a_person_s_is_confirmed_by_context(text: str, person: str) -> None:
+    assert ("person", person) in {(m.kind, m.surface) for m in extract_facts(text).mentions}
+
+
+def test_a_dictionary_person_without_context_is_no_person() -> None:
+    assert not [m for m in extract_facts("西晋时期，文学繁荣。").mentions if m.kind == "person"]

@@ -76,6 +76,26 @@ def title_matches(text: str, blocked: Blocked) -> list[re.Match[str]]:
     return [m for m in TITLE_RE.finditer(text) if not blocked.crosses_at(m.end())]
 
 
+# The longest name CC-CEDICT lists that a title or speech verb confirms (拜登, 普京, 古特雷斯, 内塔尼亚胡).
+_MAX_KNOWN_NAME = 5
+
+
+def known_person_end(text: str, start: int) -> int | None:
+    """End of a word starting at `start` that CC-CEDICT lists only as a person's name (拜登), longest first."""
+    for size in range(_MAX_KNOWN_NAME, 1, -1):
+        if start + size <= len(text) and dictionary_kinds(text[start : start + size]) == "P":
+            return start + size
+    return None
+
+
+def known_person_start(text: str, end: int) -> int | None:
+    """Start of a word ending at `end` that CC-CEDICT lists only as a person's name (普京 before 表示)."""
+    for size in range(_MAX_KNOWN_NAME, 1, -1):
+        if end - size >= 0 and dictionary_kinds(text[end - size : end]) == "P":
+            return end - size
+    return None
+
+
 def _transliterated_end(text: str, start: int) -> int | None:
     """End of a run of transliteration characters (菲利普, 马克龙) that a name may end after, or None."""
     end = start
@@ -89,7 +109,14 @@ def name_after_title(text: str, title_end: int, lexicon_person_end: dict[int, in
     end = read_name(text, title_end)
     if end is not None and is_common_word(text[title_end:end]):
         end = None  # 校长焦虑不安: 焦虑 reads as surname + name but is a word
-    return end or lexicon_person_end.get(title_end) or _transliterated_end(text, title_end)
+    return (
+        end
+        or lexicon_person_end.get(title_end)
+        or _transliterated_end(text, title_end)
+        or known_person_end(
+            text, title_end
+        )  # 总统拜登通话: a name the recogniser does not know, before no verb
+    )
 
 
 def is_lexicon_word(word: str) -> bool:
@@ -132,6 +159,14 @@ def speaker_before(text: str, pos: int) -> int | None:
             continue  # inside a word, unless a title precedes the name (所长魏少军表示)
         if read_name(text[:pos], s) == pos:
             return s
+    s = known_person_start(text, pos)  # 拜登说: a name with no surname the dictionary knows as a person's
+    if s is not None and (
+        s == 0
+        or not is_han(text[s - 1])
+        or text[s - 1] in FUNCTION_CHARS
+        or TITLE_AT_END_RE.search(text, max(0, s - TITLE_MAX_LEN), s)
+    ):
+        return s
     return None
 
 
