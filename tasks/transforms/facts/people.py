@@ -159,14 +159,14 @@ def speaker_before(text: str, pos: int) -> int | None:
             continue  # inside a word, unless a title precedes the name (所长魏少军表示)
         if read_name(text[:pos], s) == pos:
             return s
-    s = known_person_start(text, pos)  # 拜登说: a name with no surname the dictionary knows as a person's
-    if s is not None and (
-        s == 0
-        or not is_han(text[s - 1])
-        or text[s - 1] in FUNCTION_CHARS
-        or TITLE_AT_END_RE.search(text, max(0, s - TITLE_MAX_LEN), s)
+    known = known_person_start(text, pos)  # 拜登说: a name with no surname the dictionary knows as a person's
+    if known is not None and (
+        known == 0
+        or not is_han(text[known - 1])
+        or text[known - 1] in FUNCTION_CHARS
+        or TITLE_AT_END_RE.search(text, max(0, known - TITLE_MAX_LEN), known)
     ):
-        return s
+        return known
     return None
 
 
