@@ -488,3 +488,17 @@ def test_a_field_after_a_university_is_cut_from_the_body(text: str, surface: str
     start = text.index(surface)
     got = screen_spans(text, [Mention("organization", surface, surface, start, start + len(surface))])
     assert [m.surface for m in got] == [kept]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kept"),
+    [
+        ("巴西外援鲁西亚努小角度破门。", "鲁西亚", "鲁西亚努"),  # one more sound of the name
+        ("正如大使赛康德博士所说，", "赛康德", "赛康德"),  # 博士 is a word
+        ("坚持马克思列宁主义。", "马克思", "马克思"),  # 列宁 is another name
+    ],
+)
+def test_a_transliteration_cut_one_char_short_is_completed(text: str, surface: str, kept: str) -> None:
+    start = text.index(surface)
+    got = screen_spans(text, [Mention("person", surface, surface, start, start + len(surface))])
+    assert [m.surface for m in got] == [kept]

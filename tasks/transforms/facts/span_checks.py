@@ -395,9 +395,28 @@ def with_person_edges(text: str, m: Mention) -> Mention:
         and all(c in TRANSLIT_CHARS for c in surface[1:])
     ):
         start += 1
+    elif _continues_transliteration(text, m):
+        end += 1
     if (start, end) == (m.start, m.end):
         return m
     return Mention(m.kind, text[start:end], text[start:end], start, end, m.level)
+
+
+def _continues_transliteration(text: str, m: Mention) -> bool:
+    """True for a transliterated name cut one char short (布林|肯会谈): the next char is one more sound of it and
+    makes no word with its neighbours."""
+    nxt = text[m.end : m.end + 1]
+    return (
+        len(m.surface) >= 2
+        and nxt in TRANSLIT_CHARS
+        and nxt not in FUNCTION_CHARS
+        and nxt not in AFTER_NAME_CHARS
+        and all(c in TRANSLIT_CHARS for c in m.surface)
+        and not any(
+            is_dictionary_word(w) or is_common_word(w) or dictionary_kinds(w)
+            for w in (text[m.end : m.end + 2], text[m.end - 1 : m.end + 1])
+        )  # 赛康德|博士, 马克思|列宁, 安|全
+    )
 
 
 def _names_big_place(word: str) -> bool:
