@@ -42,6 +42,8 @@ def _address_end(text: str, last: Mention, next_start: int) -> int | None:
 
 def join_addresses(text: str, mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
     """The mentions (sorted, flat) with each street address made one location span; one pass, linear."""
+    if "号" not in text:
+        return mentions  # no street number: most texts, at the cost of one scan
     out: list[Mention] = []
     chain_start = 0  # index in `out` where the current run of touching locations begins
     k, n = 0, len(mentions)

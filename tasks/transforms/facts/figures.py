@@ -115,6 +115,9 @@ _CLOCK_RE = re.compile(
 )
 
 
+_CLOCK_NEXT = frozenset("小个分")  # what follows the first number of a clock-like duration
+
+
 def _clock_duration(text: str, m: re.Match[str]) -> Figure | None:
     """The clock-like duration starting at the number `m` when it has two parts or more (2分35秒), else None."""
     c = _CLOCK_RE.match(text, m.start())
@@ -138,7 +141,11 @@ def iter_figures(text: str) -> Iterator[Figure]:
     for m in _NUMBER_RE.finditer(text):
         if m.start() < last_end:
             continue  # the 半 of 一个半小时 belongs to the figure before
-        if m.group("ar") is not None and (clock := _clock_duration(text, m)) is not None:
+        if (
+            m.group("ar") is not None
+            and text[m.end() : m.end() + 1] in _CLOCK_NEXT
+            and (clock := _clock_duration(text, m)) is not None
+        ):
             last_end = clock.end
             yield clock
             continue
