@@ -502,3 +502,23 @@ def test_a_transliteration_cut_one_char_short_is_completed(text: str, surface: s
     start = text.index(surface)
     got = screen_spans(text, [Mention("person", surface, surface, start, start + len(surface))])
     assert [m.surface for m in got] == [kept]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("腾讯科技（深圳）有限公司起诉了对方。", "腾讯科技（深圳）有限公司"),
+        ("他在百度在线网络技术（北京）有限公司工作。", "百度在线网络技术（北京）有限公司"),  # not 线网络…
+        ("公司与腾讯科技（深圳）有限公司签约。", "腾讯科技（深圳）有限公司"),
+    ],
+)
+def test_a_company_with_its_seat_in_brackets_is_one_name(text: str, kept: str) -> None:
+    start = text.index(kept) + kept.index("（") + 1  # the recogniser opens the name inside the brackets
+    surface = text[start : text.index(kept) + len(kept)]
+    got = screen_spans(text, [Mention("organization", surface, surface, start, start + len(surface))])
+    assert [m.surface for m in got] == [kept]
+
+
+def test_a_span_with_a_bracket_it_cannot_close_is_dropped() -> None:
+    text = "深圳）有限公司起诉了对方。"
+    assert screen_spans(text, [Mention("organization", "深圳）有限公司", "深圳）有限公司", 0, 7)]) == []

@@ -370,6 +370,41 @@ def without_field_tail(m: Mention) -> Mention:
     return Mention(m.kind, surface, surface, m.start, m.start + len(surface), m.level)
 
 
+# A company's legal name with its seat in brackets (腾讯科技（深圳）有限公司): the recogniser starts it inside them.
+_BRACKET_NAME_RE = re.compile(f"[{HAN}A-Za-z0-9]{{2,12}}$")
+_BRACKET_NAME_STOPS = frozenset("的在与由对向据")
+
+
+def with_bracketed_seat(text: str, m: Mention) -> Mention:
+    """An organization that opens inside brackets (深圳）有限公司) widened to the name before them (腾讯科技（深圳）
+    有限公司); one whose brackets cannot be closed so is dropped by its caller's other checks."""
+    if m.kind != "organization":
+        return m
+    close = m.surface.find("）")
+    if close < 0 or "（" in m.surface[:close]:
+        return m
+    opening = text.rfind("（", max(0, m.start - 2), m.start)
+    if opening < 0:
+        return m
+    name = _BRACKET_NAME_RE.search(text, max(0, opening - 12), opening)
+    if name is None:
+        return m
+    start = name.start()
+    # The name starts after the last preposition or particle standing as a word of its own (他在|百度在线…, not
+    # the 在 of 在线).
+    for s, e, _ in lexicon_words(text, start, opening):
+        if text[s:e] in _BRACKET_NAME_STOPS and opening - e >= 2:
+            start = e
+    surface = text[start : m.end]
+    return Mention(m.kind, surface, surface, start, m.end, m.level)
+
+
+def has_unbalanced_bracket(m: Mention) -> bool:
+    """True for a span holding a closing bracket it does not open (深圳）有限公司 left unwidened): a cut name."""
+    close = m.surface.find("）")
+    return close >= 0 and "（" not in m.surface[:close]
+
+
 def with_person_edges(text: str, m: Mention) -> Mention:
     """A person's span moved to the name: without a work's kind, a service, an adverb, a place or a "former"
     around it, and with the last char of a Japanese given name."""
@@ -586,9 +621,12 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     # One-char places side by side (发展|中美关系) are a pair of places, whatever word the first char could close.
     single = frozenset(m.start for m in spans if m.kind == "location" and m.end - m.start == 1)
     for m in spans:
-        m = without_leading_function_word(text, m)  # the checks then judge the name that is left
+        m = with_bracketed_seat(
+            text, without_leading_function_word(text, m)
+        )  # the checks judge the name left
         if (
             is_cut_name(text, m)
+            or has_unbalanced_bracket(m)
             or starts_with_function_word(m)
             or names_a_place(text, m, person_starts)
             or is_after_stance(text, m)
