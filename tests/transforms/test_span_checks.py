@@ -522,3 +522,18 @@ def test_a_company_with_its_seat_in_brackets_is_one_name(text: str, kept: str) -
 def test_a_span_with_a_bracket_it_cannot_close_is_dropped() -> None:
     text = "深圳）有限公司起诉了对方。"
     assert screen_spans(text, [Mention("organization", "深圳）有限公司", "深圳）有限公司", 0, 7)]) == []
+
+
+@pytest.mark.parametrize(
+    ("surface", "generic"),
+    [
+        ("科技有限公司", True),
+        ("人工智能科技有限公司", True),
+        ("腾讯科技有限公司", False),
+        ("华为技术有限公司", False),
+    ],
+)
+def test_a_body_whose_head_words_are_all_generic_is_a_kind(surface: str, generic: bool) -> None:
+    text = surface + "发布声明。"
+    got = screen_spans(text, [Mention("organization", surface, surface, 0, len(surface))])
+    assert (got == []) is generic

@@ -495,7 +495,14 @@ def is_generic_body(m: Mention) -> bool:
     if _is_one_word(m.surface, "ORG"):
         return False
     suffix = next((s for s in _SUFFIXES if m.surface.endswith(s)), None)
-    return suffix is not None and m.surface[: -len(suffix)] in GENERIC_ORG_HEADS
+    if suffix is None:
+        return False
+    head = m.surface[: -len(suffix)]
+    # 科技有限公司: every word of the head is generic (科技, 有限), as 股份有限 or 国有|独资 are
+    return head in GENERIC_ORG_HEADS or (
+        bool(head)
+        and all(m.surface[s:e] in GENERIC_ORG_HEADS for s, e, _ in lexicon_words(m.surface, 0, len(head)))
+    )
 
 
 def as_place(m: Mention) -> Mention:
