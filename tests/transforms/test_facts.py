@@ -448,3 +448,14 @@ def test_a_name_the_dictionary_knows_as_a_person_s_is_confirmed_by_context(text:
 
 def test_a_dictionary_person_without_context_is_no_person() -> None:
     assert not [m for m in extract_facts("西晋时期，文学繁荣。").mentions if m.kind == "person"]
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [
+        ("北京字节跳动科技有限公司发布声明。", "北京字节跳动科技有限公司"),  # not 北京 alone
+        ("上海浦东发展银行股份有限公司发布公告。", "上海浦东发展银行股份有限公司"),
+    ],
+)
+def test_a_company_s_legal_name_opening_with_its_seat_is_one_organization(text: str, company: str) -> None:
+    assert ("organization", company) in {(m.kind, m.surface) for m in extract_facts(text).mentions}

@@ -35,14 +35,28 @@ def spread_names(text: str, names: Iterable[str]) -> list[Mention]:
     return [Mention("person", name, name, end + 1 - len(name), end + 1) for end, name in auto.iter_long(text)]
 
 
+# A company's legal form: a name read by the suffix rule that ends in one and opens with the tagger's place
+# (北京|字节跳动科技有限公司) is the company, the place its seat.
+COMPANY_FORMS = ("有限公司", "有限责任公司", "股份有限公司", "集团公司")  # not 集团: 既得利益集团 is a group
+
+
 def _extends(weak: Mention, weak_source: int, other: Mention, other_source: int) -> bool:
-    """True when a titled organization only adds words before the tagger's organization (未来 + 论坛理事会)."""
+    """True when a titled organization only adds words before the tagger's organization (未来 + 论坛理事会), or a
+    company's legal name adds its name and form after the tagger's place (北京 + 字节跳动科技有限公司)."""
+    if other_source != LEXICON:
+        return False
+    if weak_source == TITLED:
+        return (
+            weak.kind == other.kind == "organization"
+            and other.start - MAX_PREFIX <= weak.start < other.start
+            and weak.end == other.end
+        )
     return (
-        weak_source == TITLED
-        and other_source == LEXICON
-        and weak.kind == other.kind == "organization"
-        and other.start - MAX_PREFIX <= weak.start < other.start
-        and weak.end == other.end
+        weak.kind == "organization"
+        and other.kind == "location"
+        and weak.start == other.start
+        and weak.end - other.end >= 4
+        and weak.surface.endswith(COMPANY_FORMS)
     )
 
 
