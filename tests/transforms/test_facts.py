@@ -459,3 +459,20 @@ def test_a_dictionary_person_without_context_is_no_person() -> None:
 )
 def test_a_company_s_legal_name_opening_with_its_seat_is_one_organization(text: str, company: str) -> None:
     assert ("organization", company) in {(m.kind, m.surface) for m in extract_facts(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "title", "org"),
+    [
+        ("猎豹移动董事长兼CEO傅盛说，", "傅盛", "CEO", "猎豹移动"),  # a Latin title in a chain
+        (
+            "特斯拉CEO马斯克在社交媒体上说，",
+            "马斯克",
+            "CEO",
+            "特斯拉",
+        ),  # not one organization 特斯拉CEO马斯克
+    ],
+)
+def test_latin_titles(text: str, person: str, title: str, org: str) -> None:
+    roles = {(r.person, r.title, r.organization) for r in extract_roles(build_document(text))}
+    assert (person, title, org) in roles

@@ -399,6 +399,20 @@ def with_bracketed_seat(text: str, m: Mention) -> Mention:
     return Mention(m.kind, surface, surface, start, m.end, m.level)
 
 
+_LATIN_TITLE_RE = re.compile("CEO|CFO|CTO|COO")
+
+
+def without_latin_title(m: Mention) -> Mention:
+    """An organization read across a Latin title and the name after it (特斯拉CEO马斯克) cut back to the body."""
+    if m.kind != "organization":
+        return m
+    title = _LATIN_TITLE_RE.search(m.surface, 2)
+    if title is None or title.end() >= len(m.surface) or not is_han(m.surface[title.end()]):
+        return m
+    surface = m.surface[: title.start()]
+    return Mention(m.kind, surface, surface, m.start, m.start + len(surface), m.level)
+
+
 def has_unbalanced_bracket(m: Mention) -> bool:
     """True for a span holding a closing bracket it does not open (深圳）有限公司 left unwidened): a cut name."""
     close = m.surface.find("）")
@@ -628,9 +642,8 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
     # One-char places side by side (发展|中美关系) are a pair of places, whatever word the first char could close.
     single = frozenset(m.start for m in spans if m.kind == "location" and m.end - m.start == 1)
     for m in spans:
-        m = with_bracketed_seat(
-            text, without_leading_function_word(text, m)
-        )  # the checks judge the name left
+        # the checks judge the name that is left
+        m = without_latin_title(with_bracketed_seat(text, without_leading_function_word(text, m)))
         if (
             is_cut_name(text, m)
             or has_unbalanced_bracket(m)
