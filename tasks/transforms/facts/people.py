@@ -55,8 +55,9 @@ def is_plausible_name(text: str, start: int, end: int, blocked: Blocked) -> bool
     word = text[start:end]
     # jieba's dictionary lists transliterated names (菲利普) as words: a run of 3+ transliteration chars is kept.
     foreign = len(word) >= 3 and all(c in TRANSLIT_CHARS for c in word)
-    plain = is_common_word(word) or is_dictionary_word(word)  # 焦虑, 贺信 (a letter), 帅哥
     kinds = dictionary_kinds(word)
+    # 焦虑, 贺信 (a letter), 帅哥; a word CC-CEDICT lists only as a person's name (库克 Cook) is a name
+    plain = (is_common_word(word) or is_dictionary_word(word)) and kinds != "P"
     other_kind = bool(kinds) and not set(kinds) & {"P", "X"}  # 扎伊尔 (a country) before 总统
     opens_phrase = len(word) >= 3 and word[0] in FUNCTION_CHARS  # 总统和夫人: 和 opens a phrase
     # 高兴地说: a word and the adverbial 地 say how someone speaks, not who
