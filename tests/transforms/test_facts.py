@@ -476,3 +476,11 @@ def test_a_company_s_legal_name_opening_with_its_seat_is_one_organization(text: 
 def test_latin_titles(text: str, person: str, title: str, org: str) -> None:
     roles = {(r.person, r.title, r.organization) for r in extract_roles(build_document(text))}
     assert (person, title, org) in roles
+
+
+def test_a_name_the_dictionary_also_lists_as_a_word_is_a_name_after_a_title() -> None:
+    # 库克 (Cook): CC-CEDICT lists it as a person's name only, so it is no plain word after CEO.
+    roles = {
+        (r.person, r.title, r.organization) for r in extract_roles(build_document("苹果公司CEO库克表示，"))
+    }
+    assert ("库克", "CEO", "苹果公司") in roles
