@@ -484,3 +484,10 @@ def test_a_name_the_dictionary_also_lists_as_a_word_is_a_name_after_a_title() ->
         (r.person, r.title, r.organization) for r in extract_roles(build_document("苹果公司CEO库克表示，"))
     }
     assert ("库克", "CEO", "苹果公司") in roles
+
+
+def test_a_quote_that_ends_its_own_sentence_is_what_it_holds() -> None:
+    # The closing ” follows the quote's own 。 and the text goes on (她坦言): the speech is the whole quote, no mark.
+    text = "总监刘颖表示，“来电近期并没有明显涨价。目前收费仍是1元到2元每小时。”她坦言，不愿意看到涨价。"
+    quotes = [(q.speaker, q.text) for q in extract_quotes(build_document(text))]
+    assert quotes == [("刘颖", "来电近期并没有明显涨价。目前收费仍是1元到2元每小时。")]

@@ -31,7 +31,10 @@ def _content(text: str, start: int) -> tuple[int, str]:
     """(end, speech) from `start`: the quoted part when it closes the clause, else the rest of the sentence."""
     if start < len(text) and text[start] in '“"':
         close = text.find("”" if text[start] == "“" else '"', start + 1)
-        if close != -1 and (close + 1 == len(text) or text[close + 1] in _SPEECH_CLOSERS):
+        # The quote closes the clause, or ends its own sentence (…每小时。”她坦言): the speech is what it holds.
+        if close != -1 and (
+            close + 1 == len(text) or text[close + 1] in _SPEECH_CLOSERS or text[close - 1] in SENTENCE_ENDS
+        ):
             return close, text[start + 1 : close]
     end = _sentence_end(text, start)
     return end, text[start:end]
