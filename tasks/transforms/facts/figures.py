@@ -111,27 +111,22 @@ def _unit_after(text: str, pos: int, arabic: bool) -> tuple[str, Unit | None, in
 
 # A duration written like a clock (2小时17分, 1小时20分钟, 2分35秒, 1小时20分30秒): one figure in its smallest unit.
 _CLOCK_RE = re.compile(
-    r"(?:(?P<h>\d{1,3})(?:个)?小时)?(?:(?P<m>\d{1,3})分(?P<min>钟)?)?(?:(?P<s>\d{1,3}(?:\.\d+)?)秒(?:钟)?)?"
+    r"(?:(?P<h>\d{1,3})(?:个)?小时)?(?:(?P<m>\d{1,3})分(?:钟)?)?(?:(?P<s>\d{1,3}(?:\.\d+)?)秒(?:钟)?)?"
 )
-
-
 _CLOCK_NEXT = frozenset("小个分")  # what follows the first number of a clock-like duration
 
 
 def _clock_duration(text: str, m: re.Match[str]) -> Figure | None:
     """The clock-like duration starting at the number `m` when it has two parts or more (2分35秒), else None."""
     c = _CLOCK_RE.match(text, m.start())
+    # One part alone (5分, a score or a cent; 3小时) is read as any other figure.
     if c is None or sum(c.group(g) is not None for g in ("h", "m", "s")) < 2:
         return None
-    if c.group("m") is not None and c.group("s") is None and c.group("min") is None and c.group("h") is None:
-        return None  # 5分 alone is a score or a cent
-    hours, minutes = float(c.group("h") or 0), float(c.group("m") or 0)
-    unit = UNITS["秒"] if c.group("s") is not None else UNITS["分钟"] if c.group("m") is not None else None
-    if unit is None:
-        return None
-    value = (
-        hours * 60 + minutes if unit.written == "分钟" else (hours * 60 + minutes) * 60 + float(c.group("s"))
-    )
+    minutes = float(c.group("h") or 0) * 60 + float(c.group("m") or 0)
+    unit = (
+        UNITS["分钟"] if c.group("s") is None else UNITS["秒"]
+    )  # two parts: minutes, or seconds when written
+    value = minutes if c.group("s") is None else minutes * 60 + float(c.group("s"))
     return Figure(c.start(), c.end(), c.group(0), value, value, unit, unit.written, "", False, False)
 
 

@@ -110,13 +110,12 @@ def name_after_title(text: str, title_end: int, lexicon_person_end: dict[int, in
     end = read_name(text, title_end)
     if end is not None and is_common_word(text[title_end:end]):
         end = None  # 校长焦虑不安: 焦虑 reads as surname + name but is a word
+    # Last, a name the recogniser does not know and no verb follows: 总统拜登通话.
     return (
         end
         or lexicon_person_end.get(title_end)
         or _transliterated_end(text, title_end)
-        or known_person_end(
-            text, title_end
-        )  # 总统拜登通话: a name the recogniser does not know, before no verb
+        or known_person_end(text, title_end)
     )
 
 

@@ -138,9 +138,8 @@ def extract_roles(doc: Document) -> tuple[Role, ...]:
     """Roles of the person entities: title chains before a name, honorific titles after one."""
     roles: list[Role] = []
     seen: set[tuple[str, str, str | None]] = set()
-    held: dict[
-        int, str
-    ] = {}  # a role's end (its person's end) -> its organization, for the person listed next
+    # A role's end (its person's end) -> its organization, for the person listed next.
+    held: dict[int, str] = {}
     for m in TITLE_RE.finditer(doc.text):
         inside = doc.entity_covering(m.end() - 1)
         if inside is not None and inside.end > m.end():

@@ -30,6 +30,7 @@ from .entities import (
     lexicon_words,
 )
 from .gazetteer import abbreviation_index, place_index
+from .titles import FIELD_AFTER_SCHOOL
 
 # Marks that join the parts of a foreign name (侯赛因·阿斯卡里); ？ and ? stand for a middle dot lost to a wrong
 # encoding (巴兹？奥尔德林), but only right after or before a transliterated name, where a real question mark is rare.
@@ -356,7 +357,7 @@ _NAME_PLACE_LEVELS = frozenset({"province", "country"})
 
 # A university's body with the field its professor teaches glued on (农机大学|公共卫生学教授): the field is the
 # title's, not the body's.
-_FIELD_TAIL_RE = re.compile(f"(.{{2,}}(?:大学|学院))[{HAN}]{{1,6}}学")
+_FIELD_TAIL_RE = re.compile(f"(.{{2,}}(?:大学|学院)){FIELD_AFTER_SCHOOL}")
 
 
 def without_field_tail(m: Mention) -> Mention:
@@ -378,10 +379,7 @@ _BRACKET_NAME_STOPS = frozenset("的在与由对向据")
 def with_bracketed_seat(text: str, m: Mention) -> Mention:
     """An organization that opens inside brackets (深圳）有限公司) widened to the name before them (腾讯科技（深圳）
     有限公司); one whose brackets cannot be closed so is dropped by its caller's other checks."""
-    if m.kind != "organization":
-        return m
-    close = m.surface.find("）")
-    if close < 0 or "（" in m.surface[:close]:
+    if m.kind != "organization" or not has_unbalanced_bracket(m):
         return m
     opening = text.rfind("（", max(0, m.start - 2), m.start)
     if opening < 0:

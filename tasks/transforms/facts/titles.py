@@ -22,8 +22,10 @@ _ORG_CUT_RE = re.compile(
 )
 # Words between an organization and its title that qualify the title, not the body (高通中国相关业务负责人,
 # 医院管理局高级行政经理, 社会学荣誉教授): they are cut from the organization.
+# A professor's field after a university (农机大学|公共卫生学教授): the title's, not the body's.
+FIELD_AFTER_SCHOOL = f"(?<=大学|学院)[{HAN}]{{1,6}}?学"
 _TITLE_QUALIFIERS_RE = re.compile(
-    f"(?:(?<=大学|学院)[{HAN}]{{1,6}}?学)?(?:相关业务|相关部门|相关|高级行政|荣誉|资深|直选|间选|现任|原|前|的)*$"
+    f"(?:{FIELD_AFTER_SCHOOL})?(?:相关业务|相关部门|相关|高级行政|荣誉|资深|直选|间选|现任|原|前|的)*$"
 )
 # A body before a title never starts with a pronoun, a demonstrative or a preposition (我院, 该公司, 为部门), nor
 # with a title modifier (高级市场总监: the title is 高级...总监).
