@@ -397,7 +397,7 @@ def with_bracketed_seat(text: str, m: Mention) -> Mention:
     return Mention(m.kind, surface, surface, start, m.end, m.level)
 
 
-_LATIN_TITLE_RE = re.compile("CEO|CFO|CTO|COO")
+_LATIN_TITLE_RE = re.compile(alternation([t for t in TITLES if t.isascii()]))  # CEO, CFO...
 
 
 def without_latin_title(m: Mention) -> Mention:
