@@ -2,7 +2,8 @@
 automaton and default model are built here, and every worker forked from the server starts with them in memory.
 
 One small real sentence goes through the whole transform, so every lazily built table is built (the seed's
-opening: a person, a title, a city and a growth figure).
+opening: a person, a title, a city and a growth figure, in its Traditional script with a flattened ruby reading,
+so OpenCC and the pinyin table are loaded too).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from tasks.transforms.models import RawDocument
 from tasks.transforms.pipeline import process_documents
 
-WARM_UP_TEXT = "柳州市委副书记、市长张壮表示，今年一季度全市规模以上工业产值增长14.1%。"
+WARM_UP_TEXT = "柳州市委副書記、市長張壯表示,今年一季度產(chǎn)業(yè)產(chǎn)值增長14.1%。"
 
 try:
     process_documents([RawDocument("warm-up.txt", WARM_UP_TEXT.encode("utf-8"), "text")])

@@ -7,10 +7,13 @@ result points every normalized char back at its raw char.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from opencc import OpenCC
 
@@ -171,16 +174,27 @@ def _syllable_key(syllable: str) -> tuple[str, int]:
     return s, tone
 
 
+@lru_cache(maxsize=1)
+def _char_readings() -> dict[int, str]:
+    """pypinyin's per-char readings (code point -> comma-separated tone-marked syllables), read from its data file.
+
+    Read directly, not through `import pypinyin`: the package loads its 2.5 MB phrase dictionary and trains a
+    segmenter on import (~0.45 s per process, paid by every transform worker on its first ruby page); the
+    per-char table alone loads in ~30 ms, and for one char pypinyin's heteronyms are exactly this table's."""
+    spec = importlib.util.find_spec("pypinyin")
+    folder = Path(next(iter(spec.submodule_search_locations or []))) if spec else None
+    if folder is None:
+        raise RuntimeError("pypinyin is not installed: its reading table decides what ruby is stripped")
+    table = json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
+    return {int(code): readings for code, readings in table.items()}
+
+
 @lru_cache(maxsize=65536)
 def _readings(ch: str) -> frozenset[tuple[str, int]]:
-    # Imported on first use: pypinyin's dictionaries take ~0.7 s to load, which a text with no `(reading)` after
-    # a Han char (most texts) never needs.
-    from pypinyin import Style, pinyin
-
-    # Any heteronym counts; pypinyin's TONE style writes the neutral tone without a mark (-> 5).
+    # Any heteronym counts; a syllable without a tone mark is the neutral tone (-> 5).
     keys: set[tuple[str, int]] = set()
-    for style in (Style.TONE, Style.TONE3):
-        for reading in pinyin(ch, heteronym=True, style=style, neutral_tone_with_five=True, v_to_u=True)[0]:
+    for reading in _char_readings().get(ord(ch), "").split(","):
+        if reading:
             base, tone = _syllable_key(reading)
             keys.add((base, tone or 5))
     return frozenset(keys)

@@ -10,6 +10,8 @@ import pytest
 
 from tasks.transforms.normalize import (
     _chunk_map,
+    _readings,
+    _syllable_key,
     detect_script,
     normalize_punctuation,
     normalize_text,
@@ -95,6 +97,22 @@ def test_strip_ruby_removes_readings(raw: str, expected: str, count: int) -> Non
 )
 def test_strip_ruby_keeps_parentheticals(raw: str) -> None:
     assert strip_ruby(raw) == (raw, list(range(len(raw) + 1)), 0)
+
+
+def test_readings_are_pypinyins_heteronyms(seed_raw: str) -> None:
+    """The per-char table read from pypinyin's data file gives what pypinyin itself gives, heteronyms included."""
+    from pypinyin import Style, pinyin
+
+    chars = sorted({c for c in seed_raw + "了长重行乐和还都差" if "\u4e00" <= c <= "\u9fff"})
+    for ch in chars:
+        expected = {
+            (base, tone or 5)
+            for style in (Style.TONE, Style.TONE3)
+            for r in pinyin(ch, heteronym=True, style=style, neutral_tone_with_five=True, v_to_u=True)[0]
+            for base, tone in [_syllable_key(r)]
+        }
+        assert _readings(ch) == expected, ch
+    assert ("le", 5) in _readings("了") and ("liao", 3) in _readings("了")
 
 
 # ---- the seed -------------------------------------------------------------------------------------------------
