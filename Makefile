@@ -8,7 +8,7 @@ DB     ?= newsetl.duckdb
 .PHONY: setup run test lint bench clean lock
 
 # Bytecode for newsetl's own modules, compiled where stale: an editable install compiles none, and with
-# PYTHONDONTWRITEBYTECODE set (as on the CI machine) every process compiled ~50 modules again (~0.1 s each run).
+# PYTHONDONTWRITEBYTECODE set (as on the CI machine) every process (CLI, fork server) compiled ~50 modules again on each run.
 setup: $(STAMP)
 	@$(BIN)/python -m compileall -q flows tasks warehouse > /dev/null
 

@@ -14,7 +14,8 @@ from tasks.transforms.pipeline import process_documents
 WARM_UP_TEXT = "柳州市委副書記、市長張壯表示,今年一季度產(chǎn)業(yè)產(chǎn)值增長14.1%。"
 
 try:
-    # Once as UTF-8 and once in Big5 (its pinyin marks as ?), whose decoding scores candidate encodings with a table of every BMP char.
+    # Once as UTF-8 and once in Big5 (its pinyin marks as ?): decoding Big5 scores candidate encodings with a
+    # table of every BMP char.
     process_documents(
         [
             RawDocument(f"warm-up.{codec}.txt", WARM_UP_TEXT.encode(codec, "replace"), "text")

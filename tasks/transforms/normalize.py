@@ -181,11 +181,10 @@ def _char_readings() -> dict[int, str]:
     Read directly, not through `import pypinyin`: the package loads its 2.5 MB phrase dictionary and trains a
     segmenter on import (~0.45 s per process, paid by every transform worker on its first ruby page); the
     per-char table alone loads in ~30 ms, and for one char pypinyin's heteronyms are exactly this table's."""
-    spec = importlib.util.find_spec("pypinyin")
-    folder = Path(next(iter(spec.submodule_search_locations or []))) if spec else None
-    if folder is None:
+    spec = importlib.util.find_spec("pypinyin")  # finds the package without running its __init__
+    if spec is None or spec.origin is None:
         raise RuntimeError("pypinyin is not installed: its reading table decides what ruby is stripped")
-    table = json.loads((folder / "pinyin_dict.json").read_text(encoding="utf-8"))
+    table = json.loads((Path(spec.origin).parent / "pinyin_dict.json").read_text(encoding="utf-8"))
     return {int(code): readings for code, readings in table.items()}
 
 
