@@ -64,6 +64,8 @@ ProgressListener = Callable[[int, int], None]
 # and then loaded those while they idled (250 pages on 2 processes, measured: 8 MiB parts ran ~10% faster than 200
 # pages, 4 MiB parts slower again from the fixed cost per load).
 BATCH_MAX_BYTES = 8 * 1024 * 1024
+# How often a run waiting for a transform looks whether a reader asked for the file (warehouse.connection).
+READER_POLL_SECONDS = 0.2
 # In-process observers of progress (the CLI's progress bar); flow parameters must stay serializable for deployments.
 _progress_listeners: list[ProgressListener] = []
 
@@ -216,14 +218,21 @@ class BatchRun:
         while self.pending:
             self._finish(self.pending.popleft())
 
+    def _transformed(self, batch: SubmittedBatch) -> tuple[list[Article], list[Reject]]:
+        """Wait for a batch's transform, letting go of the file meanwhile if a reader asks for a turn."""
+        while batch.n_docs and not self.held.release_if_wanted():
+            try:
+                return batch.transform.result(timeout=READER_POLL_SECONDS)
+            except TimeoutError:
+                continue  # still transforming: has a reader asked meanwhile?
+        return batch.transform.result()
+
     def _finish(self, batch: SubmittedBatch) -> None:
         """Wait for a batch's transform, load it and count it."""
         raise_if_stopped()
         summary = self.summary
         started = time.perf_counter()
-        if batch.n_docs:
-            self.held.release()  # readers get their turn while the batch is transformed
-        articles, more = batch.transform.result()
+        articles, more = self._transformed(batch)
         self._timed("transform", started)
         rejects, states = batch.rejects + more, batch.states
         started = time.perf_counter()

@@ -162,9 +162,9 @@ def _run_locked(
     prepared = interrupted = False
     started = time.perf_counter()
     try:
+        held.hold()  # first: the preparation's connect then shares this open instance instead of starting its own
         call(prepare_warehouse, db, summary.run_id, flow_run.id, wait)
         prepared = True
-        held.hold()
         logger.info("run %s: %s%s into %s (batches of %d)", summary.run_id, local or "", spec or "", db, size)
         with open_transforms(options, dask) as transforms:
             run = BatchRun(summary, db, transforms, wait, held, run_version(options))

@@ -32,9 +32,10 @@ DASK_CONNECT_SECONDS = 30
 
 
 class PendingBatch(Protocol):
-    """A batch being transformed somewhere; result() waits for its articles and rejects."""
+    """A batch being transformed somewhere; result() waits for its articles and rejects (as the futures of
+    concurrent.futures, Prefect and Dask do: TimeoutError when `timeout` seconds pass first)."""
 
-    def result(self) -> tuple[list[Article], list[Reject]]:
+    def result(self, timeout: float | None = None) -> tuple[list[Article], list[Reject]]:
         """The batch's articles and rejects, in input order."""
         ...
 

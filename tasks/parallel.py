@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import forkserver
@@ -198,10 +198,13 @@ class PendingTransform(Generic[R]):
         """Whether result() would return without waiting for the pool."""
         return all(part.done() for part in self._parts)
 
-    def result(self) -> tuple[list[R], list[Reject]]:
-        """The batch's outputs (articles, or what `work` makes of them) and rejects, in input order."""
+    def result(self, timeout: float | None = None) -> tuple[list[R], list[Reject]]:
+        """The batch's outputs (articles, or what `work` makes of them) and rejects, in input order; TimeoutError
+        when the pool has not finished it within `timeout` seconds (an in-process batch runs to its end)."""
         if not self._parts:
             return self._work(self._docs, *self._options)
+        if timeout is not None and wait(self._parts, timeout).not_done:
+            raise TimeoutError(f"the batch was not transformed within {timeout} s")
         try:
             parts = [part.result() for part in self._parts]
         except BrokenProcessPool as exc:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -15,7 +17,15 @@ from flows.ingest import run_ingest
 from flows.writer import snapshot_path
 from tests.conftest import SEED
 from tests.robust.helpers import cue, hold, ingest_process, wait_for_line, write_corpus
-from warehouse.connection import HeldWarehouse, connect
+from warehouse.connection import (
+    READER_FRESH_SECONDS,
+    HeldWarehouse,
+    WarehouseBusy,
+    connect,
+    request_turn,
+    turn_request_path,
+    turn_requested,
+)
 
 runner = CliRunner()
 
@@ -162,3 +172,26 @@ def test_a_held_warehouse_serves_the_runs_steps_and_lets_readers_in_once_release
         assert _reader_can_open(warehouse)
         held.hold()
     assert _reader_can_open(warehouse)
+
+
+def test_a_run_keeps_the_file_between_batches_until_a_reader_asks(warehouse: Path) -> None:
+    with HeldWarehouse(warehouse) as held:
+        held.hold()
+        assert not held.release_if_wanted() and not _reader_can_open(warehouse)  # nobody asked: no checkpoint
+        request_turn(warehouse)
+        old = time.time() - 2 * READER_FRESH_SECONDS
+        os.utime(turn_request_path(warehouse), (old, old))
+        assert not held.release_if_wanted()  # a reader that asked long ago has given up
+        request_turn(warehouse)
+        assert held.release_if_wanted() and _reader_can_open(warehouse)
+
+
+def test_a_waiting_reader_asks_for_a_turn(warehouse: Path) -> None:
+    writer = hold(warehouse, "writer", 30.0)
+    try:
+        with pytest.raises(WarehouseBusy):
+            connect(warehouse, read_only=True, wait_seconds=0.1)
+        assert turn_requested(warehouse)
+    finally:
+        writer.kill()
+        writer.wait()
