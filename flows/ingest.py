@@ -42,8 +42,8 @@ from flows.writer import single_writer
 from tasks.crawl import close_fetchers
 from tasks.fetch import FetchPolicy
 from tasks.files import discover_inputs
-from tasks.load import finish_run, prepare_warehouse
 from tasks.fork_server import start_fork_server
+from tasks.load import finish_run, prepare_warehouse
 from tasks.parallel import MIN_PARALLEL_DOCS, kill_pool
 from tasks.transforms.rows import pipeline_version
 from tasks.web import WebSpec

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.files import map_in_threads
 from tasks.transforms.models import Article, RawDocument, Reject
 from tasks.transforms.rows import pipeline_version, reject_row, to_rows
 from tasks.web import FetchState
@@ -37,12 +38,16 @@ class SeenInputs:
     duplicates: dict[str, str]  # source URI -> the article_id another input still holds
 
 
+def _sha256(doc: RawDocument) -> str:
+    return hashlib.sha256(doc.payload).hexdigest()
+
+
 @task(name="find_seen", cache_policy=NO_CACHE)
 def find_seen(
     db_path: str, docs: list[RawDocument], wait_seconds: float = 0.0, version: str | None = None
 ) -> SeenInputs:
     """The batch's inputs this pipeline version has seen with the same bytes (looked up before any decoding)."""
-    keys = [(d.source_uri, hashlib.sha256(d.payload).hexdigest()) for d in docs]
+    keys = list(zip([d.source_uri for d in docs], map_in_threads(_sha256, docs), strict=True))
     version = version or pipeline_version()
     with connect(db_path, wait_seconds=wait_seconds) as conn:
         return SeenInputs(

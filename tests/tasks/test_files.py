@@ -190,3 +190,18 @@ def test_jsonl_slices_start_at_their_own_bytes(tmp_path: Path) -> None:
     # An offset that is no longer a line start (the file changed since it was sliced) is not trusted.
     stale = InputRef(str(path), refs[1].line_start, refs[1].line_end, byte_start=refs[1].byte_start + 1)
     assert [d.source_uri.rpartition("#")[2] for d in read_ref(stale)[0]] == ["L4", "L5", "L6"]
+
+
+def test_a_batch_is_read_in_input_order_on_several_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = [f"{i:03d}.txt" for i in range(23)]  # not a multiple of the threads: the last slice is short
+    for i, name in enumerate(names):
+        (tmp_path / name).write_text(f"第{i}篇。" * (1 + 500 * (i % 3)), encoding="utf-8")
+    refs = list(discover_inputs([str(tmp_path)]))
+    monkeypatch.setattr(files, "IO_THREADS", 1)
+    one = read_refs(refs)
+    monkeypatch.setattr(files, "IO_THREADS", 4)
+    threaded = read_refs(refs)
+    assert [Path(d.source_uri).name for d in threaded[0]] == names
+    assert threaded == one
