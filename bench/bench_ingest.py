@@ -12,8 +12,8 @@ Each measurement runs in a fresh process (`run_ingest`, local mode, `NEWSETL_TRA
 `--workers`) into a fresh DuckDB file: pages/s and MB/s of input over the run's wall time, seconds per stage from the
 run summary, peak RSS (getrusage). Then the same corpus again into the same file: the re-run, which must skip every
 input before decoding. The peer pipeline (trafilatura -> OpenCC t2s -> jieba.posseg nr/ns/nt -> one DuckDB
-transaction) runs on the same corpus in the same invocation, so `ratio_to_peer` survives a noisy machine. Medians of
-`--runs`.
+transaction) runs on the same corpus in the same invocation, interleaved with newsetl's runs round by round, so
+`ratio_to_peer` survives a noisy machine; `ratio_to_peer_per_round` gives each round's own ratio. Medians of `--runs`.
 """
 
 from __future__ import annotations
@@ -125,16 +125,19 @@ def run_child(code: str, args: list[str], env: dict[str, str]) -> dict[str, obje
     return json.loads(line.removeprefix("RESULT "))  # type: ignore[no-any-return]
 
 
-def measure_newsetl(
-    corpus: Path, n: int, mb: float, workers: int, runs: int, work: Path
-) -> dict[str, object]:
-    """Median pages/s, MB/s, seconds per stage, peak RSS and re-run speed-up of newsetl on one corpus."""
-    results = []
-    for _ in range(runs):
-        db = work / f"newsetl-{time.monotonic_ns()}.duckdb"
-        results.append(
-            run_child(_NEWSETL, [str(corpus), str(db)], {"NEWSETL_TRANSFORM_WORKERS": str(workers)})
-        )
+def newsetl_run(corpus: Path, workers: int, work: Path) -> dict[str, object]:
+    """One fresh-process newsetl run (and its re-run) into a fresh DuckDB file."""
+    db = work / f"newsetl-{time.monotonic_ns()}.duckdb"
+    return run_child(_NEWSETL, [str(corpus), str(db)], {"NEWSETL_TRANSFORM_WORKERS": str(workers)})
+
+
+def peer_run(corpus: Path, work: Path) -> dict[str, object]:
+    """One fresh-process run of the peer pipeline into a fresh DuckDB file."""
+    return run_child(_PEER, [str(corpus), str(work / f"peer-{time.monotonic_ns()}.duckdb")], {})
+
+
+def summarize_newsetl(results: list[dict[str, object]], n: int, mb: float, workers: int) -> dict[str, object]:
+    """Median pages/s, MB/s, seconds per stage, peak RSS and re-run speed-up of newsetl's runs on one corpus."""
     wall = statistics.median(float(r["wall"]) for r in results)  # type: ignore[arg-type]
     rerun = statistics.median(float(r["rerun_wall"]) for r in results)  # type: ignore[arg-type]
     stages = sorted({k for r in results for k in r["seconds"]})  # type: ignore[attr-defined]
@@ -143,6 +146,7 @@ def measure_newsetl(
         "pages_per_s": round(n / wall, 1),
         "mb_per_s": round(mb / wall, 2),
         "wall_s": round(wall, 2),
+        "runs_wall_s": [round(float(r["wall"]), 2) for r in results],  # type: ignore[arg-type]
         "seconds_per_stage": {
             s: round(statistics.median(float(r["seconds"].get(s, 0.0)) for r in results), 2)  # type: ignore[attr-defined]
             for s in stages
@@ -151,24 +155,51 @@ def measure_newsetl(
         "counts": results[0]["counts"],
         "rerun_s": round(rerun, 2),
         "rerun_speedup": round(wall / rerun, 1),
+        "runs_rerun_s": [round(float(r["rerun_wall"]), 3) for r in results],  # type: ignore[arg-type]
         "rerun_counts": results[0]["rerun_counts"],
     }
 
 
-def measure_peer(corpus: Path, n: int, mb: float, runs: int, work: Path) -> dict[str, object]:
-    """Median pages/s, MB/s and peak RSS of the peer pipeline on the same corpus."""
-    results = [
-        run_child(_PEER, [str(corpus), str(work / f"peer-{time.monotonic_ns()}.duckdb")], {})
-        for _ in range(runs)
-    ]
+def summarize_peer(results: list[dict[str, object]], n: int, mb: float) -> dict[str, object]:
+    """Median pages/s, MB/s and peak RSS of the peer pipeline's runs on the same corpus."""
     wall = statistics.median(float(r["wall"]) for r in results)  # type: ignore[arg-type]
     return {
         "pages_per_s": round(n / wall, 1),
         "mb_per_s": round(mb / wall, 2),
         "wall_s": round(wall, 2),
+        "runs_wall_s": [round(float(r["wall"]), 2) for r in results],  # type: ignore[arg-type]
         "peak_rss_mb": round(statistics.median(float(r["rss"]) for r in results)),  # type: ignore[arg-type]
         "loaded": results[0]["loaded"],
     }
+
+
+def measure_real(
+    corpus: Path, n: int, mb: float, workers: list[int], runs: int, peer: bool, work: Path
+) -> dict[str, object]:
+    """newsetl on each of `workers` and the peer, interleaved round by round (a machine that slows down or
+    speeds up during the invocation affects both sides alike), then medians and ratios."""
+    ours: dict[int, list[dict[str, object]]] = {w: [] for w in workers}
+    theirs: list[dict[str, object]] = []
+    for _ in range(runs):
+        for w in workers:
+            ours[w].append(newsetl_run(corpus, w, work))
+        if peer:
+            theirs.append(peer_run(corpus, work))
+    line: dict[str, object] = {"newsetl": [summarize_newsetl(ours[w], n, mb, w) for w in workers]}
+    if peer:
+        line["peer"] = summary = summarize_peer(theirs, n, mb)
+        line["ratio_to_peer"] = {
+            str(w): round(float(r["pages_per_s"]) / float(summary["pages_per_s"]), 2)  # type: ignore[index,arg-type]
+            for w, r in zip(workers, line["newsetl"], strict=True)  # type: ignore[call-overload]
+        }
+        # The same ratio within each round (peer wall / newsetl wall): its spread is the noise of one invocation.
+        line["ratio_to_peer_per_round"] = {
+            str(w): [
+                round(float(p["wall"]) / float(o["wall"]), 2) for o, p in zip(ours[w], theirs, strict=True)
+            ]  # type: ignore[arg-type]
+            for w in workers
+        }
+    return line
 
 
 def main() -> None:
@@ -190,14 +221,7 @@ def main() -> None:
         real = work / "real"
         mb = build_real_corpus(real, args.pages) / 1e6
         line: dict[str, object] = {"pages": args.pages, "mb": round(mb, 1)}
-        line["newsetl"] = [measure_newsetl(real, args.pages, mb, w, args.runs, work) for w in args.workers]
-        if not args.no_peer:
-            peer = measure_peer(real, args.pages, mb, args.runs, work)
-            line["peer"] = peer
-            line["ratio_to_peer"] = {
-                str(r["workers"]): round(float(r["pages_per_s"]) / float(peer["pages_per_s"]), 2)  # type: ignore[index,arg-type]
-                for r in line["newsetl"]  # type: ignore[attr-defined]
-            }
+        line |= measure_real(real, args.pages, mb, args.workers, args.runs, not args.no_peer, work)
         result["real_pages"] = line
         if args.light:
             light = work / "light"
@@ -206,7 +230,10 @@ def main() -> None:
                 "articles": args.light,
                 "mb": round(light_mb, 1),
                 "newsetl": [
-                    measure_newsetl(light, args.light, light_mb, w, args.runs, work) for w in args.workers
+                    summarize_newsetl(
+                        [newsetl_run(light, w, work) for _ in range(args.runs)], args.light, light_mb, w
+                    )
+                    for w in args.workers
                 ],
             }
     sys.path.insert(0, str(ROOT))
