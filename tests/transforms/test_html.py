@@ -324,3 +324,10 @@ def test_boilerplate_hint_matches_as_without_its_first_letter_lookahead() -> Non
     ]
     assert _BOILERPLATE_HINT.pattern.startswith(lookahead)
     assert [bool(_BOILERPLATE_HINT.search(n)) for n in names] == [bool(plain.search(n)) for n in names]
+
+
+def test_end_tags_in_any_case_are_dropped_before_parsing() -> None:
+    from tasks.transforms.html import _END_DOCUMENT
+
+    page = "<p>一</P></Html ><p>二</p></BODY>\n</body\t><p>三</p></bodyx></htm></html"
+    assert _END_DOCUMENT.sub("", page) == "<p>一</P><p>二</p>\n<p>三</p></bodyx></htm></html"
