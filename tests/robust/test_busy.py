@@ -190,7 +190,7 @@ def test_a_waiting_reader_asks_for_a_turn(warehouse: Path) -> None:
     writer = hold(warehouse, "writer", 30.0)
     try:
         with pytest.raises(WarehouseBusy):
-            connect(warehouse, read_only=True, wait_seconds=0.1)
+            connect(warehouse, read_only=True, wait_seconds=1.0)
         assert turn_requested(warehouse)
     finally:
         writer.kill()
