@@ -111,7 +111,8 @@ def connect(
                 raise
             if pause == 0.02:
                 logger.info("%s is in use by another process; waiting up to %g s", path, wait_seconds)
-            request_turn(path)
+            if read_only:  # runs wait for readers, never the other way: a run's own wait asks nothing
+                request_turn(path)
             # Short first pauses: a reader or a batch usually lets go within a second.
             time.sleep(min(pause, wait_seconds - waited))
             pause = min(pause * 2, 0.5)
@@ -139,11 +140,6 @@ class HeldWarehouse:
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.close()
-
-    @property
-    def held(self) -> bool:
-        """Whether the file is open now."""
-        return self._conn is not None
 
     def release_if_wanted(self) -> bool:
         """Let go of the file when a reader asked for a turn lately; whether it is let go now."""
