@@ -448,6 +448,19 @@ def test_a_quote_that_ends_its_own_sentence_is_what_it_holds() -> None:
             "特斯拉",
         ),  # not one organization 特斯拉CEO马斯克
         ("苹果公司CEO库克表示，", "库克", "CEO", "苹果公司"),  # CC-CEDICT lists 库克 as a name only
+        # A body's last char opening its head's title (外交部|部长 written 外交部长): the title is whole. Source of
+        # the next three: the real Big5 feeds of ../shared/data/rss_feeds (coolloud.org.tw, 2005), normalized.
+        ("由于日前新闻局长姚文智突然丢出「华视南迁」的议题，", "姚文智", "局长", "新闻局"),
+        ("中国外交部长王毅今天会见了来访的客人。", "王毅", "部长", "中国外交部"),
+        ("国民党党主席马英九指示政策会进行研究，", "马英九", "党主席", "国民党"),  # not 国民党党
+        ("虽然，25日傍晚台视董事长赖国洲､总经理郑优，", "赖国洲", "董事长", "台视"),  # the day is no body
+        (
+            "新华社北京７月２７日电中国国务院副总理钱其琛今天在",
+            "钱其琛",
+            "副总理",
+            "中国国务院",
+        ),  # a dateline
+        ("民进党主席赖清德出席活动。", "赖清德", "主席", "民进党"),  # another party than 民进
     ],
 )
 def test_role_organizations(text: str, person: str | None, title: str, org: str | None) -> None:

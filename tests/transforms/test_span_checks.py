@@ -537,3 +537,34 @@ def test_a_body_whose_head_words_are_all_generic_is_a_kind(surface: str, generic
     text = surface + "发布声明。"
     got = screen_spans(text, [Mention("organization", surface, surface, 0, len(surface))])
     assert (got == []) is generic
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "surface", "kept"),
+    [
+        # Source of the first two: the real Big5 feeds of ../shared/data/rss_feeds (coolloud.org.tw), normalized.
+        ("过程中，新闻局姚局长表示五年内将把华视迁移至南部", "organization", "新闻局姚局", ["新闻局"]),
+        ("国民党党主席马英九指示政策会进行研究", "organization", "国民党党", ["国民党"]),
+        ("学院院长李四出席", "organization", "学院院", ["学院"]),
+        ("国家统计局局长康义表示", "organization", "国家统计局", ["国家统计局"]),  # no title inside it
+    ],
+)
+def test_a_body_is_cut_before_its_head_s_title(text: str, kind: str, surface: str, kept: list[str]) -> None:
+    assert [m.surface for m in screen_spans(text, [_span(text, kind, surface)])] == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "kept"),
+    [
+        # Source: the real GB2312 feed 14.blog.westca.com of ../shared/data/rss_feeds (a blog, 2005).
+        ("如果说记忆里遗失的学生证上的那张脸像是被挂在珠穆朗玛峰上暴晒了三个月", "张脸", False),
+        ("捐款人得到一张佐藤的病史和奋斗史。", "张佐藤", False),  # MSRA test: 一张 counts a copy
+        ("总统任命张三为部长", "张三", True),
+        ("秋祥张俊九张彦仲张美远", "张彦仲", True),  # 九 ends the name before (MSRA test)
+    ],
+)
+def test_a_classifier_after_a_numeral_opens_no_name(text: str, surface: str, kept: bool) -> None:
+    spans = [_span(text, "person", surface)]
+    if surface == "张彦仲":
+        spans.insert(0, _span(text, "person", "张俊九"))
+    assert any(m.surface == surface for m in screen_spans(text, spans)) is kept

@@ -17,6 +17,7 @@ from .titles import (
     NOT_AFTER_NAME,
     NOT_ORG_FIRST,
     TITLE_RE,
+    TITLE_SET,
     chain_elements,
     chain_start,
     strip_qualifiers,
@@ -110,7 +111,9 @@ def _chain_roles(doc: Document, person: Mention, chain_end: int) -> list[Role]:
             and doc.text[covering.start] not in NOT_ORG_FIRST
         ):
             # 深圳市委|书记: the body runs into a title that repeats its suffix (市委书记); the rest is the title.
-            org, name = covering.name, doc.text[covering.end : title.end()]
+            # When the rest is no title (外交部|长), the body's last char opens the title too: 外交部 部长.
+            rest = doc.text[covering.end : title.end()]
+            org, name = covering.name, (rest if title_base(rest) in TITLE_SET else name)
         else:
             org = organization_before(doc, a, title.start())
         if org is not None:

@@ -225,6 +225,23 @@ def ends_inside_word(text: str, m: Mention, person_starts: frozenset[int] = froz
     return is_dictionary_word(pair)
 
 
+# Surnames that are also classifiers (一张脸, 那条路, 一项研究, 一封信, 这段话): after a numeral or a demonstrative
+# the char counts what follows it.
+_CLASSIFIER_SURNAMES = frozenset("张条项封段把支双部门")
+_COUNTING_CHARS = frozenset(COUNT_NUMERALS) | frozenset("这那每哪某整半")
+
+
+def opens_with_classifier(text: str, m: Mention, person_ends: frozenset[int]) -> bool:
+    """True for a person span opening with a classifier after a numeral or demonstrative (那|张脸): no name; a
+    numeral that ends another name (张俊九|张彦仲) counts nothing."""
+    return (
+        m.kind == "person"
+        and m.surface[0] in _CLASSIFIER_SURNAMES
+        and text[m.start - 1 : m.start] in _COUNTING_CHARS
+        and m.start not in person_ends
+    )
+
+
 def follows_question_word(text: str, m: Mention) -> bool:
     """True for a place or person span right after 什么 or 怎么 (是什么亚子的, slang for 样子): a name is not asked
     about so; no gold entity of MSRA or People's Daily follows one."""
@@ -371,6 +388,29 @@ def without_field_tail(m: Mention) -> Mention:
     return Mention(m.kind, surface, surface, m.start, m.start + len(surface), m.level)
 
 
+# One-char suffixes a body's name ends in that also open its head's title (国民党|党主席, 市委|委员, 协会|会长).
+_TITLE_SHARING_SUFFIXES = frozenset("党局部厅署社院会委所团处科")
+
+
+def without_title_head(text: str, m: Mention) -> Mention:
+    """An organization running into its head's title cut back to the body: a doubled suffix (国民党党|主席) or a
+    surname plus the title's first char (新闻局姚局|长, "Director Yao")."""
+    if m.kind != "organization" or len(m.surface) < 3 or m.surface[-1] not in _TITLE_SHARING_SUFFIXES:
+        return m
+    if m.surface[-2] == m.surface[-1]:
+        cut = 1
+    elif (
+        text[m.end : m.end + 1] == "长"
+        and m.surface[-2] in SURNAMES_TOP100
+        and m.surface[:-2].endswith(ORG_SUFFIXES)
+    ):
+        cut = 2
+    else:
+        return m
+    surface = m.surface[:-cut]
+    return Mention(m.kind, surface, surface, m.start, m.end - cut, m.level)
+
+
 # A company's legal name with its seat in brackets (腾讯科技（深圳）有限公司): the recogniser starts it inside them.
 _BRACKET_NAME_RE = re.compile(f"[{HAN}A-Za-z0-9]{{2,12}}$")
 _BRACKET_NAME_STOPS = frozenset("的在与由对向据")
@@ -475,7 +515,13 @@ def _names_big_place(word: str) -> bool:
 def without_stray_char(m: Mention) -> Mention:
     """A known body with one more char that is no suffix (联合国|会旗: the tagger took 会) cut back to the body."""
     head, last = m.surface[:-1], m.surface[-1:]
-    if m.kind != "organization" or last in _SUFFIX_SET or head not in _KNOWN_ORGS or m.surface in _KNOWN_ORGS:
+    if (
+        m.kind != "organization"
+        or last in _SUFFIX_SET
+        or last == "党"  # 民进|党 is another party than 民进
+        or head not in _KNOWN_ORGS
+        or m.surface in _KNOWN_ORGS
+    ):
         return m  # 中央军委, 解放军报: the longer one is a name too
     return Mention(m.kind, head, head, m.start, m.end - 1, m.level)
 
@@ -655,6 +701,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             or starts_inside_word(text, m)
             or ends_inside_word(text, m, person_starts)
             or follows_question_word(text, m)
+            or opens_with_classifier(text, m, person_ends)
             or opens_other_proper_noun(text, m, single)
             or names_a_people(m)
             or names_a_room(m)
@@ -667,7 +714,7 @@ def screen_spans(text: str, spans: list[Mention]) -> list[Mention]:
             continue
         m = without_conjunction(text, without_stray_char(without_camp(m)), person_starts)
         m = as_person_before_honorific(text, with_person_edges(text, without_word_head(text, m)))
-        m = without_field_tail(m)
+        m = without_title_head(text, without_field_tail(m))
         for part in split_two_names(text, m):
             out.extend(split_pair(as_place(with_place_end(text, part))))
     return out

@@ -52,10 +52,10 @@ _MODIFIER_RE = re.compile(f"^(?:{alternation(TITLE_MODIFIERS)})+")
 def title_base(title: str) -> str:
     """The title without its modifiers (常务副市长 -> 市长)."""
     base = _MODIFIER_RE.sub("", title)
-    return base if base in _TITLE_SET else title
+    return base if base in TITLE_SET else title
 
 
-_TITLE_SET = frozenset(TITLES)
+TITLE_SET = frozenset(TITLES)
 
 
 def chain_start(text: str, pos: int) -> int:
@@ -83,13 +83,23 @@ def strip_qualifiers(text: str, start: int, end: int) -> int:
     return q.start() if q else end
 
 
+# A date or time of day opening the text before a title (25日傍晚|台视董事长) says when, and names no body; so does
+# a dateline's day (27日电|中国国务院副总理).
+_WHEN_RE = re.compile(
+    "(?:[0-9０-９]{1,4}日[电讯]|[0-9０-９]{1,4}[年月日号]|[今昨明前]天|[今昨明]晚|[今去明前]年|本月|上月|当天|当晚|日前|近日|"
+    "[上中下]午|傍晚|凌晨|早上|晚上|晚间|夜间)+"
+)
+
+
 def org_span_before(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The organization part of text[start:end] (what precedes a title): after the last verb or 的, without
-    qualifiers of the title; None when nothing name-like is left."""
+    """The organization part of text[start:end] (what precedes a title): after the last verb or 的 and any opening
+    date or time, without qualifiers of the title; None when nothing name-like is left."""
     stop = strip_qualifiers(text, start, end)
     cut = start
     for m in _ORG_CUT_RE.finditer(text, start, stop):
         cut = m.end()
+    if (when := _WHEN_RE.match(text, cut, stop)) is not None:
+        cut = when.end()
     if stop - cut < 2 or not all(is_han(c) or c.isalnum() for c in text[cut:stop]):
         return None
     return cut, stop
