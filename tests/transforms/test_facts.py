@@ -461,6 +461,7 @@ def test_a_quote_that_ends_its_own_sentence_is_what_it_holds() -> None:
             "中国国务院",
         ),  # a dateline
         ("民进党主席赖清德出席活动。", "赖清德", "主席", "民进党"),  # another party than 民进
+        ("美国财长耶伦周二说，", "耶伦", "财长", "美国"),  # a short title, as 外长
     ],
 )
 def test_role_organizations(text: str, person: str | None, title: str, org: str | None) -> None:

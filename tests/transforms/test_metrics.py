@@ -236,6 +236,7 @@ def test_subject_from_an_entity_named_before() -> None:
         pytest.param("积累出《56个民族新儿歌》等作品。", id="inside-a-title"),
         pytest.param("摩根大通(115.395 , 2.79 , 2.47% ) 等。", id="ticker"),
         pytest.param("集成电路产业继续维持两位数的高速增长。", id="liang-wei-shu"),
+        pytest.param("今年前4个月，我国货物贸易进出口额增长较快。", id="first-n-months-is-a-period"),
     ],
 )
 def test_not_metrics(text: str) -> None:
@@ -376,3 +377,11 @@ def test_a_clock_like_duration_is_one_figure_in_its_smallest_unit(text: str, val
 
 def test_a_score_in_points_is_no_duration() -> None:
     assert extract_metrics("他得了5分，对手得了3分。") == ()
+
+
+def test_a_change_over_a_base_period_is_in_this_period() -> None:
+    """比上年增加178亿斤 is this year's change (its period is 全年); 比2017年的2073.5亿元 is the base year's value."""
+    change = _one("全年粮食产量13908亿斤，比上年增加178亿斤，增长1.3%。", 17800000000.0, "斤", "2024-05-20")
+    assert (change.kind, change.period, change.period_start) == ("growth", "全年", "2024-01-01")
+    base = _one("2018年营业收入为2500亿元，比2017年的2073.5亿元增长20.6%。", 207350000000.0, "元")
+    assert (base.period, base.period_start, base.subject) == ("2017年", "2017-01-01", None)

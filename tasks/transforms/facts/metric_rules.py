@@ -33,6 +33,7 @@ _AFTER_YEAR = (
     "9",
 )
 _RANK_UNITS = frozenset(("名", "强", "位", "届"))
+_PERIOD_UNITS = frozenset(("个月", "月", "季度", "个季度"))
 _CN_DIGITS = "一二三四五六七八九"
 _WEEKDAY_BEFORE = ("周", "星期", "礼拜")  # 周三, 星期五
 # 十九届四中全会, 十三届全国人大: a numbered session, not a count; 三次产业 is a term (the tertiary sector).
@@ -115,6 +116,8 @@ def is_not_a_metric(text: str, fig: Figure) -> bool:
         return True  # 70周年: an anniversary
     if prev == "前" and unit in _RANK_UNITS:
         return True  # 前100名: a rank
+    if prev == "前" and unit in _PERIOD_UNITS:
+        return True  # 今年前4个月, 前三季度: a reporting period, not a duration
     if text.startswith(_ORDINAL_AFTER.get(unit, ()), fig.end) or text.endswith(_WEEKDAY_BEFORE, 0, fig.start):
         return True
     if prev == " " and fig.start > 1 and text[fig.start - 2].isascii() and text[fig.start - 2].isalpha():

@@ -45,7 +45,8 @@ _VERB_CUT_RE = re.compile(
 _COMPARE_RE = re.compile(r"^(?:比|较)(?P<p>\d{4}年|去年|上年)?(?:同期)?的?$")
 _FOLLOWING_NOUN_RE = re.compile(f"“?(?P<noun>[{HAN}\\w]{{2,20}}?)”?(?=[，。；;、：:！？）)\\n和与]|$)")
 # Words that end a subject: what follows them is the measure (产业|产值, 设计业|销售收入, 领域|有效专利).
-_SUBJECT_HEAD_RE = re.compile(r"产业|行业|企业|领域|地区|业(?![务绩主余额])")
+# 营业收入, 就业人数, 专业: 业 in a word that is no sector.
+_SUBJECT_HEAD_RE = re.compile(r"产业|行业|企业|领域|地区|(?<![营就作毕创专职学失])业(?![务绩主余额])")
 _SPLIT_SUBJECTS_RE = re.compile(r"[和、及与]")
 _SUBJECT_KINDS = frozenset(("organization", "location"))
 # The body or place a sentence names before a figure is the figure's subject only for rates and changes (龙湖…同比
@@ -213,7 +214,9 @@ def extract_metrics(
         sign = -1.0 if change and change.group("down") else 1.0
         phrase, share_tail, distributive = _measure_phrase(before)
         base = _COMPARE_RE.match(phrase)
-        period_surface, period_first, period_last = _period_of(text, first, base, context_year)
+        # 比2017年的2073.5亿元 is the base period's value; 比上年增加178亿斤 is this period's change over it.
+        period_base = None if change else base
+        period_surface, period_first, period_last = _period_of(text, first, period_base, context_year)
         if base:  # 比2017年的2073.5亿元: the same measure in the base period
             subject, measure = last_subject, last_measure
         else:

@@ -19,7 +19,7 @@ class Unit:
 _COUNT_WORDS = "个 件 家 名 位 人 人次 户 项 次 台 辆 所 座 条 套 部 块 款 幢 栋 幅 届 本 口 只 头 架 艘 场 批 处 份 篇 例 宗 枚 株 棵 颗 箱 支 匹 起 张 股 首 记"
 _MEASURE_WORDS = (
     "公里 千米 米 厘米 公分 毫米 纳米 微米 平方公里 平方千米 平方米 平方厘米 平方英里 立方米 立方厘米 公顷 亩 吨 公斤 千克 克 "
-    "升 毫升 千瓦 千瓦时 兆瓦 瓦 度电 像素 海里 英里 英尺 英寸 摄氏度 华氏度 分贝 马力 光年 毫安时"
+    "升 毫升 千瓦 千瓦时 兆瓦 瓦 度电 像素 海里 英里 英尺 英寸 摄氏度 华氏度 分贝 马力 光年 毫安时 斤 桶 标准箱"
 )
 # Units written in Latin letters (2.3Gbps, 128GB): matched only where no letter follows, so 5G or MBA is none.
 _LATIN_MEASURE_WORDS = "Gbps Mbps Kbps kbps GB MB TB KB GHz MHz mAh nm"
