@@ -268,6 +268,21 @@ def test_not_metrics(text: str) -> None:
         pytest.param(FUTURE_FORUM, "马化腾", "当时找到我", id="quoted-content"),
         pytest.param("“我们会回来的，”张伟说。", "张伟", "我们会回来的", id="quote-first"),
         pytest.param("李泽在讲话中表示，要加强保护。", "李泽", "要加强保护", id="in-speech"),
+        # The speaker after a title chain (news_html_gold sina/sina.html, banyuetan.org, both 2019).
+        pytest.param(
+            "问题。“搭载了麒麟990 5G的手机可不会出现这个问题。”华为海思品牌总监林江艳说。",
+            "林江艳",
+            "搭载了麒麟990",
+            id="quote-first-titled",
+        ),
+        pytest.param(
+            "“村里装了高清摄像头，小偷都不敢上门了。”南县南洲镇长胜村治安主任袁永红说，",
+            "袁永红",
+            "村里装了",
+            id="quote-first-village-post",
+        ),
+        # jieba lists 李强 as a name of its own kind (nrfg): a speech verb confirms it as any other name.
+        pytest.param("“我们将继续加大投入。”李强说。", "李强", "我们将继续", id="quote-first-nrfg-name"),
     ],
 )
 def test_quotes(text: str, speaker: str, starts: str) -> None:
@@ -279,6 +294,12 @@ def test_quotes(text: str, speaker: str, starts: str) -> None:
 
 def test_no_quote_without_a_named_speaker() -> None:
     assert extract_quotes(build_document("业内人士表示，芯片很难。他说，没关系。")) == ()
+
+
+def test_a_quoted_name_inside_a_body_s_name_is_no_speech() -> None:
+    """瑞典“一带一路”研究所副所长X指出: the quote opens no clause, so the title chain after it names no speaker."""
+    quotes = extract_quotes(build_document(CD_ASKARI))
+    assert [q.text for q in quotes if q.text == "一带一路"] == []
 
 
 @pytest.mark.parametrize(

@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import re
 
-from ..models import Quote
+from ..models import Mention, Quote
 from ._text import SENTENCE_ENDS, alternation
 from .data.lexicon import SPEECH_VERBS
 from .document import Document
 from .people import SPEECH_INSERT, SPEECH_RE
+from .titles import MAX_CHAIN, TITLE_AT_END_RE
 
 _QUOTE_FIRST_RE = re.compile(r"“([^“”]{4,})”")
 _VERB_AFTER_RE = re.compile(f"{SPEECH_INSERT}(?:{alternation(SPEECH_VERBS)})[。，]")
 # A closing quote followed by one of these ends the quoted speech; anything else continues the sentence.
 _SPEECH_CLOSERS = frozenset("。！？!?，,；;…\n")
+# What stands before a quote that opens its clause ("" at the text's start).
+_CLAUSE_OPENERS = frozenset(("", *"。！？!?，,；;：:\n 　"))
+# Chars a title chain between a quote and its speaker never holds.
+_CHAIN_STOPS = frozenset('。！？!?，,；;：:“”"\n')
 
 
 def _sentence_end(text: str, start: int) -> int:
@@ -40,6 +45,19 @@ def _content(text: str, start: int) -> tuple[int, str]:
     return end, text[start:end]
 
 
+def _titled_speaker(doc: Document, start: int) -> Mention | None:
+    """The person after a title chain that follows a quote (“…，”该公司首席执行官王明说): the chain ends in a title
+    right before the person and holds no clause break."""
+    text = doc.text
+    for pos in range(start + 1, min(len(text), start + MAX_CHAIN)):
+        if text[pos - 1] in _CHAIN_STOPS:
+            return None
+        person = doc.entity_at.get(pos)
+        if person is not None and person.kind == "person":
+            return person if TITLE_AT_END_RE.search(text, start, pos) else None
+    return None
+
+
 def extract_quotes(doc: Document) -> tuple[Quote, ...]:
     """Quotes to the end of the sentence (or the closing ”) whose speaker is a person entity."""
     text = doc.text
@@ -53,6 +71,12 @@ def extract_quotes(doc: Document) -> tuple[Quote, ...]:
             quotes.append(Quote(speaker.name, content, speaker.start, end))
     for m in _QUOTE_FIRST_RE.finditer(text):  # “...”X说。 : the quote comes first
         speaker = doc.entity_at.get(m.end())
+        if (speaker is None or speaker.kind != "person") and text[
+            m.start() - 1 : m.start()
+        ] in _CLAUSE_OPENERS:
+            speaker = _titled_speaker(
+                doc, m.end()
+            )  # only a quote that opens a clause: 瑞典“一带一路”研究所 names
         if speaker is None or speaker.kind != "person" or len(speaker.name) < 2:
             continue
         after = _VERB_AFTER_RE.match(text, speaker.end)

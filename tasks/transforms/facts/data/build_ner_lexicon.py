@@ -54,6 +54,15 @@ def given_name_odds(charfreq: Path, char_freq: dict[str, float]) -> dict[str, fl
     }
 
 
+def _is_plain_name(word: str, common: set[str], single: object, double: object) -> bool:
+    """A surname plus one or two given chars that make no common word (李强, 聂荣臻; not 张家, 庄稼人, 刘姓, 孙文说)."""
+    size = 2 if word[:2] in double else (1 if word[0] in single else 0)  # type: ignore[operator]
+    given = word[size:]
+    if not size or not 1 <= len(given) <= 2 or any(c in "家氏姓的说了是" for c in given):
+        return False
+    return len(given) == 1 or not (given in common or word[:2] in common)
+
+
 def build(jieba_dir: Path, charfreq: Path | None = None) -> list[str]:
     """Lines `word<TAB>TAG` (TAG in PER/PER?/LOC/ORG/W) then `#B<TAB>char<TAB>odds` / `#E...` / `#G...` name-char odds."""
     from jieba.posseg.prob_emit import P as emit
@@ -91,6 +100,8 @@ def build(jieba_dir: Path, charfreq: Path | None = None) -> list[str]:
             elif tag == "nr" and not (size and len(word) - size == 2):
                 etag = None if freq < WORD_MIN_FREQ else "W"  # 一劳永逸 is tagged nr in dict.txt
             lines.append(f"{word}\t{etag}" if etag else "")
+        elif tag == "nrfg" and _is_plain_name(word, common, SURNAMES_SINGLE, SURNAMES_DOUBLE):
+            lines.append(f"{word}\tPER?")  # 李强, 聂荣臻: jieba's nrfg names, a name where context says so
         elif (freq >= WORD_MIN_FREQ or word in NOT_ENTITY) and len(word) <= 6:
             lines.append(f"{word}\tW")
     total = sum(char_freq.values())
