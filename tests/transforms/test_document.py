@@ -227,6 +227,18 @@ def test_foreign_name_after_title_is_a_person() -> None:
         pytest.param("责任编辑：王五\n", None, None, "王五", id="responsible-editor"),
         # A space before the credit: 新华社记者 is the photographer's title, not a second name.
         pytest.param("图为会场 新华社记者 才扬 摄\n那些", None, "才扬", None, id="title-after-a-space"),
+        # A correspondent after the reporter inside one credit is a contributor too, not the only one.
+        pytest.param(
+            "会议召开。（记者 张三 通讯员 李四）", "张三、李四", None, None, id="reporter-correspondent"
+        ),
+        # 摄影报道: took the pictures and reported; an editor credit in brackets closing the article.
+        pytest.param(
+            "本报记者 王五 摄影报道\n市政府召开发布会。\n（责任编辑：赵六）",
+            "王五",
+            None,
+            "赵六",
+            id="photo-report",
+        ),
     ],
 )
 def test_byline_roles(text: str, reporter: str | None, photographer: str | None, editor: str | None) -> None:

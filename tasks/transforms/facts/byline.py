@@ -30,10 +30,11 @@ _FORMS: tuple[re.Pattern[str], ...] = (
     re.compile(
         f"(?P<agency>[{HAN}]{{2,8}}?)(?:快讯|讯)\\s*[（(]\\s*(?:[{HAN}]{{0,4}}记者\\s*)(?P<reporter>{_NAMES})\\s*[）)]"
     ),
-    # （记者 A B）, 本报记者 X, 新华社记者 X (not X摄: a photo credit)
+    # （记者 A B）, 本报记者 X, 新华社记者 X (not X摄: a photo credit; X 摄影报道 reported it too)
     re.compile(f"[（(]\\s*记者\\s*(?P<reporter>{_NAMES})\\s*[）)]"),
     re.compile(
-        f"(?P<agency>本报|新华社|[{HAN}]{{2,4}}报)记者\\s*(?P<reporter>{_NAME})(?<!摄)(?=[\\s，。、）)]|$)(?!\\s*摄)"
+        f"(?P<agency>本报|新华社|[{HAN}]{{2,4}}报)记者\\s*(?P<reporter>{_NAME})(?<!摄)(?=[\\s，。、）)]|$)"
+        "(?!\\s*摄(?!影报道))"
     ),
 )
 # Photo credits: 新华社记者 才扬 摄, 图片记者黎旭阳、李妍摄, （刘通摄）, 图片来源：每经记者张蕊摄, 摄影/张艳. The credited person took the picture
@@ -48,9 +49,11 @@ _PHOTO_FORMS: tuple[re.Pattern[str], ...] = (
     ),
     re.compile(f"摄影\\s*[：:/|]\\s*(?P<names>{_NAME}(?:、{_NAME})*)(?=[\\s/）)]|$)", re.MULTILINE),
 )
-# Editor credits: 责任编辑：X, 编辑 刘晓阳, 编辑|禤志杰, 责编|陈梦莹, 编辑/苏芳 (at a line start or after a space).
+# Editor credits: 责任编辑：X, 编辑 刘晓阳, 编辑|禤志杰, 责编|陈梦莹, 编辑/苏芳, （责任编辑：X） (at a line start, after a space
+# or an opening bracket).
 _EDITOR_RE = re.compile(
-    f"(?:^|(?<=[\\s/]))(?:责任编辑|责编|编辑)\\s*[：:/|]?\\s*(?P<names>{_NAME})(?=[\\s/）)]|$)", re.MULTILINE
+    f"(?:^|(?<=[\\s/（(]))(?:责任编辑|责编|编辑)\\s*[：:/|]?\\s*(?P<names>{_NAME})(?=[\\s/）)]|$)",
+    re.MULTILINE,
 )
 _NOT_AGENCY = ("本报",)
 # A char every form above needs (摄 photo, 编 editor, 电/讯 dateline, 记 reporter, a bracket): a text without one has
@@ -73,12 +76,15 @@ def _credits(patterns: tuple[re.Pattern[str], ...], text: str) -> tuple[str | No
 _CREDIT_TITLES = ("记者", "通讯员", "摄影师", "摄影队", "编辑")
 
 
-def _split_names(names: str) -> list[str]:
+def _split_names(names: str, credited: bool = False) -> list[str]:
     """Names of a credit; a common word after them is a note, not a name (（记者陈智 整合）). A title word opens
-    the names: what stands before it is text, not a credit (图为会场 新华社记者 才扬)."""
+    the names: what stands before it is text, not a credit (图为会场 新华社记者 才扬); inside a credit already
+    opened (`credited`: （记者 张三 通讯员 李四）) it opens the next contributor's."""
     words = [n for n in re.split(r"[ 　、，]+", names.strip()) if n]
     titled = [k for k, n in enumerate(words) if n.endswith(_CREDIT_TITLES)]
-    if titled:
+    if titled and credited:
+        words = [n for k, n in enumerate(words) if k not in titled]
+    elif titled:
         words = words[titled[-1] + 1 :]
     return [n for n in words if not is_common_word(n)]
 
@@ -98,7 +104,7 @@ def extract_byline(text: str) -> Byline | None:
         reporter = groups.get("reporter")
         if reporter:
             reporter = "、".join(
-                n for n in _split_names(reporter) if n not in (photographer or "").split("、")
+                n for n in _split_names(reporter, credited=True) if n not in (photographer or "").split("、")
             )
         return Byline(
             agency=None if agency in _NOT_AGENCY else agency,
