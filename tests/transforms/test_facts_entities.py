@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tasks.transforms.facts import extract_facts
+from tasks.transforms.facts.data.lexicon import KNOWN_COMPANIES
 from tasks.transforms.facts.entities import find_entities
 
 SHARED = Path(__file__).parents[3] / "shared" / "data"
@@ -262,3 +263,22 @@ def test_a_name_in_brackets_after_a_work_title_is_its_author() -> None:
 def test_a_tagged_name_does_not_keep_a_bracket() -> None:
     text = "新华社北京１２月９日电（记者周亮）在今天召开的会议上"
     assert "周亮" in {m.surface for m in extract_facts(text).mentions if m.kind == "person"}
+
+
+@pytest.mark.parametrize(
+    ("text", "companies"),
+    [
+        # The tagger, trained on 1998 text, read 阿里巴巴 as a person and missed 腾讯; 宁德|时代 was a place.
+        ("阿里巴巴和腾讯的股价在香港交易所双双上涨。", ["阿里巴巴", "腾讯"]),
+        ("宁德时代董事长曾毓群表示，", ["宁德时代"]),
+        # Source: news_html_gold gne_silver pages (2019): 高通 and 联发科 in a list of chip makers.
+        ("企业仅剩下了高通、华为、三星、联发科和紫光展锐。", ["高通", "华为", "联发科", "紫光展锐"]),
+        # Not a company: a word's chars (高通量), a longer body holding one (网易农业), a product (华为Mate20).
+        ("高通量测序技术日趋成熟。", []),
+        ("网易农业总裁蒉莺春出席。", []),
+        ("一位华为Mate20 X 5G版手机用户说，", []),
+    ],
+)
+def test_known_companies_are_organizations(text: str, companies: list[str]) -> None:
+    found = [m.surface for m in extract_facts(text).mentions if m.kind == "organization"]
+    assert [c for c in found if c in KNOWN_COMPANIES] == companies

@@ -19,7 +19,15 @@ import ahocorasick
 
 from ..built_tables import inputs_key, load_or_build, package_version
 from ..models import Mention
-from .data.lexicon import ORG_ABBREVIATIONS, ORG_CONJUNCTIONS, ORG_STOP_WORDS, ORG_SUFFIXES, TITLES, org_verbs
+from .data.lexicon import (
+    KNOWN_COMPANIES,
+    ORG_ABBREVIATIONS,
+    ORG_CONJUNCTIONS,
+    ORG_STOP_WORDS,
+    ORG_SUFFIXES,
+    TITLES,
+    org_verbs,
+)
 from .data.places import CITIES, COUNTRIES, PROVINCES
 from .gazetteer import place_index, place_of_short
 from .tagger import Tagger, load_tagger
@@ -41,7 +49,7 @@ _TITLE_AT = re.compile("|".join(sorted((t for t in TITLES if len(t) >= 3), key=l
 @lru_cache(maxsize=1)
 def _automaton() -> ahocorasick.Automaton:
     """The automaton over every lexicon word (value: tag, length); loaded once per process (built_tables.py)."""
-    extra = (PROVINCES, CITIES, COUNTRIES, ORG_ABBREVIATIONS, TITLES)
+    extra = (PROVINCES, CITIES, COUNTRIES, ORG_ABBREVIATIONS, KNOWN_COMPANIES, TITLES)
     return load_or_build(
         "automaton",
         inputs_key(LEXICON.read_bytes(), repr(extra).encode(), package_version("pyahocorasick")),
@@ -73,7 +81,10 @@ def _build_automaton() -> ahocorasick.Automaton:
         auto.add_word(full, ("LOC", len(full)))
     for w in COUNTRIES:
         auto.add_word(w, ("LOC", len(w)))
-    for w in ORG_ABBREVIATIONS:  # 政协, 东盟, 北约 are W or LOC in jieba's dict
+    for w in (
+        *ORG_ABBREVIATIONS,
+        *KNOWN_COMPANIES,
+    ):  # 政协, 东盟, 北约, 腾讯 are W, LOC or nz in jieba's dict
         auto.add_word(w, ("ORG", len(w)))
     for w in TITLES:  # 市长 must not read as 市 + 长...
         if len(w) > 1 and w not in auto:

@@ -15,9 +15,16 @@ from collections.abc import Sequence
 from ..models import Mention
 from .addresses import join_addresses
 from .data.adcodes import country_codes
-from .data.lexicon import ORG_SUFFIXES, SURNAMES_SINGLE, TITLE_MODIFIERS
+from .data.lexicon import KNOWN_COMPANIES, ORG_SUFFIXES, SURNAMES_SINGLE, TITLE_MODIFIERS
 from .document import Document
-from .entities import dictionary_kinds, find_entities, is_dictionary_word, lexicon_words, org_verbs
+from .entities import (
+    dictionary_kinds,
+    find_entities,
+    is_common_word,
+    is_dictionary_word,
+    lexicon_words,
+    org_verbs,
+)
 from .gazetteer import find_places
 from .mentions import merge_mentions, spread_names
 from .organizations import MAX_ORG_LEN, find_organizations, resolve_bare_level
@@ -27,6 +34,7 @@ from .tagger import Tagger
 from .titles import NOT_ORG_FIRST, TITLE_RE, chain_elements, chain_start, org_span_before
 
 _SUFFIXES = tuple(ORG_SUFFIXES)
+_COMPANY_RE = re.compile("|".join(sorted(KNOWN_COMPANIES, key=len, reverse=True)))
 # A conjunction inside one body's name (工业和信息化部), and how long the field it adds before the tagger's
 # organization may be (国家发展和 of 国家发展和改革委员会).
 _TWO_FIELD_JOINS = frozenset("和与及")
@@ -210,6 +218,42 @@ def _joined_two_fields(lexicon: list[Mention], orgs: Sequence[Mention]) -> list[
     return sorted([*kept, *joined], key=lambda m: m.start)
 
 
+# Chars of lexicon context read on either side of a company name to tell a word from chars of other words.
+_COMPANY_CONTEXT = 4
+
+
+def known_companies(text: str) -> list[Mention]:
+    """The known companies' short names that stand as words (腾讯; not 京东 in 北京东城区, 松下 in 放松下来)."""
+    found = []
+    for m in _COMPANY_RE.finditer(text):
+        s, e = m.span()
+        window = lexicon_words(text, max(0, s - _COMPANY_CONTEXT), min(len(text), e + _COMPANY_CONTEXT))
+        glued = any(is_common_word(text[e - 1 : e + k]) for k in (1, 2) if e + k <= len(text))
+        product = text[e : e + 1].isascii() and text[e : e + 1].isalnum()  # 华为Mate20: a product's name
+        if (
+            (s, e, "ORG") in window and not glued and not product
+        ):  # 高|通量: the name's last char opens a word
+            found.append(Mention("organization", m.group(0), m.group(0), s, e))
+    return found
+
+
+def _outside(spans: list[Mention], bodies: Sequence[Mention]) -> list[Mention]:
+    """The spans that no longer body holds (a sweep over both sorted by start)."""
+    ordered = sorted(bodies, key=lambda b: (b.start, b.end))
+    out: list[Mention] = []
+    reach, k = -1, 0  # the furthest end of the bodies that start before the span
+    for m in sorted(spans, key=lambda m: m.start):
+        while k < len(ordered) and ordered[k].start < m.start:
+            reach = max(reach, ordered[k].end)
+            k += 1
+        same = k
+        while same < len(ordered) and ordered[same].start == m.start:
+            same += 1
+        if reach < m.end and (same == k or ordered[same - 1].end <= m.end):
+            out.append(m)
+    return out
+
+
 def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     """Places, organizations and people of the document as one flat layer (plus the gazetteer places)."""
     text = doc.text
@@ -245,5 +289,12 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     full = people + [m for m in lexicon if m.kind == "person"]
     lexicon += _named_surnames(text, [m for m in bare if not blocked.touches(m.start, m.end)], full)
     lexicon = _joined_two_fields(lexicon, (*weak, *anchored))
-    entities = join_addresses(text, merge_mentions(people, lexicon, (*weak, *places), anchored))
+    # A known company's short name wins over the tagger's person or place on it (阿里巴巴, 宁德|时代), as a
+    # confirmed name does; a longer span holding it (华为技术有限公司) still wins.
+    companies = _outside(
+        known_companies(text), (*orgs, *titled)
+    )  # 网易农业, 华为海思品牌: the body is longer
+    entities = join_addresses(
+        text, merge_mentions([*people, *companies], lexicon, (*weak, *places), anchored)
+    )
     return doc.with_layers(places=places, entities=entities)
