@@ -568,3 +568,16 @@ def test_a_classifier_after_a_numeral_opens_no_name(text: str, surface: str, kep
     if surface == "张彦仲":
         spans.insert(0, _span(text, "person", "张俊九"))
     assert any(m.surface == surface for m in screen_spans(text, spans)) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "expected"),
+    [
+        # Source: the real GB2312 feed acnnewswire.net of ../shared/data/rss_feeds (2005): 信原启也 is one name.
+        ("JCBI的主席兼首席执行官信原启也先生说道。", "信原启", "信原启也"),
+        ("我们请来了王明老先生。", "王明", "王明"),  # 老先生: an old gentleman
+        ("李四向先生们致谢。", "李四", "李四"),  # a preposition
+    ],
+)
+def test_a_name_runs_up_to_its_honorific(text: str, surface: str, expected: str) -> None:
+    assert with_person_edges(text, _span(text, "person", surface)).surface == expected
