@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tasks.transforms.facts.data.build_ner_lexicon import _is_plain_name
-from tasks.transforms.facts.data.lexicon import SURNAMES_DOUBLE, SURNAMES_SINGLE
 from tasks.transforms.facts.entities import LEXICON, is_common_word
 
 COMMON = {"庄稼", "张家"}
@@ -25,7 +24,7 @@ COMMON = {"庄稼", "张家"}
     ],
 )
 def test_a_jieba_nrfg_entry_is_a_name_only_in_a_name_s_shape(word: str, plain: bool) -> None:
-    assert _is_plain_name(word, COMMON, SURNAMES_SINGLE, SURNAMES_DOUBLE) is plain
+    assert _is_plain_name(word, COMMON) is plain
 
 
 def test_the_shipped_list_marks_nrfg_names_as_names_in_context() -> None:

@@ -230,9 +230,8 @@ def known_companies(text: str) -> list[Mention]:
         window = lexicon_words(text, max(0, s - _COMPANY_CONTEXT), min(len(text), e + _COMPANY_CONTEXT))
         glued = any(is_common_word(text[e - 1 : e + k]) for k in (1, 2) if e + k <= len(text))
         product = text[e : e + 1].isascii() and text[e : e + 1].isalnum()  # 华为Mate20: a product's name
-        if (
-            (s, e, "ORG") in window and not glued and not product
-        ):  # 高|通量: the name's last char opens a word
+        # 高|通量: the name's last char opens a word
+        if (s, e, "ORG") in window and not glued and not product:
             found.append(Mention("organization", m.group(0), m.group(0), s, e))
     return found
 
@@ -290,11 +289,9 @@ def add_entities(doc: Document, tagger: Tagger | None = None) -> Document:
     lexicon += _named_surnames(text, [m for m in bare if not blocked.touches(m.start, m.end)], full)
     lexicon = _joined_two_fields(lexicon, (*weak, *anchored))
     # A known company's short name wins over the tagger's person or place on it (阿里巴巴, 宁德|时代), as a
-    # confirmed name does; a longer span holding it (华为技术有限公司) still wins.
-    companies = _outside(
-        known_companies(text), (*orgs, *titled)
-    )  # 网易农业, 华为海思品牌: the body is longer
-    entities = join_addresses(
-        text, merge_mentions([*people, *companies], lexicon, (*weak, *places), anchored)
-    )
+    # confirmed name does; a longer span holding it still wins (华为技术有限公司), and a body the rules found
+    # around it is kept (网易农业, 华为海思品牌).
+    companies = _outside(known_companies(text), (*orgs, *titled))
+    merged = merge_mentions([*people, *companies], lexicon, (*weak, *places), anchored)
+    entities = join_addresses(text, merged)
     return doc.with_layers(places=places, entities=entities)

@@ -25,6 +25,7 @@ from .data.lexicon import (
     WEAK_ORG_SUFFIXES,
 )
 from .entities import is_dictionary_word, is_name_break, lexicon_words, org_verbs
+from .titles import TITLE_SET
 
 # Longest organization name we accept: 20 chars holds >99% of the ORG spans in the MSRA/People's Daily gold.
 MAX_ORG_LEN = 20
@@ -36,7 +37,6 @@ _TITLE_AT_RE = re.compile(alternation(TITLES))
 _SUFFIX_SET = frozenset(ORG_SUFFIXES)
 _NUMBER_CHARS = frozenset("0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千万几数多余")
 _CLASSIFIERS = frozenset("个家所名位座条项批支间部台辆艘架届")
-_TITLE_SET = frozenset(TITLES)
 _SUFFIXES = tuple(ORG_SUFFIXES)
 _ABBREVIATION_PREFIXES = tuple(ORG_ABBREVIATIONS)
 # Generic organs after a bare level character: 市委, 市人民政府, 省政府, 区党委.
@@ -67,7 +67,7 @@ def _joins_two_fields(surfaces: list[str], words: list[tuple[int, int, str]], co
     phrase before it, and after it words up to the suffix that hold no name and open with no generic head (保险公司
     is a kind of body)."""
     field = surfaces[conj - 1] if conj >= 1 else ""
-    if len(field) < 2 or words[conj - 1][2] != "W" or field.endswith(_SUFFIXES) or field in _TITLE_SET:
+    if len(field) < 2 or words[conj - 1][2] != "W" or field.endswith(_SUFFIXES) or field in TITLE_SET:
         return False  # 法院及|高等法院, 法官或|高等法院: a body or a person before the conjunction
     if (
         conj > 1

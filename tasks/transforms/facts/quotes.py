@@ -71,12 +71,9 @@ def extract_quotes(doc: Document) -> tuple[Quote, ...]:
             quotes.append(Quote(speaker.name, content, speaker.start, end))
     for m in _QUOTE_FIRST_RE.finditer(text):  # “...”X说。 : the quote comes first
         speaker = doc.entity_at.get(m.end())
-        if (speaker is None or speaker.kind != "person") and text[
-            m.start() - 1 : m.start()
-        ] in _CLAUSE_OPENERS:
-            speaker = _titled_speaker(
-                doc, m.end()
-            )  # only a quote that opens a clause: 瑞典“一带一路”研究所 names
+        opens_clause = text[m.start() - 1 : m.start()] in _CLAUSE_OPENERS  # not 瑞典“一带一路”研究所, a name
+        if (speaker is None or speaker.kind != "person") and opens_clause:
+            speaker = _titled_speaker(doc, m.end())
         if speaker is None or speaker.kind != "person" or len(speaker.name) < 2:
             continue
         after = _VERB_AFTER_RE.match(text, speaker.end)

@@ -457,6 +457,16 @@ def has_unbalanced_bracket(m: Mention) -> bool:
     return close >= 0 and "（" not in m.surface[:close]
 
 
+# Chars that stand before an honorific without being a name's: 老先生, 小姐 (a word), function chars (李四|向先生们
+# 致谢) and verbs that take a person (说, 问, 请).
+_NOT_BEFORE_HONORIFIC = FUNCTION_CHARS | frozenset("老小及、说问叫请称告谢")
+
+
+def _is_name_char(char: str) -> bool:
+    """True for a Han char that may end a name before an honorific (the 也 of 信原启也先生)."""
+    return bool(char) and is_han(char) and char not in _NOT_BEFORE_HONORIFIC
+
+
 def with_person_edges(text: str, m: Mention) -> Mention:
     """A person's span moved to the name: without a work's kind, a service, an adverb, a place or a "former"
     around it, and with the last char of a Japanese given name."""
@@ -486,23 +496,13 @@ def with_person_edges(text: str, m: Mention) -> Mention:
         end += 1
     elif (
         2 <= len(surface) <= 3
-        and text.startswith(_HONORIFICS, end + 1)
         and _is_name_char(text[end : end + 1])
+        and text.startswith(_PERSON_HONORIFICS, end + 1)
     ):
         end += 1  # 信原启|也先生: nothing but a name stands between a name and 先生
     if (start, end) == (m.start, m.end):
         return m
     return Mention(m.kind, text[start:end], text[start:end], start, end, m.level)
-
-
-_HONORIFICS = ("先生", "女士", "小姐")
-# Chars that stand before an honorific without being a name's: 老先生, 小姐 (a word), function chars (李四|向先生们
-# 致谢) and verbs that take a person (说, 问, 请).
-_NOT_BEFORE_HONORIFIC = FUNCTION_CHARS | frozenset("老小及、说问叫请称告谢")
-
-
-def _is_name_char(char: str) -> bool:
-    return bool(char) and is_han(char) and char not in _NOT_BEFORE_HONORIFIC
 
 
 def _continues_transliteration(text: str, m: Mention) -> bool:

@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 from tasks.transforms.chars import is_han
+from tasks.transforms.facts.data.lexicon import SURNAMES_DOUBLE, SURNAMES_SINGLE
 
 OUT = Path(__file__).with_name("ner_lexicon.tsv")
 # Plain words with at least this jieba frequency stop entity words matching inside them (城市 keeps 城 off LOC).
@@ -54,9 +55,14 @@ def given_name_odds(charfreq: Path, char_freq: dict[str, float]) -> dict[str, fl
     }
 
 
-def _is_plain_name(word: str, common: set[str], single: object, double: object) -> bool:
+def _surname_size(word: str) -> int:
+    """Chars of the surname `word` opens with (2 for 欧阳, 1 for 李), 0 when it opens with none."""
+    return 2 if word[:2] in SURNAMES_DOUBLE else (1 if word[0] in SURNAMES_SINGLE else 0)
+
+
+def _is_plain_name(word: str, common: set[str]) -> bool:
     """A surname plus one or two given chars that make no common word (李强, 聂荣臻; not 张家, 庄稼人, 刘姓, 孙文说)."""
-    size = 2 if word[:2] in double else (1 if word[0] in single else 0)  # type: ignore[operator]
+    size = _surname_size(word)
     given = word[size:]
     if not size or not 1 <= len(given) <= 2 or any(c in "家氏姓的说了是" for c in given):
         return False
@@ -66,8 +72,6 @@ def _is_plain_name(word: str, common: set[str], single: object, double: object) 
 def build(jieba_dir: Path, charfreq: Path | None = None) -> list[str]:
     """Lines `word<TAB>TAG` (TAG in PER/PER?/LOC/ORG/W) then `#B<TAB>char<TAB>odds` / `#E...` / `#G...` name-char odds."""
     from jieba.posseg.prob_emit import P as emit
-
-    from ..data.lexicon import SURNAMES_DOUBLE, SURNAMES_SINGLE
 
     lines: list[str] = []
     char_freq: dict[str, float] = {}
@@ -87,7 +91,7 @@ def build(jieba_dir: Path, charfreq: Path | None = None) -> list[str]:
         etag = None if word in NOT_ENTITY else TAG_OF.get(tag)
         if etag and freq >= ENTITY_MIN_FREQ[tag]:
             # Surname + two chars only: two-char nr entries are mostly words (文明, 明白), four-char ones phrases.
-            size = 2 if word[:2] in SURNAMES_DOUBLE else (1 if word[0] in SURNAMES_SINGLE else 0)
+            size = _surname_size(word)
             if tag == "nr" and size and len(word) - size == 1:
                 etag = "PER?"  # 李鹏 or 文明: a name only where context says so (总理李鹏, 李鹏说)
             elif (
@@ -100,7 +104,7 @@ def build(jieba_dir: Path, charfreq: Path | None = None) -> list[str]:
             elif tag == "nr" and not (size and len(word) - size == 2):
                 etag = None if freq < WORD_MIN_FREQ else "W"  # 一劳永逸 is tagged nr in dict.txt
             lines.append(f"{word}\t{etag}" if etag else "")
-        elif tag == "nrfg" and _is_plain_name(word, common, SURNAMES_SINGLE, SURNAMES_DOUBLE):
+        elif tag == "nrfg" and _is_plain_name(word, common):
             lines.append(f"{word}\tPER?")  # 李强, 聂荣臻: jieba's nrfg names, a name where context says so
         elif (freq >= WORD_MIN_FREQ or word in NOT_ENTITY) and len(word) <= 6:
             lines.append(f"{word}\tW")
