@@ -24,8 +24,9 @@ PARSE_BATCH_DOCS = 400
 # pay it and larger ones do once. Files named on the command line that hold more than this go to the pool from
 # the first batch (on the MSRA test x5, 3 MB of JSONL: 19.4 -> 15.3 s wall).
 PARSE_POOL_AFTER_BYTES = 512 * 1024
-# Article fields the parse output leaves out: the raw body and the offset map (one int per character).
-_OMITTED = frozenset({"offsets", "body_raw"})
+# Article fields the parse output leaves out: the raw body, the offset map (one int per character) and the index
+# entry (made for a load only).
+_OMITTED = frozenset({"offsets", "body_raw", "index"})
 
 
 def plain(value: Any) -> Any:

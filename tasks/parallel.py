@@ -20,11 +20,11 @@ from typing import Any, Generic, TypeVar
 from tasks.fork_server import fork_server_context
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS, process_documents
+from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS, process_for_load
 
 logger = logging.getLogger("newsetl")
 
-# What a batch's work returns per document: an Article (process_documents), or what a caller makes of it in the
+# What a batch's work returns per document: an Article (process_for_load), or what a caller makes of it in the
 # worker (`newsetl parse` encodes its JSON lines there, so the parent unpickles strings, not fact objects).
 R = TypeVar("R")
 BatchWork = Callable[..., tuple[list[Any], list[Reject]]]
@@ -184,9 +184,9 @@ class PendingTransform(Generic[R]):
         ner_model: str | None,
         work: BatchWork | None = None,
     ) -> None:
-        # None: process_documents, looked up when the batch is made (so a test can stand in for it)
+        # None: process_for_load, looked up when the batch is made (so a test can stand in for it)
         self._docs, self._parts = docs, parts
-        self._work: BatchWork = work or process_documents
+        self._work: BatchWork = work or process_for_load
         self._options = (timezone, max_text_chars, ner_model)
 
     @property
@@ -228,7 +228,7 @@ def submit_documents(
     work: BatchWork | None = None,
     big_run: bool = False,
 ) -> PendingTransform[Any]:
-    """Start `work` (process_documents, or a module-level function with its arguments and a result of the same
+    """Start `work` (process_for_load, or a module-level function with its arguments and a result of the same
     shape) over a batch on `workers` processes when big enough, or when `big_run` says the run it belongs to
     is; the caller loads meanwhile."""
     # A small batch (a run's last) still goes to a pool that is already up: in-process it would hold the flow
@@ -242,7 +242,7 @@ def submit_documents(
     if workers <= 1 or (small and not pool_up) or not docs or not can_spawn():
         return PendingTransform(docs, [], timezone, max_text_chars, ner_model, work)
     task = partial(
-        work or process_documents, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model
+        work or process_for_load, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model
     )
     pool = _get_pool(workers)
     try:
@@ -262,5 +262,6 @@ def transform_documents(
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
     ner_model: str | None = None,
 ) -> tuple[list[Article], list[Reject]]:
-    """process_documents over a batch, split across `workers` processes when the batch is big enough."""
+    """process_for_load over a batch (articles with their index entries), split across `workers` processes when
+    the batch is big enough."""
     return submit_documents(docs, workers, timezone, max_text_chars, ner_model).result()

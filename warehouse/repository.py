@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import duckdb
+import numpy as np
 
 from warehouse.columns import COLUMNS, FACT_TABLES, INDEX_TABLES, LINK_TABLES, column_lists
 from warehouse.search_index import delete_search_rows, index_articles
@@ -40,6 +41,8 @@ class RowsLike(Protocol):
     @property
     def story_signatures(self) -> Sequence[Row]: ...
     @property
+    def search_terms(self) -> tuple[Sequence[str], Sequence[int], Sequence[int]]: ...
+    @property
     def story_bands(self) -> Sequence[Row]: ...
 
 
@@ -67,14 +70,19 @@ _ON_CONFLICT_ENTITY = "ON CONFLICT (entity_id) DO UPDATE SET " + ", ".join(
 
 
 def _insert_rows(conn: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Row], suffix: str = "") -> None:
-    """Insert named rows as one statement of column lists: DuckDB's executemany costs ~0.2 ms a row, this ~1 µs."""
+    """Insert named rows as one statement over their columns as numpy arrays: DuckDB's executemany costs ~0.2 ms a
+    row, lists of values as parameters ~1 µs a value, numpy arrays ~0.15 µs (DuckDB reads each column's type from
+    its values)."""
     if not rows:
         return
     columns, values = column_lists(table, rows)
-    # unnest() of several lists in one SELECT zips them row by row; table and column names come from the
-    # registry, never from input.
-    select = ", ".join(f"unnest(${i + 1})" for i in range(len(columns)))
-    conn.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select} {suffix}", values)
+    # fromiter: one element per row even where the values are lists (np.array would make a 2-D array of them).
+    staged = {c: np.fromiter(v, dtype=object, count=len(v)) for c, v in zip(columns, values, strict=True)}
+    names = ", ".join(columns)  # table and column names come from the registry, never from input
+    # Not unregistered on failure: an aborted transaction refuses that too; the next register replaces the view.
+    conn.register("staged_rows", staged)
+    conn.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM staged_rows {suffix}")
+    conn.unregister("staged_rows")
 
 
 def utc_now() -> datetime:
@@ -205,7 +213,7 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
         _insert_rows(conn, "entities", list(entities.values()), _ON_CONFLICT_ENTITY)
         for table in FACT_TABLES + LINK_TABLES + INDEX_TABLES:
             _insert_rows(conn, table, [row for rows in fresh for row in getattr(rows, table)])
-        index_articles(conn, [rows.article["article_id"] for rows in fresh])
+        index_articles(conn, [(rows.article["article_id"], *rows.search_terms) for rows in fresh])
         assign_stories(conn, [rows.article["article_id"] for rows in fresh])
         _insert_rows(
             conn,

@@ -201,6 +201,18 @@ class Facts:
 
 
 @dataclass(frozen=True)
+class IndexEntry:
+    """What search and story matching store of an article, made where its facts are (not by the single writer):
+    its distinct search terms with their ids and counts, and its body's MinHash signature with its LSH band keys."""
+
+    terms: tuple[str, ...] = ()
+    term_ids: tuple[int, ...] = ()
+    term_counts: tuple[int, ...] = ()
+    signature: tuple[int, ...] = ()
+    band_keys: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Article:
     """One input after every stage: what the warehouse loads."""
 
@@ -221,6 +233,7 @@ class Article:
     quality_reason: str | None = None
     decode_errors: int = 0  # byte sequences replaced while decoding
     published_date: date | None = None  # the publication's calendar date in the source's time zone
+    index: IndexEntry | None = None  # set for a load (process_for_load); None: the load computes it
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from tasks.transforms.decode import decode_bytes
 from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.tagger import Tagger, load_tagger
 from tasks.transforms.html import extract_page
+from tasks.transforms.index_entry import with_index_entry
 from tasks.transforms.models import DEFAULT_MAX_TEXT_CHARS as DEFAULT_MAX_TEXT_CHARS
 from tasks.transforms.models import (
     Article,
@@ -217,3 +218,14 @@ def process_documents(
         except Exception as exc:  # noqa: BLE001 - as above
             rejects.append(_reject(p.doc, exc))
     return articles, rejects
+
+
+def process_for_load(
+    docs: list[RawDocument],
+    timezone: str = DEFAULT_TIMEZONE,
+    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    ner_model: str | None = None,
+) -> tuple[list[Article], list[Reject]]:
+    """process_documents, each article with its index entry: what an ingest's workers make (`parse` needs none)."""
+    articles, rejects = process_documents(docs, timezone, max_text_chars, ner_model)
+    return [with_index_entry(a) for a in articles], rejects

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tasks.transforms.datetimes import naive_utc
-from tasks.transforms.models import Article, Facts, Mention, NormalizedText, Reject
-from tasks.transforms.stories import story_signature
+from tasks.transforms.index_entry import index_entry
+from tasks.transforms.models import Article, Facts, IndexEntry, Mention, NormalizedText, Reject
 from tasks.transforms.version import code_fingerprint
 
 # Bump when a change outside tasks/transforms (the load, a migration) should re-process unchanged inputs; a change
@@ -62,6 +62,8 @@ class ArticleRows:
     entity_aliases: list[Row] = field(default_factory=list)
     story_signatures: list[Row] = field(default_factory=list)
     story_bands: list[Row] = field(default_factory=list)
+    # The article's search postings as (terms, term ids, counts): the load hands them to DuckDB as arrays.
+    search_terms: tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]] = ((), (), ())
 
 
 def _span(norm: NormalizedText | None, start: int, end: int) -> Row:
@@ -174,7 +176,7 @@ def to_rows(article: Article, version: str | None = None) -> ArticleRows:
         events=events,
         dates=dates,
         entity_aliases=list(aliases.values()),
-        **index_rows(aid, article.body),
+        **index_rows(aid, article.index or index_entry(article.title, article.body)),
     )
 
 
@@ -213,12 +215,12 @@ def entity_rows(facts: Facts) -> list[Row]:
     return list(out.values())
 
 
-def index_rows(aid: str, body: str) -> dict[str, list[Row]]:
-    """The article's body's MinHash signature and LSH bands (its search postings are made by the load, in SQL)."""
-    signature = story_signature(body)
+def index_rows(aid: str, entry: IndexEntry) -> dict[str, Any]:
+    """The article's story signature and LSH bands as rows, and its search postings."""
     return {
-        "story_signatures": [{"article_id": aid, "signature": list(signature.values)}],
-        "story_bands": [{"band_key": k, "article_id": aid} for k in dict.fromkeys(signature.band_keys)],
+        "story_signatures": [{"article_id": aid, "signature": list(entry.signature)}],
+        "story_bands": [{"band_key": k, "article_id": aid} for k in dict.fromkeys(entry.band_keys)],
+        "search_terms": (entry.terms, entry.term_ids, entry.term_counts),
     }
 
 

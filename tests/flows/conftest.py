@@ -41,13 +41,13 @@ def corpus(tmp_path: Path) -> Path:
 def transformed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The source URIs that reach the transform, run after run."""
     seen: list[str] = []
-    original = tasks.parallel.process_documents
+    original = tasks.parallel.process_for_load
 
     def spy(docs: list[RawDocument], *args: object) -> object:
         seen.extend(d.source_uri for d in docs)
         return original(docs, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(tasks.parallel, "process_documents", spy)
+    monkeypatch.setattr(tasks.parallel, "process_for_load", spy)
     # A pool an earlier test left up would take even a small batch, and the spy is not picklable.
     tasks.parallel.shutdown_pool()
     return seen

@@ -90,6 +90,14 @@ def test_sql_macro_tokenizes_like_the_index(conn, articles: list) -> None:
             assert conn.execute("SELECT search_terms(?)", [line]).fetchone()[0] == tokenize(line), line
 
 
+def test_the_loaded_term_ids_are_the_sql_macro_ids(conn) -> None:
+    # The workers hash terms in Python (search_tokens.term_id); queries look them up with the SQL macro.
+    assert conn.execute(
+        "SELECT count(*) FROM search_vocabulary WHERE term_id <> search_term_id(term)"
+    ).fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM search_vocabulary").fetchone()[0] > 1000
+
+
 def test_macro_is_usable_from_sql(conn) -> None:
     rows = conn.execute("SELECT article_id, score FROM search_articles('知识产权') LIMIT 3").fetchall()
     assert [r[0] for r in rows] == [h.article_id for h in _search(conn, "知识产权", 3)]

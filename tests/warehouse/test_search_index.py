@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from tasks.files import discover_inputs, read_refs
+from tasks.transforms.index_entry import with_index_entry
 from tasks.transforms.pipeline import process_documents
 from tasks.transforms.rows import to_rows
 from tasks.transforms.search_tokens import count_terms, parse_query, searchable_text
@@ -74,6 +75,24 @@ def test_df_counts_the_articles_holding_each_term_after_a_reingest(tmp_path: Pat
         assert _df_mismatches(conn) == []
         assert _index(conn) == _expected(edited + articles[3:])
         assert conn.execute("SELECT df FROM search_vocabulary WHERE term = '纠缠'").fetchone() == (3,)
+
+
+def test_entries_made_by_the_transform_index_like_the_load_would(tmp_path: Path, articles: list) -> None:
+    queries = [
+        "SELECT * FROM postings",
+        "SELECT * FROM search_vocabulary",
+        "SELECT article_id, n_terms FROM search_documents",  # doc ids follow the load order
+        "SELECT * FROM story_signatures",
+        "SELECT * FROM story_bands",
+    ]
+    stored = []
+    for name, batch in (("bare", articles), ("entries", [with_index_entry(a) for a in articles])):
+        with connect(tmp_path / f"{name}.duckdb") as conn:
+            migrate(conn)
+            _load(conn, batch)
+            stored.append([sorted(conn.execute(q).fetchall(), key=repr) for q in queries])
+    assert stored[0] == stored[1]
+    assert len(stored[1][0]) > 1000
 
 
 def test_recent_postings_move_to_sorted_runs_and_are_resorted(
