@@ -35,9 +35,9 @@ import bench_load  # noqa: E402
 from search_eval import GOLD, JUDGEMENTS, TOKENIZERS, MemoryIndex, gold_articles  # noqa: E402
 from timing import chars_per_second  # noqa: E402
 
+from tasks.transforms.index_entry import index_entry  # noqa: E402
 from tasks.transforms.models import RawDocument  # noqa: E402
 from tasks.transforms.pipeline import process_documents  # noqa: E402
-from tasks.transforms.index_entry import index_entry  # noqa: E402
 from tasks.transforms.rows import to_rows  # noqa: E402
 from tasks.transforms.search_tokens import parse_query, searchable_text  # noqa: E402
 from warehouse import repository  # noqa: E402
@@ -294,7 +294,9 @@ def build_share(docs: list[RawDocument], runs: int) -> dict:
             index_entry(a.title, a.body)
         signatures.append(time.perf_counter() - t0)
     rows = list({r.article["article_id"]: r for r in (to_rows(a) for a in articles)}.values())
-    bare = [type(r)(**{**r.__dict__, **{t: [] for t in INDEX_TABLES}, "search_terms": ((), (), ())}) for r in rows]
+    bare = [
+        type(r)(**{**r.__dict__, **{t: [] for t in INDEX_TABLES}, "search_terms": ((), (), ())}) for r in rows
+    ]
     with_all = _load_seconds(rows, runs, search=True)
     without_search = _load_seconds(rows, runs, search=False)
     without_index = _load_seconds(bare, runs, search=False)
