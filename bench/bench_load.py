@@ -4,7 +4,8 @@ Run from the repository root:  .venv/bin/python bench/bench_load.py [--articles 
 Builds `--articles` distinct articles from the samples (each its own URL), transforms them once, then times, as the
 median of `--runs` passes each into a fresh DuckDB file: to_rows for every article, the first load (every article
 new) and an identical re-load (every article unchanged). The baseline, timed in the same invocation, is
-process_documents over the same inputs: the load's cost is reported as a share of the transform's. JSON on stdout.
+process_for_load over the same inputs (what an ingest's workers run: facts and index entries): the load's cost is
+reported as a share of the transform's. JSON on stdout.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks.files import discover_inputs, read_refs  # noqa: E402
 from tasks.transforms.models import RawDocument  # noqa: E402
-from tasks.transforms.pipeline import process_documents  # noqa: E402
+from tasks.transforms.pipeline import process_documents, process_for_load  # noqa: E402
 from tasks.transforms.rows import to_rows  # noqa: E402
 from warehouse import repository  # noqa: E402
 from warehouse.connection import connect  # noqa: E402
@@ -61,8 +62,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     docs = corpus(args.articles)
-    articles, _ = process_documents(docs)
-    transform_s = median_seconds(lambda: process_documents(docs), max(1, args.runs // 2))
+    articles, _ = process_for_load(docs)
+    transform_s = median_seconds(lambda: process_for_load(docs), max(1, args.runs // 2))
     rows_s = median_seconds(lambda: [to_rows(a) for a in articles], args.runs)
     rows = [to_rows(a) for a in articles]
     batches = [rows[i : i + args.batch] for i in range(0, len(rows), args.batch)]
