@@ -295,7 +295,8 @@ def build_share(docs: list[RawDocument], runs: int) -> dict:
         signatures.append(time.perf_counter() - t0)
     rows = list({r.article["article_id"]: r for r in (to_rows(a) for a in articles)}.values())
     bare = [
-        type(r)(**{**r.__dict__, **{t: [] for t in INDEX_TABLES}, "search_terms": ((), (), ())}) for r in rows
+        type(r)(**{**r.__dict__, **{t: [] for t in INDEX_TABLES}, "search_terms": ("", b"", b"")})
+        for r in rows
     ]
     with_all = _load_seconds(rows, runs, search=True)
     without_search = _load_seconds(rows, runs, search=False)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from tasks.transforms.models import Article, IndexEntry
 from tasks.transforms.search_tokens import count_terms, searchable_text, term_id
 from tasks.transforms.stories import story_signature
@@ -18,9 +20,9 @@ def index_entry(title: str | None, body: str) -> IndexEntry:
     counts = count_terms(searchable_text(title, body))
     signature = story_signature(body)
     return IndexEntry(
-        terms=tuple(counts),
-        term_ids=tuple(map(term_id, counts)),
-        term_counts=tuple(counts.values()),
+        terms="\n".join(counts),
+        term_ids=np.fromiter(map(term_id, counts), dtype="<i8", count=len(counts)).tobytes(),
+        term_counts=np.fromiter(counts.values(), dtype="<i4", count=len(counts)).tobytes(),
         signature=signature.values,
         band_keys=signature.band_keys,
     )

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import re
 import unicodedata
+from array import array
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -384,5 +385,5 @@ def normalize_text(raw: str) -> NormalizedText:
     text, step = _clean_whitespace(text)
     offsets = _compose(offsets, step)
     return NormalizedText(
-        text=text, raw=raw, offsets=tuple(offsets), script_original=script, ruby_stripped=stripped
+        text=text, raw=raw, offsets=array("l", offsets), script_original=script, ruby_stripped=stripped
     )

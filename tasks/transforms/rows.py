@@ -62,8 +62,8 @@ class ArticleRows:
     entity_aliases: list[Row] = field(default_factory=list)
     story_signatures: list[Row] = field(default_factory=list)
     story_bands: list[Row] = field(default_factory=list)
-    # The article's search postings as (terms, term ids, counts): the load hands them to DuckDB as arrays.
-    search_terms: tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]] = ((), (), ())
+    # The article's search postings as IndexEntry holds them (terms joined by newlines, int64 ids, int32 counts).
+    search_terms: tuple[str, bytes, bytes] = ("", b"", b"")
 
 
 def _span(norm: NormalizedText | None, start: int, end: int) -> Row:

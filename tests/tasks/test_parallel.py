@@ -18,7 +18,7 @@ from tasks.parallel import (
     transform_documents,
 )
 from tasks.transforms.models import RawDocument
-from tasks.transforms.pipeline import process_documents
+from tasks.transforms.pipeline import process_documents, process_for_load
 from tests.conftest import SAMPLES
 
 
@@ -37,7 +37,7 @@ def test_parallel_transform_equals_serial_in_order() -> None:
         parallel = transform_documents(docs, workers=2)
     finally:
         shutdown_pool()
-    serial = process_documents(docs)
+    serial = process_for_load(docs)
     assert [a.source_uri for a in parallel[0]] == [a.source_uri for a in serial[0]]
     assert parallel[0] == serial[0]
     assert [(r.source_uri, r.stage, r.reason) for r in parallel[1]] == [

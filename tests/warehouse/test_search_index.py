@@ -77,6 +77,40 @@ def test_df_counts_the_articles_holding_each_term_after_a_reingest(tmp_path: Pat
         assert conn.execute("SELECT df FROM search_vocabulary WHERE term = '纠缠'").fetchone() == (3,)
 
 
+def test_an_article_without_terms_between_others_keeps_every_term_with_its_article(
+    tmp_path: Path, articles: list
+) -> None:
+    # The batch's terms travel as one joined string: an article holding none must not shift the others' terms.
+    empty = replace(
+        articles[0], title=None, body="……", url="https://example.cn/empty", source_uri="empty.txt"
+    )
+    batch = [articles[1], with_index_entry(empty), *(with_index_entry(a) for a in articles[2:4])]
+    with connect(tmp_path / "w.duckdb") as conn:
+        migrate(conn)
+        _load(conn, batch)
+        assert _index(conn) == _expected(batch)
+        assert conn.execute(
+            "SELECT count(*) FROM search_vocabulary WHERE term_id <> search_term_id(term)"
+        ).fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM search_documents WHERE n_terms = 0").fetchone() == (1,)
+
+
+def test_terms_split_in_many_chunks_index_like_one_chunk(
+    tmp_path: Path, articles: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A chunk boundary falls inside articles and between them; a term in two chunks must count both in its df.
+    stored = []
+    for name, chars in (("one", search_index._TERM_CHUNK_CHARS), ("many", 7)):
+        monkeypatch.setattr(search_index, "_TERM_CHUNK_CHARS", chars)
+        with connect(tmp_path / f"{name}.duckdb") as conn:
+            migrate(conn)
+            _load(conn, articles)
+            stored.append(sorted(conn.execute("SELECT * FROM search_vocabulary").fetchall()))
+            assert _index(conn) == _expected(articles)
+    assert stored[0] == stored[1]
+    assert max(df for _, _, df in stored[1]) > 1
+
+
 def test_entries_made_by_the_transform_index_like_the_load_would(tmp_path: Path, articles: list) -> None:
     queries = [
         "SELECT * FROM postings",
