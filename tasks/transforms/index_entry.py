@@ -11,18 +11,20 @@ from dataclasses import replace
 import numpy as np
 
 from tasks.transforms.models import Article, IndexEntry
-from tasks.transforms.search_tokens import count_terms, searchable_text, term_id
+from tasks.transforms.search_tokens import iter_terms, searchable_text, term_id, term_table
 from tasks.transforms.stories import story_signature
 
 
 def index_entry(title: str | None, body: str) -> IndexEntry:
     """The search terms of the title and body (with ids and counts) and the body's MinHash signature."""
-    counts = count_terms(searchable_text(title, body))
+    table = term_table(searchable_text(title, body))
     signature = story_signature(body)
     return IndexEntry(
-        terms="\n".join(counts),
-        term_ids=np.fromiter(map(term_id, counts), dtype="<i8", count=len(counts)).tobytes(),
-        term_counts=np.fromiter(counts.values(), dtype="<i4", count=len(counts)).tobytes(),
+        terms=table.terms,
+        term_ids=np.fromiter(
+            map(term_id, iter_terms(table.terms)), dtype="<i8", count=len(table.counts)
+        ).tobytes(),
+        term_counts=table.counts.astype("<i4").tobytes(),
         signature=signature.values,
         band_keys=signature.band_keys,
     )

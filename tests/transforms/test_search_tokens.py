@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 import pytest
 
-from tasks.transforms.search_tokens import count_terms, parse_query, term_id, tokenize
+from tasks.transforms.search_tokens import count_terms, iter_terms, parse_query, term_id, term_table, tokenize
 from tests.conftest import SAMPLES
 
 
@@ -43,6 +44,42 @@ def test_counting_gives_the_terms_of_tokenize_on_real_pages() -> None:
     assert len(texts) > 5
     for text in texts:
         assert count_terms(text) == Counter(tokenize(text))
+
+
+def _table_counts(text: str) -> dict[str, int]:
+    table = term_table(text)
+    terms = list(iter_terms(table.terms, chunk_chars=5))  # chunked splitting gives every term, in order
+    assert terms == (table.terms.split("\n") if table.terms else [])
+    assert len(terms) == len(set(terms)) == len(table.counts)
+    return dict(zip(terms, table.counts.tolist(), strict=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "好",
+        "中国中国",
+        "GDP增长5%",
+        "a中b",
+        "Ａ股 ｘ",
+        "\n\n上海\n",
+        "İstanbul上海",
+        "\ud800中国",
+        "𠀀丽",
+    ],
+)
+def test_term_table_counts_what_count_terms_counts(text: str) -> None:
+    assert _table_counts(text) == count_terms(text)
+
+
+def test_term_table_counts_what_count_terms_counts_on_real_and_random_texts() -> None:
+    rng = random.Random(3)
+    alphabet = "中国人民ab1 \n，𠀀丽\uf900\u4dbf\u3400\u9fffZ"
+    texts = [p.read_text("utf-8", errors="replace") for p in sorted(SAMPLES.rglob("*")) if p.is_file()]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(300)]
+    for text in texts:
+        assert _table_counts(text) == count_terms(text), text[:80]
 
 
 def test_term_id_is_60_bits_of_md5() -> None:
