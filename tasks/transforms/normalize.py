@@ -46,6 +46,10 @@ _HANT_MIN_SHARE = 0.9
 _HANS_MAX_SHARE = 0.1
 
 _HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+# U+FF61-FF64 are the same marks as 。「」、 in half width (old Japanese and Hong Kong encodings): a list written
+# 张三､李四 must split like 张三、李四. Always mapped, one char for one.
+_HALFWIDTH_CJK_MARKS = "｡｢｣､"
+_HALFWIDTH_CJK = str.maketrans(_HALFWIDTH_CJK_MARKS, "。「」、")
 # Horizontal whitespace collapsed to one space; U+3000 (ideographic space) is kept: Chinese text indents with it.
 _HSPACE = " \t\u00a0"
 # How far punctuation looks past spaces and neutral symbols (%, quotes, +) for the char that decides its width.
@@ -336,7 +340,10 @@ def _context(chars: list[str], i: int, step: int) -> str:
 
 
 def normalize_punctuation(text: str) -> str:
-    """Make half-width , ; : ? ! ( ) full-width inside Chinese text, leaving numbers and Latin text alone."""
+    """Make half-width , ; : ? ! ( ) full-width inside Chinese text, leaving numbers and Latin text alone, and the
+    half-width forms of CJK marks (｡｢｣､) their usual ones."""
+    if any(mark in text for mark in _HALFWIDTH_CJK_MARKS):
+        text = text.translate(_HALFWIDTH_CJK)
     if _HALF_TO_FULL.keys().isdisjoint(text):
         return text
     chars = list(text)

@@ -188,6 +188,8 @@ def test_seed_raw_span_covers_readings(seed) -> None:
         pytest.param("见(图1)", "见（图1）", id="mixed-content-parens"),
         pytest.param("半个(括号", "半个(括号", id="unpaired"),
         pytest.param("", "", id="empty"),
+        pytest.param("张三､李四｡｢好｣", "张三、李四。「好」", id="halfwidth-cjk-marks"),
+        pytest.param("a､b,c", "a、b,c", id="halfwidth-comma-among-latin"),
     ],
 )
 def test_normalize_punctuation(raw: str, expected: str) -> None:
