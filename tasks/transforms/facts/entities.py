@@ -1,6 +1,6 @@
 """Person, place and organization mentions from the trained tagger, plus the lexicon the rules segment with.
 
-`find_entities` is the one source of entity spans: the character tagger (tagger.py, MODEL_CARD.md) finds them,
+`find_entities` is the one source of entity spans: the character tagger (tagger.py, data/MODEL_CARD.md) finds them,
 and a place the gazetteer knows gets its canonical name and level (柳州 -> 柳州市, city; 沪 -> 上海市, 英 -> 英国);
 a one-character place it cannot name is dropped. The lexicon
 (data/ner_lexicon.tsv, generated from jieba's MIT dict.txt) is kept for the rules that segment words around

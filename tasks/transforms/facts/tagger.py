@@ -1,6 +1,6 @@
 """The character-level PER/LOC/ORG tagger: a linear-chain model over hashed features, decoded by numpy Viterbi.
 
-The model (data/ner_tagger.npz, trained by scripts/train_ner.py; see MODEL_CARD.md) holds one weight row of BIOES
+The model (data/ner_tagger.npz, trained by data/train_ner.py; see data/MODEL_CARD.md) holds one weight row of BIOES
 tag scores per feature bucket, the tag-transition scores and the lexicon hashes. Decoding is linear in the text
 length: emissions are whole-array gathers, and Viterbi runs only over the stretches where some tag other than O
 is within reach, all stretches of a text side by side, so Python loops over the longest stretch, not the text.

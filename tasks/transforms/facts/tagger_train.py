@@ -1,7 +1,7 @@
 """Train the entity tagger: an averaged structured perceptron over hashed features, BIOES tags.
 
 Pure: sentences with gold spans in, a Tagger out. Reading data files, fetching the MSRA split and writing the
-model are the callers' business (scripts/train_ner.py, `newsetl ner train`).
+model are the callers' business (tasks/transforms/facts/data/train_ner.py, `newsetl ner train`).
 """
 
 from __future__ import annotations

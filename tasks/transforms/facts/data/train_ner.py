@@ -5,7 +5,7 @@ sentences equal to a sentence of either test set in ../shared/data/ner_gold are 
 lines that are not in the original split are written to bench/data/peoples_daily_unseen_lines.json (the only ones
 eval_ner.py scores). A dev split (every 20th sentence after a seeded shuffle) picks the epoch and decoding margin.
 
-    .venv/bin/python scripts/train_ner.py [--epochs 30] [--limit N] [--out tasks/transforms/facts/data/ner_tagger.npz]
+    .venv/bin/python tasks/transforms/facts/data/train_ner.py [--epochs 30] [--limit N] [--out tasks/transforms/facts/data/ner_tagger.npz]
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[4]
 sys.path.insert(0, str(ROOT))
 
 from dataclasses import replace  # noqa: E402
