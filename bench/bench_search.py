@@ -45,7 +45,7 @@ from warehouse.columns import INDEX_TABLES  # noqa: E402
 from warehouse.connection import connect  # noqa: E402
 from warehouse.migrate import migrate  # noqa: E402
 from warehouse.search import search_articles  # noqa: E402
-from warehouse.search_index import index_articles  # noqa: E402
+from warehouse.search_index import index_articles, move_recent_postings  # noqa: E402
 
 # (tokenizer, share of query terms an article may miss, or None: every term, else when none has them all a third).
 VARIANTS = {
@@ -164,6 +164,9 @@ def build_scaled(path: Path, articles: list, n: int, chunk: int = 200) -> dict:
             t1 = time.perf_counter()
             conn.execute("BEGIN TRANSACTION")
             index_articles(conn, postings)
+            conn.execute("COMMIT")
+            conn.execute("BEGIN TRANSACTION")  # as a load does: the move has a transaction of its own
+            move_recent_postings(conn)
             conn.execute("COMMIT")
             index_seconds += time.perf_counter() - t1
             if conn.execute("SELECT count(*), sum(n_rows) FROM search_runs").fetchone() != runs_before:

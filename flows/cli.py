@@ -184,7 +184,7 @@ def parse(
         and named_file_bytes(paths, PARSE_POOL_AFTER_BYTES) >= PARSE_POOL_AFTER_BYTES
     ):
         start_fork_server()  # its preload runs while this process imports the stages (parse_records does)
-    options = (settings.timezone, settings.max_text_chars, settings.ner_model)
+    options = (settings.timezone, settings.max_text_bytes, settings.ner_model)
     if as_json:
         for line in parse_lines(paths, *options, workers=settings.transform_workers):
             sys.stdout.write(line + "\n")

@@ -80,7 +80,7 @@ def fetch_policy(
 
 def run_version(options: TransformOptions) -> str:
     """The run's pipeline version: the code's fingerprint plus the settings that change what an input yields."""
-    parts = [f"timezone={options.timezone}", f"max_text_chars={options.max_text_chars}"]
+    parts = [f"timezone={options.timezone}", f"max_text_bytes={options.max_text_bytes}"]
     if options.ner_model:  # the file's bytes, not its name: retraining into the same path re-processes too
         parts.append(f"ner_model={hashlib.sha256(Path(options.ner_model).read_bytes()).hexdigest()}")
     return pipeline_version(parts)
@@ -158,7 +158,7 @@ def _run_locked(
     logger = run_logger()
     wait = settings.write_wait_seconds
     zone = configured.timezone if configured and configured.timezone else settings.timezone
-    options = TransformOptions(settings.transform_workers, zone, settings.max_text_chars, settings.ner_model)
+    options = TransformOptions(settings.transform_workers, zone, settings.max_text_bytes, settings.ner_model)
     status, error = "completed", None
     prepared = interrupted = False
     started = time.perf_counter()

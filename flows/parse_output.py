@@ -92,13 +92,13 @@ def article_line(article: Article, doc_id: str | None) -> str:
 
 
 def encoded_articles(
-    docs: list[RawDocument], timezone: str, max_text_chars: int, ner_model: str | None
+    docs: list[RawDocument], timezone: str, max_text_bytes: int, ner_model: str | None
 ) -> tuple[list[tuple[str, str]], list[Reject]]:
     """process_documents, with each article encoded as its JSON line where it was made: a worker sends back
     strings, which unpickle ~10x faster than the articles and their facts (`parse --json` over many texts)."""
     from tasks.transforms.pipeline import process_documents
 
-    articles, rejects = process_documents(docs, timezone, max_text_chars, ner_model)
+    articles, rejects = process_documents(docs, timezone, max_text_bytes, ner_model)
     ids = {d.source_uri: d.doc_id for d in docs}
     return [(a.source_uri, article_line(a, ids.get(a.source_uri))) for a in articles], rejects
 
@@ -148,7 +148,7 @@ def named_file_bytes(paths: list[str], enough: int) -> int:
 def parse_records(
     paths: list[str],
     timezone: str,
-    max_text_chars: int,
+    max_text_bytes: int,
     ner_model: str | None,
     batch_docs: int = PARSE_BATCH_DOCS,
     workers: int = 1,
@@ -158,7 +158,7 @@ def parse_records(
 
     With `workers` > 1, once `pool_after_bytes` of input were parsed (or at once when the named files hold that
     much), batches go to the transform process pool (as `ingest`'s do), one batch ahead of the one written out."""
-    options = (timezone, max_text_chars, ner_model, batch_docs, workers, pool_after_bytes)
+    options = (timezone, max_text_bytes, ner_model, batch_docs, workers, pool_after_bytes)
     from tasks.transforms.pipeline import process_documents
 
     return _per_ref(_transformed(paths, *options, work=process_documents), _ref_records)
@@ -167,14 +167,14 @@ def parse_records(
 def parse_lines(
     paths: list[str],
     timezone: str,
-    max_text_chars: int,
+    max_text_bytes: int,
     ner_model: str | None,
     batch_docs: int = PARSE_BATCH_DOCS,
     workers: int = 1,
     pool_after_bytes: int = PARSE_POOL_AFTER_BYTES,
 ) -> Iterator[str]:
     """What parse_records gives, as JSON lines (record_line), the articles' encoded where they were processed."""
-    options = (timezone, max_text_chars, ner_model, batch_docs, workers, pool_after_bytes)
+    options = (timezone, max_text_bytes, ner_model, batch_docs, workers, pool_after_bytes)
     return _per_ref(_transformed(paths, *options, work=encoded_articles), _ref_lines)
 
 
@@ -185,7 +185,7 @@ T = TypeVar("T")
 def _transformed(
     paths: list[str],
     timezone: str,
-    max_text_chars: int,
+    max_text_bytes: int,
     ner_model: str | None,
     batch_docs: int,
     workers: int,
@@ -201,7 +201,7 @@ def _transformed(
         docs = [d for ref_docs, _ in group for d in ref_docs]
         processes = workers if read >= pool_after_bytes else 1
         read += sum(len(d.payload) for d in docs)
-        pending.append((group, submit_documents(docs, processes, timezone, max_text_chars, ner_model, work)))
+        pending.append((group, submit_documents(docs, processes, timezone, max_text_bytes, ner_model, work)))
         if len(pending) > 1:
             done, transform = pending.popleft()
             yield done, transform.result()

@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 
 from tasks.fetch_policy import FetchPolicy
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE, zone_named
-from tasks.transforms.models import DEFAULT_MAX_TEXT_CHARS
+from tasks.transforms.models import DEFAULT_MAX_TEXT_BYTES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SETTINGS_FILE = PROJECT_ROOT / "config" / "settings.toml"
@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     ca_file: str | None = _FETCH.ca_file
     timezone: str = DEFAULT_TIMEZONE
     ner_model: str | None = None
-    max_text_chars: int = Field(DEFAULT_MAX_TEXT_CHARS, ge=1)
+    max_text_bytes: int = Field(DEFAULT_MAX_TEXT_BYTES, ge=1)
     sources_file: str = str(SOURCES_FILE)
     # How long a run waits for the DuckDB file while a reader has it open, before the run fails with the reason.
     write_wait_seconds: float = Field(60.0, ge=0)

@@ -21,7 +21,7 @@ from tasks.parallel import MIN_PARALLEL_BYTES, MIN_PARALLEL_DOCS, submit_documen
 from tasks.transform import transform_batch
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS
+from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_BYTES
 
 logger = logging.getLogger("newsetl")
 
@@ -58,7 +58,7 @@ class TransformOptions:
         1  # processes of the local pool (not used on Dask: a Dask worker runs one batch in-process)
     )
     timezone: str = DEFAULT_TIMEZONE
-    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
     ner_model: str | None = None
 
 
@@ -87,7 +87,7 @@ class PoolTransforms:
         # A run of many small batches (batch_size 20, or parts cut by bytes) is big as a whole: it gets the pool
         # once what it submitted would make one batch big enough, not only when a single batch does.
         big_run = self._docs >= MIN_PARALLEL_DOCS or self._bytes >= MIN_PARALLEL_BYTES
-        return submit_documents(docs, o.workers, o.timezone, o.max_text_chars, o.ner_model, big_run=big_run)
+        return submit_documents(docs, o.workers, o.timezone, o.max_text_bytes, o.ner_model, big_run=big_run)
 
 
 class TaskRunnerTransforms:
@@ -103,7 +103,7 @@ class TaskRunnerTransforms:
         # Dask: quote is a tuple subclass that reaches the worker as a plain tuple (measured), and the Dask runner
         # walks the parameters whatever they are wrapped in.
         parameters = {"docs": docs if self.on_dask else quote(docs), "workers": o.workers, "timezone": o.timezone,
-                      "max_text_chars": o.max_text_chars, "ner_model": o.ner_model}  # fmt: skip
+                      "max_text_bytes": o.max_text_bytes, "ner_model": o.ner_model}  # fmt: skip
         future: PendingBatch = self.runner.submit(transform_batch, parameters=parameters)
         return future
 
@@ -119,7 +119,7 @@ class DaskClientTransforms:
         o = self.options
         # workers=1: no process pool inside a Dask worker; the cluster is the parallelism.
         future: PendingBatch = self.client.submit(
-            transform_documents, docs, 1, o.timezone, o.max_text_chars, o.ner_model, pure=False
+            transform_documents, docs, 1, o.timezone, o.max_text_bytes, o.ner_model, pure=False
         )
         return future
 
@@ -164,7 +164,7 @@ def open_transforms(options: TransformOptions, dask: DaskTarget | None = None) -
         return
     dask_workers, dask_address = dask.workers, dask.address
     # No process pool inside a Dask worker: each worker transforms its batch in its own process.
-    options = TransformOptions(1, options.timezone, options.max_text_chars, options.ner_model)
+    options = TransformOptions(1, options.timezone, options.max_text_bytes, options.ner_model)
     with ExitStack() as stack:
         if in_prefect:
             from prefect_dask import DaskTaskRunner

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from tasks.fork_server import fork_server_context
 from tasks.transforms.datetimes import DEFAULT_TIMEZONE
 from tasks.transforms.models import Article, RawDocument, Reject
-from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_CHARS, process_for_load
+from tasks.transforms.pipeline import DEFAULT_MAX_TEXT_BYTES, process_for_load
 
 logger = logging.getLogger("newsetl")
 
@@ -180,14 +180,14 @@ class PendingTransform(Generic[R]):
         docs: list[RawDocument],
         parts: list[Future[tuple[list[R], list[Reject]]]],
         timezone: str,
-        max_text_chars: int,
+        max_text_bytes: int,
         ner_model: str | None,
         work: BatchWork | None = None,
     ) -> None:
         # None: process_for_load, looked up when the batch is made (so a test can stand in for it)
         self._docs, self._parts = docs, parts
         self._work: BatchWork = work or process_for_load
-        self._options = (timezone, max_text_chars, ner_model)
+        self._options = (timezone, max_text_bytes, ner_model)
 
     @property
     def on_pool(self) -> bool:
@@ -223,7 +223,7 @@ def submit_documents(
     docs: list[RawDocument],
     workers: int = 1,
     timezone: str = DEFAULT_TIMEZONE,
-    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     ner_model: str | None = None,
     work: BatchWork | None = None,
     big_run: bool = False,
@@ -240,9 +240,9 @@ def submit_documents(
         and sum(len(d.payload) for d in docs) < MIN_PARALLEL_BYTES
     )
     if workers <= 1 or (small and not pool_up) or not docs or not can_spawn():
-        return PendingTransform(docs, [], timezone, max_text_chars, ner_model, work)
+        return PendingTransform(docs, [], timezone, max_text_bytes, ner_model, work)
     task = partial(
-        work or process_for_load, timezone=timezone, max_text_chars=max_text_chars, ner_model=ner_model
+        work or process_for_load, timezone=timezone, max_text_bytes=max_text_bytes, ner_model=ner_model
     )
     pool = _get_pool(workers)
     try:
@@ -251,17 +251,17 @@ def submit_documents(
     except BrokenProcessPool as exc:
         logger.warning("transform workers failed (%s); transforming this batch in-process", exc)
         shutdown_pool()
-        return PendingTransform(docs, [], timezone, max_text_chars, ner_model, work)
-    return PendingTransform(docs, parts, timezone, max_text_chars, ner_model, work)
+        return PendingTransform(docs, [], timezone, max_text_bytes, ner_model, work)
+    return PendingTransform(docs, parts, timezone, max_text_bytes, ner_model, work)
 
 
 def transform_documents(
     docs: list[RawDocument],
     workers: int = 1,
     timezone: str = DEFAULT_TIMEZONE,
-    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     ner_model: str | None = None,
 ) -> tuple[list[Article], list[Reject]]:
     """process_for_load over a batch (articles with their index entries), split across `workers` processes when
     the batch is big enough."""
-    return submit_documents(docs, workers, timezone, max_text_chars, ner_model).result()
+    return submit_documents(docs, workers, timezone, max_text_bytes, ner_model).result()

@@ -11,10 +11,15 @@ import duckdb
 import numpy as np
 
 from warehouse.columns import COLUMNS, FACT_TABLES, INDEX_TABLES, LINK_TABLES, column_lists
-from warehouse.search_index import delete_search_rows, index_articles
+from warehouse.search_index import delete_search_rows, index_articles, move_recent_postings
 from warehouse.stories import assign_stories
 
 Row = Mapping[str, Any]
+# Search postings one load transaction may hold (each also a vocabulary row at worst): DuckDB holds a transaction's
+# rows and key-index entries in memory until it commits, ~135 bytes a posting (2 M distinct terms: +275 MiB), so a
+# batch of long texts is written in several transactions. 8 MiB of real pages hold ~100,000; one article, at most
+# max_text_bytes / 3 (~670,000), is never split.
+MAX_TERMS_PER_TRANSACTION = 700_000
 
 
 class RowsLike(Protocol):
@@ -173,7 +178,10 @@ def unchanged_inputs(
 
 
 def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], run_id: str) -> LoadResult:
-    """Load a batch of articles with their facts in one transaction; unchanged content is skipped.
+    """Load a batch of articles with their facts in one transaction (long texts: a few); skip unchanged content.
+
+    A batch over MAX_TERMS_PER_TRANSACTION postings is written in several transactions, each whole articles: a
+    failure then leaves the earlier ones stored, which a retry finds unchanged.
 
     The input that stored an article first keeps it: another input with the same article_id (the same canonical
     URL) is recorded in `duplicates` and never replaces it, so the winner does not depend on batch or run order
@@ -200,21 +208,62 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
         else:
             taken.add(aid)
             fresh.append(rows)
+    groups = transaction_groups(fresh, MAX_TERMS_PER_TRANSACTION)
+    for k, group in enumerate(groups):
+        _write_articles(conn, group, stored, run_id, now, duplicates if k == len(groups) - 1 else [])
+    if fresh:
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            move_recent_postings(conn)
+            conn.execute("COMMIT")
+        except Exception:
+            conn.execute("ROLLBACK")
+            raise
+    written = tuple(rows.article["article_id"] for rows in fresh)
+    return LoadResult(len(fresh), unchanged, len(duplicates), written)
+
+
+def transaction_groups(fresh: Sequence[RowsLike], max_terms: int) -> list[list[RowsLike]]:
+    """Articles in load order, cut where a transaction would hold more than max_terms postings (one article at least).
+
+    At least one group, so a batch of duplicates alone is still written.
+    """
+    groups: list[list[RowsLike]] = [[]]
+    held = 0
+    for rows in fresh:
+        terms = len(rows.search_terms[1]) // 8
+        if groups[-1] and held + terms > max_terms:
+            groups.append([])
+            held = 0
+        groups[-1].append(rows)
+        held += terms
+    return groups
+
+
+def _write_articles(
+    conn: duckdb.DuckDBPyConnection,
+    group: Sequence[RowsLike],
+    stored: Mapping[str, tuple[str, str, str]],
+    run_id: str,
+    now: datetime,
+    duplicates: Sequence[Row],
+) -> None:
+    """Write fresh articles with their facts and index rows, and the duplicates seen, in one transaction."""
     conn.execute("BEGIN TRANSACTION")
     try:
         # Only articles already stored have facts to replace; new ones skip the deletes.
-        replaced = [rows.article["article_id"] for rows in fresh if rows.article["article_id"] in stored]
+        replaced = [rows.article["article_id"] for rows in group if rows.article["article_id"] in stored]
         for table in FACT_TABLES + LINK_TABLES + INDEX_TABLES if replaced else ():
             conn.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [replaced])
         delete_search_rows(conn, replaced)
-        articles = [{**rows.article, "run_id": run_id, "ingested_at": now} for rows in fresh]
+        articles = [{**rows.article, "run_id": run_id, "ingested_at": now} for rows in group]
         _insert_rows(conn, "articles", articles, _ON_CONFLICT_UPDATE)
-        entities = {e["entity_id"]: e for rows in fresh for e in rows.entities}
+        entities = {e["entity_id"]: e for rows in group for e in rows.entities}
         _insert_rows(conn, "entities", list(entities.values()), _ON_CONFLICT_ENTITY)
         for table in FACT_TABLES + LINK_TABLES + INDEX_TABLES:
-            _insert_rows(conn, table, [row for rows in fresh for row in getattr(rows, table)])
-        index_articles(conn, [(rows.article["article_id"], *rows.search_terms) for rows in fresh])
-        assign_stories(conn, [rows.article["article_id"] for rows in fresh])
+            _insert_rows(conn, table, [row for rows in group for row in getattr(rows, table)])
+        index_articles(conn, [(rows.article["article_id"], *rows.search_terms) for rows in group])
+        assign_stories(conn, [rows.article["article_id"] for rows in group])
         _insert_rows(
             conn,
             "duplicates",
@@ -227,8 +276,6 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
     except Exception:
         conn.execute("ROLLBACK")
         raise
-    written = tuple(rows.article["article_id"] for rows in fresh)
-    return LoadResult(len(fresh), unchanged, len(duplicates), written)
 
 
 def rejected_inputs(

@@ -114,7 +114,6 @@ def index_articles(conn: duckdb.DuckDBPyConnection, postings: Sequence[ArticlePo
     conn.execute("DROP TABLE staged_documents")
     conn.unregister("batch_postings")
     conn.unregister("batch_articles")
-    move_recent_postings(conn)
 
 
 def _split_in_chunks(text: str, size: int) -> Iterator[list[str]]:
@@ -128,7 +127,10 @@ def _split_in_chunks(text: str, size: int) -> Iterator[list[str]]:
 
 
 def move_recent_postings(conn: duckdb.DuckDBPyConnection) -> str | None:
-    """Move the recent postings to the sorted table once they pass RECENT_MAX_ROWS; what was done ('run', 'sort')."""
+    """Move the recent postings to the sorted table once they pass RECENT_MAX_ROWS; what was done ('run', 'sort').
+
+    Called in a transaction of its own after a load's: sorting them inside it held both in memory at once.
+    """
     recent = _count(conn, "SELECT count(*) FROM search_postings_recent")
     if recent < RECENT_MAX_ROWS or recent == 0:
         return None

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# Longer "articles" are dumps, logs or hostile inputs: every later stage holds a few copies of the text plus an
-# offset map (~100 bytes a char in all), so 2 M chars keeps one input well under 700 MB (bench/bench_memory.py).
+# Longer "articles" (bytes of UTF-8 text) are dumps, logs or hostile inputs. Memory grows with the text's chars (the
+# stages' copies and offset map) and with its distinct search terms (the load): 2 MB is at most ~670,000 Han chars,
+# each a distinct bigram at worst, which keeps one input under 700 MB (bench/bench_memory.py); 2 M chars did not.
 # Here, not in pipeline.py, so settings can name it without importing the stages.
-DEFAULT_MAX_TEXT_CHARS = 2_000_000
+DEFAULT_MAX_TEXT_BYTES = 2_000_000
 
 
 class RejectedInput(Exception):

@@ -16,7 +16,7 @@ from tasks.transforms.facts import extract_facts
 from tasks.transforms.facts.tagger import Tagger, load_tagger
 from tasks.transforms.html import extract_page
 from tasks.transforms.index_entry import with_index_entry
-from tasks.transforms.models import DEFAULT_MAX_TEXT_CHARS as DEFAULT_MAX_TEXT_CHARS
+from tasks.transforms.models import DEFAULT_MAX_TEXT_BYTES as DEFAULT_MAX_TEXT_BYTES
 from tasks.transforms.models import (
     Article,
     DecodedText,
@@ -61,10 +61,15 @@ def _title_from_text(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _check_length(text: str, stage: str, max_text_chars: int, source_uri: str) -> None:
+def _check_length(text: str, stage: str, max_text_bytes: int, source_uri: str) -> None:
     """Refuse a text longer than any article before the stages that hold several copies of it."""
-    if len(text) > max_text_chars:
-        reason = f"too long for an article: {len(text)} chars of text > max_text_chars {max_text_chars}"
+    if len(text) <= max_text_bytes // 4:
+        return  # a char is at most 4 bytes: short texts are never encoded to be measured
+    size = len(
+        text.encode("utf-8", "surrogatepass")
+    )  # a lone surrogate (from a broken page) counts its 3 bytes
+    if size > max_text_bytes:
+        reason = f"too long for an article: {size} bytes of text > max_text_bytes {max_text_bytes}"
         raise RejectedInput(stage, reason, source_uri)
 
 
@@ -81,7 +86,7 @@ class _Prepared:
     published: Published | None
 
 
-def _prepare(doc: RawDocument, zone: tzinfo, max_text_chars: int) -> _Prepared:
+def _prepare(doc: RawDocument, zone: tzinfo, max_text_bytes: int) -> _Prepared:
     """Decode, extract the page, normalize and judge the body of one document; raises RejectedInput."""
     decoded = decode_bytes(doc.payload, declared_charset=doc.declared_charset, source_uri=doc.source_uri)
     title, published_at, url = doc.title, doc.published_at, doc.url
@@ -91,12 +96,12 @@ def _prepare(doc: RawDocument, zone: tzinfo, max_text_chars: int) -> _Prepared:
         title = title or page.title
         published_at = published_at or page.published_at
         url = url or page.url
-        _check_length(body_raw, "html", max_text_chars, doc.source_uri)
+        _check_length(body_raw, "html", max_text_bytes, doc.source_uri)
         if len(body_raw.strip()) < MIN_BODY_CHARS:
             raise RejectedInput("html", f"no main text found ({len(body_raw.strip())} chars)", doc.source_uri)
     else:
         body_raw = decoded.text
-        _check_length(body_raw, "normalize", max_text_chars, doc.source_uri)
+        _check_length(body_raw, "normalize", max_text_bytes, doc.source_uri)
         if title is None:
             title, body_raw = _title_from_text(body_raw)
     if not any(map(str.isalnum, body_raw)):
@@ -144,11 +149,11 @@ def _finish(p: _Prepared, tagger: Tagger | None, tagged: tuple[Mention, ...] | N
 def process_document(
     doc: RawDocument,
     zone: tzinfo | None = None,
-    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     tagger: Tagger | None = None,
 ) -> Article:
     """Run every stage on one document (naive times read in `zone`, default Asia/Shanghai); raises RejectedInput."""
-    return _finish(_prepare(doc, zone or zone_named(DEFAULT_TIMEZONE), max_text_chars), tagger, None)
+    return _finish(_prepare(doc, zone or zone_named(DEFAULT_TIMEZONE), max_text_bytes), tagger, None)
 
 
 def _reject(doc: RawDocument, exc: Exception) -> Reject:
@@ -187,7 +192,7 @@ def _tag_batch(texts: list[str], tagger: Tagger) -> list[tuple[Mention, ...] | N
 def process_documents(
     docs: list[RawDocument],
     timezone: str = DEFAULT_TIMEZONE,
-    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     ner_model: str | None = None,
 ) -> tuple[list[Article], list[Reject]]:
     """Process a batch (naive times in `timezone`, entities by the `ner_model` file or the shipped tagger).
@@ -202,7 +207,7 @@ def process_documents(
     outcomes: list[_Prepared | Reject] = []
     for doc in docs:
         try:
-            outcomes.append(_prepare(doc, zone, max_text_chars))
+            outcomes.append(_prepare(doc, zone, max_text_bytes))
         except Exception as exc:  # noqa: BLE001 - a bug on one input must not lose the batch
             outcomes.append(_reject(doc, exc))
     prepared = [p for p in outcomes if isinstance(p, _Prepared) and p.quality.label == "ok"]
@@ -223,9 +228,9 @@ def process_documents(
 def process_for_load(
     docs: list[RawDocument],
     timezone: str = DEFAULT_TIMEZONE,
-    max_text_chars: int = DEFAULT_MAX_TEXT_CHARS,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     ner_model: str | None = None,
 ) -> tuple[list[Article], list[Reject]]:
     """process_documents, each article with its index entry: what an ingest's workers make (`parse` needs none)."""
-    articles, rejects = process_documents(docs, timezone, max_text_chars, ner_model)
+    articles, rejects = process_documents(docs, timezone, max_text_bytes, ner_model)
     return [with_index_entry(a) for a in articles], rejects

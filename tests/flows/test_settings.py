@@ -53,7 +53,7 @@ def test_fetch_defaults_are_the_policy_defaults() -> None:
         ("NEWSETL_CONNECT_TIMEOUT", "5s", "environment variable NEWSETL_CONNECT_TIMEOUT: connect_timeout: "),
         ("NEWSETL_TIMEZONE", "Asia/Shangai", "NEWSETL_TIMEZONE: timezone: unknown time zone 'Asia/Shangai'"),
         ("NEWSETL_RESPECT_ROBOT", "false", "unknown environment variable NEWSETL_RESPECT_ROBOT"),
-        ("NEWSETL_MAX_TEXT_CHARS", "2M", "environment variable NEWSETL_MAX_TEXT_CHARS: max_text_chars: "),
+        ("NEWSETL_MAX_TEXT_BYTES", "2M", "environment variable NEWSETL_MAX_TEXT_BYTES: max_text_bytes: "),
         (
             "NEWSETL_DASK_ADDRESS",
             "tcp:/10.0.0.5:8786",

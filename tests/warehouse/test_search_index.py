@@ -224,3 +224,47 @@ def test_python_search_returns_the_macros_first_rows(
         assert expected and [h.article_id for h in hits] == [r[0] for r in expected]
         best = conn.execute("SELECT article_id FROM search_candidates(?) ORDER BY score DESC LIMIT 1", [text])
         assert since or best.fetchone()[0] not in {r[0] for r in expected}
+
+
+def test_a_batch_cut_into_transactions_stores_what_one_transaction_does(
+    tmp_path: Path, articles: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch of long texts is written in several transactions (MAX_TERMS_PER_TRANSACTION); a duplicate input
+    # (another file with a stored article's URL) rides in the last one.
+    twin = replace(articles[0], source_uri="twin.txt")
+    batch = [*articles, twin]
+    queries = [
+        "SELECT article_id, source_uri, story_id FROM articles",
+        "SELECT * FROM postings",
+        "SELECT * FROM search_vocabulary",
+        "SELECT article_id, n_terms FROM search_documents",  # doc ids follow each transaction's order
+        "SELECT * FROM mentions",
+        "SELECT source_uri, article_id, stored_source_uri FROM duplicates",
+    ]
+    written = []
+    real_write = repository._write_articles
+    monkeypatch.setattr(repository, "_write_articles", lambda *a: written.append(len(a[1])) or real_write(*a))
+    stored = []
+    for name, cap in (("one", repository.MAX_TERMS_PER_TRANSACTION), ("cut", 800)):
+        monkeypatch.setattr(repository, "MAX_TERMS_PER_TRANSACTION", cap)
+        written.clear()
+        with connect(tmp_path / f"{name}.duckdb") as conn:
+            migrate(conn)
+            _load(conn, batch)
+            stored.append([sorted(conn.execute(q).fetchall(), key=repr) for q in queries])
+        assert sum(written) == len(articles)
+        assert len(written) == 1 if name == "one" else len(written) > 3
+    assert stored[0] == stored[1]
+    assert len(stored[1][-1]) == 1 and len(stored[1][1]) > 1000
+
+
+def test_transaction_groups_keep_whole_articles_under_the_cap(articles: list) -> None:
+    rows = [to_rows(with_index_entry(a)) for a in articles]
+    sizes = [len(r.search_terms[1]) // 8 for r in rows]
+    cap = max(sizes) + 1
+    groups = repository.transaction_groups(rows, cap)
+    assert [r for g in groups for r in g] == rows
+    assert all(sum(len(r.search_terms[1]) // 8 for r in g) <= cap for g in groups)
+    assert len(groups) > 1
+    assert [len(g) for g in repository.transaction_groups(rows, 1)] == [1] * len(rows)  # one article is never cut
+    assert repository.transaction_groups([], 1) == [[]]
