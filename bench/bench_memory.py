@@ -10,6 +10,9 @@ distinct: the index's worst case), four of those at once (a run's batch part of 
 body is repeated up to 20 MB (the read cap is 20 MiB). Reported per case: the median over `--runs` of wall seconds
 and peak RSS, the outcome (articles loaded, or the stage and reason of the reject) and the RSS over the baseline's.
 `--max-text-bytes` overrides the setting's default (2,000,000 bytes of UTF-8) to show the cost without the cap.
+Then whole `newsetl ingest FOLDER` runs over 4 and 16 such texts (`--run-inputs`), on 1 and 2 transform processes:
+the peak resident memory of the run's main process (Prefect, the transform on 1 process, the DuckDB writer) and of
+its largest worker, sampled every 20 ms, which must stay flat as the folder grows.
 """
 
 from __future__ import annotations
@@ -104,6 +107,43 @@ def run_case(paths: list[Path], media_type: str, cap: int) -> dict[str, object]:
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
+def _tree_rss_mb(pid: int) -> dict[int, float]:
+    """Resident MB of a process and its descendants (Linux /proc), by pid."""
+    out: dict[int, float] = {}
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/statm", "rb") as statm:
+                out[current] = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending.extend(int(c) for c in children.read().split())
+        except OSError:
+            continue
+    return out
+
+
+def run_folder(folder: Path, workers: int) -> dict[str, float]:
+    """A whole `newsetl ingest FOLDER` run: peak resident MB of its main process and of its largest worker."""
+    env = {**os.environ, "NEWSETL_TRANSFORM_WORKERS": str(workers)}
+    db = folder.parent / f"run-{time.monotonic_ns()}.duckdb"
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("newsetl")), "ingest", str(folder), "--db", str(db)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    main_peak = worker_peak = 0.0
+    while proc.poll() is None:  # sampled every 20 ms: a peak shorter than that can be missed
+        sizes = _tree_rss_mb(proc.pid)
+        main_peak = max(main_peak, sizes.pop(proc.pid, 0.0))
+        worker_peak = max([worker_peak, *sizes.values()])
+        time.sleep(0.02)
+    if proc.returncode:
+        raise RuntimeError(f"newsetl ingest {folder} exited {proc.returncode}")
+    return {"seconds": round(time.perf_counter() - started, 1), "main_peak_mb": round(main_peak),
+            "worker_peak_mb": round(worker_peak)}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -111,6 +151,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--max-text-bytes", type=int, default=DEFAULT_MAX_TEXT_BYTES)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--run-inputs", type=int, nargs="*", default=[4, 16],
+        help="whole runs over folders of this many 2 MB distinct-bigram texts (none: skip)",
+    )  # fmt: skip
     args = parser.parse_args()
     result: dict[str, object] = {"max_text_bytes": args.max_text_bytes, "cases": {}}
     with tempfile.TemporaryDirectory() as tmp:
@@ -126,6 +170,19 @@ def main() -> None:
                 "peak_rss_mb": round(rss),
                 "over_baseline_mb": round(rss - base_rss),
             }
+        # Flat as the corpus grows: whole runs over more and more worst-case texts, on 1 and 2 transform processes.
+        result["runs"] = {}
+        for n in args.run_inputs:
+            folder = Path(tmp) / f"folder_{n}"
+            folder.mkdir()
+            rng = random.Random(n)
+            for k in range(n):
+                text = "".join(
+                    chr(rng.randint(0x4E00, 0x9FA5)) for _ in range((DEFAULT_MAX_TEXT_BYTES - 10) // 3)
+                )
+                (folder / f"text_{k}.txt").write_text(text, "utf-8")
+            for workers in (1, 2):
+                result["runs"][f"{n}_texts_{workers}_process"] = run_folder(folder, workers)  # type: ignore[index]
     emit_json(result, args.out)
 
 

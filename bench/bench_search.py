@@ -159,7 +159,7 @@ def build_scaled(path: Path, articles: list, n: int, chunk: int = 200) -> dict:
             runs_before = conn.execute("SELECT count(*), sum(n_rows) FROM search_runs").fetchone()
             t1 = time.perf_counter()
             entries = [index_entry(title, body) for title, body in docs]  # made by the workers in an ingest
-            postings = [(i, e.terms, e.term_ids, e.term_counts) for i, e in zip(ids, entries, strict=True)]
+            postings = [(i, e.term_ids, e.term_counts) for i, e in zip(ids, entries, strict=True)]
             entry_seconds += time.perf_counter() - t1
             t1 = time.perf_counter()
             conn.execute("BEGIN TRANSACTION")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +67,12 @@ ProgressListener = Callable[[int, int], None]
 BATCH_MAX_BYTES = 8 * 1024 * 1024
 # How often a run waiting for a transform looks whether a reader asked for the file (warehouse.connection).
 READER_POLL_SECONDS = 0.2
+# Resident memory of the run's process above which it lets go of the warehouse after a load. DuckDB keeps what it
+# wrote and read cached (up to 80% of RAM by default) and its allocator keeps what it freed; closing the instance
+# gives both back, and the next load opens it again (~0.1 s). A load adds up to ~250 MB (four 2 MB texts whose every
+# search bigram is distinct), so letting go above this keeps a run's peak under 700 MB however long it runs
+# (measured: 16 such texts in one run peaked at 795 MB, each batch higher than the last, and at 681 MB with this).
+RELEASE_ABOVE_RSS_MB = 400
 # In-process observers of progress (the CLI's progress bar); flow parameters must stay serializable for deployments.
 _progress_listeners: list[ProgressListener] = []
 
@@ -103,6 +110,15 @@ class RunSummary:
             "samples": self.samples,
             "quality": dict(self.quality),
         }
+
+
+def resident_mb() -> float:
+    """This process's resident memory in MB (Linux /proc; 0 where there is none, so nothing is let go early)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def input_weight(ref: InputRef) -> int:
@@ -247,6 +263,8 @@ class BatchRun:
             result, failed = self._load_one_by_one(articles, rejects, states, batch.seen_duplicates)
             articles = [a for a in articles if a.source_uri not in {r.source_uri for r in failed}]
             rejects, more = rejects + failed, more + failed
+        if resident_mb() > RELEASE_ABOVE_RSS_MB:
+            self.held.release()
         self._timed("load", started)
         not_modified, seen_duplicates = batch.not_modified, len(batch.seen_duplicates)
         loaded = {"loaded": result.loaded, "unchanged": result.unchanged + not_modified,

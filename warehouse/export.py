@@ -15,7 +15,6 @@ _BY_MONTH = ("articles", *FACT_TABLES, *LINK_TABLES)
 _MONTH = "coalesce(strftime(a.published_at, '%Y-%m'), 'unknown') AS published_month"
 # Internal tables of the search index and story signatures are rebuilt from articles: not exported.
 _SKIPPED = {
-    "search_vocabulary",
     "search_documents",
     "search_postings",
     "search_postings_recent",

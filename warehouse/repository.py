@@ -48,7 +48,7 @@ class RowsLike(Protocol):
     @property
     def story_bands(self) -> Sequence[Row]: ...
     @property
-    def search_terms(self) -> tuple[str, bytes, bytes]: ...
+    def search_terms(self) -> tuple[bytes, bytes]: ...
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def transaction_groups(fresh: Sequence[RowsLike], max_terms: int) -> list[list[R
     groups: list[list[RowsLike]] = [[]]
     held = 0
     for rows in fresh:
-        terms = len(rows.search_terms[1]) // 8
+        terms = len(rows.search_terms[0]) // 8
         if groups[-1] and held + terms > max_terms:
             groups.append([])
             held = 0

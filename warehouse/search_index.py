@@ -1,4 +1,4 @@
-"""The search index's writes: terms and articles as integer ids, postings kept in sorted runs, df per batch.
+"""The search index's writes: terms and articles as integer ids, postings kept in sorted runs.
 
 A query reads the postings of its few terms. DuckDB keeps a min/max of term_id per row group (122,880 rows), so in
 postings sorted by term_id a query reads about one row group per term and run instead of every posting (0007's
@@ -8,7 +8,7 @@ migration says why). Batches arrive in any term order, so a batch's postings go 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import duckdb
 import numpy as np
@@ -17,10 +17,6 @@ import numpy as np
 # Queries read it without much pruning (each batch is sorted on its own); with up to 2 M rows there, 100,000
 # articles answered in 92 ms p50 on the busy 2-core machine (bench/bench_search.py).
 RECENT_MAX_ROWS = 2_000_000
-# Chars of terms made into Python strings at once by a load (~330,000 bigrams, ~25 MB): a batch's terms are split in
-# Python (0.07 s for 325,000 terms; DuckDB's string_split of the joined string took 0.48 s), and a text of 2 M
-# distinct terms does not hold them all as objects at once.
-_TERM_CHUNK_CHARS = 1 << 20
 # Sorted runs the main table may hold before it is re-sorted whole: a query reads about a row group per term and
 # run, and a full sort of 70 M postings took ~40 s (synthetic postings, busy machine), so 8 runs of 2 M rows sort
 # every 16 M postings written: by 70 M postings, the full sorts have rewritten each ~2.4 times.
@@ -28,7 +24,7 @@ MAX_RUNS = 8
 
 
 def delete_search_rows(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
-    """Remove articles from the index (their postings, their share of each term's df, their document row)."""
+    """Remove articles from the index (their postings and document row)."""
     if not article_ids:
         return
     conn.execute(
@@ -37,38 +33,32 @@ def delete_search_rows(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[st
         [list(article_ids)],
     )
     for table in ("search_postings", "search_postings_recent"):
-        conn.execute(
-            f"UPDATE search_vocabulary AS v SET df = v.df - gone.n FROM ("
-            f" SELECT term_id, count(*) AS n FROM {table} WHERE doc_id IN (SELECT doc_id FROM replaced_docs)"
-            f" GROUP BY term_id) AS gone WHERE v.term_id = gone.term_id"
-        )
         conn.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM replaced_docs)")
     conn.execute("DELETE FROM search_documents WHERE doc_id IN (SELECT doc_id FROM replaced_docs)")
     conn.execute("DROP TABLE replaced_docs")
 
 
-# An article's postings as the transform makes them (tasks.transforms.models.IndexEntry): its id, its distinct terms
-# joined by newlines, their ids as little-endian int64 and their counts as int32, in one order.
-ArticlePostings = tuple[str, str, bytes, bytes]
+# An article's postings as the transform makes them (tasks.transforms.models.IndexEntry): its id, the ids of its
+# distinct terms as little-endian int64 and their counts as int32, in one order.
+ArticlePostings = tuple[str, bytes, bytes]
 
 
 def index_articles(conn: duckdb.DuckDBPyConnection, postings: Sequence[ArticlePostings]) -> None:
     """Index articles by their postings (made by the transform, from title and body) inside the caller's transaction.
 
     The workers tokenize (tasks/transforms/search_tokens.py, kept equal to the `search_terms` SQL macro that
-    queries use) and hash the terms (`term_id`, equal to the `search_term_id` macro). Ids and counts reach DuckDB as
-    numpy arrays over the workers' bytes, and the terms as object arrays split from their joined string a chunk at
-    a time (a Python list of parameters costs ~1 µs a value, and 2 M distinct terms as Python strings ~165 MB at
-    once). Tokenizing here in SQL instead took 0.86 s of every 250 real pages in this single writer. Every statement reads the batch's rows
-    and the tables' key indexes only, so a batch costs the same in a large warehouse: term ids are hashes.
+    queries use) and hash the terms (`term_id`, equal to the `search_term_id` macro); ids and counts reach DuckDB as
+    numpy arrays over the workers' bytes. Tokenizing here in SQL instead took 0.86 s of every 250 real pages in
+    this single writer. Term ids are hashes, so a load looks nothing up and reads no table that grows with the
+    warehouse's terms (0009 says why there is no vocabulary table).
     """
     if not postings:
         return
-    sizes = np.array([len(p[2]) // 8 for p in postings], dtype=np.int64)
+    sizes = np.array([len(p[1]) // 8 for p in postings], dtype=np.int64)
     batch = {
         "k": np.repeat(np.arange(len(postings), dtype=np.int32), sizes),
-        "term_id": np.frombuffer(b"".join(p[2] for p in postings), dtype="<i8"),
-        "tf": np.frombuffer(b"".join(p[3] for p in postings), dtype="<i4"),
+        "term_id": np.frombuffer(b"".join(p[1] for p in postings), dtype="<i8"),
+        "tf": np.frombuffer(b"".join(p[2] for p in postings), dtype="<i4"),
     }
     articles = {
         "k": np.arange(len(postings), dtype=np.int32),
@@ -89,23 +79,6 @@ def index_articles(conn: duckdb.DuckDBPyConnection, postings: Sequence[ArticlePo
         "SELECT doc_id, article_id, n_terms FROM staged_documents"
     )
     if len(batch["term_id"]):
-        done = 0
-        for terms in _split_in_chunks("\n".join(p[1] for p in postings if p[1]), _TERM_CHUNK_CHARS):
-            chunk = {
-                "term": np.array(terms, dtype=object),
-                "term_id": batch["term_id"][done : done + len(terms)],
-            }
-            conn.register("batch_terms", chunk)
-            # A chunk at a time: counts of the same term in two chunks add up like those of two batches.
-            conn.execute(
-                "INSERT INTO search_vocabulary (term_id, term, df) "
-                "SELECT term_id, any_value(term), count(*) FROM batch_terms GROUP BY term_id "
-                "ON CONFLICT (term_id) DO UPDATE SET df = search_vocabulary.df + excluded.df"
-            )
-            done += len(terms)
-        conn.unregister("batch_terms")
-        if done != len(batch["term_id"]):
-            raise ValueError(f"the batch's postings hold {len(batch['term_id'])} term ids but {done} terms")
         conn.execute(
             "INSERT INTO search_postings_recent (term_id, doc_id, tf) "
             "SELECT p.term_id, d.doc_id, p.tf FROM batch_postings AS p JOIN staged_documents AS d USING (k) "
@@ -114,16 +87,6 @@ def index_articles(conn: duckdb.DuckDBPyConnection, postings: Sequence[ArticlePo
     conn.execute("DROP TABLE staged_documents")
     conn.unregister("batch_postings")
     conn.unregister("batch_articles")
-
-
-def _split_in_chunks(text: str, size: int) -> Iterator[list[str]]:
-    """The newline-separated items of `text` in order, in lists covering about `size` chars each."""
-    start = 0
-    while start < len(text):
-        cut = text.find("\n", start + size)
-        end = len(text) if cut < 0 else cut
-        yield text[start:end].split("\n")
-        start = end + 1
 
 
 def move_recent_postings(conn: duckdb.DuckDBPyConnection) -> str | None:

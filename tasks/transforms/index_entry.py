@@ -16,11 +16,10 @@ from tasks.transforms.stories import story_signature
 
 
 def index_entry(title: str | None, body: str) -> IndexEntry:
-    """The search terms of the title and body (with ids and counts) and the body's MinHash signature."""
+    """The search term ids and counts of the title and body, and the body's MinHash signature."""
     table = term_table(searchable_text(title, body))
     signature = story_signature(body)
     return IndexEntry(
-        terms=table.terms,
         term_ids=np.fromiter(
             map(term_id, iter_terms(table.terms)), dtype="<i8", count=len(table.counts)
         ).tobytes(),

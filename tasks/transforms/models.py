@@ -206,12 +206,11 @@ class Facts:
 @dataclass(frozen=True)
 class IndexEntry:
     """What search and story matching store of an article, made where its facts are (not by the single writer):
-    its distinct search terms with their ids and counts, and its body's MinHash signature with its LSH band keys."""
+    the ids of its distinct search terms with their counts, and its body's MinHash signature with its LSH band keys."""
 
     # Compact, since an article's distinct terms run to ~1 per char of a long text (2 M chars of random Han: 2 M
-    # terms, 250 MB as Python tuples, 36 MB so): the terms joined by newlines (no term holds one), their ids as
-    # little-endian int64 and their counts as int32, in the same order.
-    terms: str = ""
+    # terms, 250 MB as Python tuples, 24 MB so): their ids as little-endian int64 and their counts as int32, in the
+    # same order. The terms themselves are not kept: a query finds postings by the same hash (0009).
     term_ids: bytes = b""
     term_counts: bytes = b""
     signature: tuple[int, ...] = ()

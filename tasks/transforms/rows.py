@@ -62,8 +62,8 @@ class ArticleRows:
     entity_aliases: list[Row] = field(default_factory=list)
     story_signatures: list[Row] = field(default_factory=list)
     story_bands: list[Row] = field(default_factory=list)
-    # The article's search postings as IndexEntry holds them (terms joined by newlines, int64 ids, int32 counts).
-    search_terms: tuple[str, bytes, bytes] = ("", b"", b"")
+    # The article's search postings as IndexEntry holds them (int64 term ids, int32 counts).
+    search_terms: tuple[bytes, bytes] = (b"", b"")
 
 
 def _span(norm: NormalizedText | None, start: int, end: int) -> Row:
@@ -220,7 +220,7 @@ def index_rows(aid: str, entry: IndexEntry) -> dict[str, Any]:
     return {
         "story_signatures": [{"article_id": aid, "signature": list(entry.signature)}],
         "story_bands": [{"band_key": k, "article_id": aid} for k in dict.fromkeys(entry.band_keys)],
-        "search_terms": (entry.terms, entry.term_ids, entry.term_counts),
+        "search_terms": (entry.term_ids, entry.term_counts),
     }
 
 

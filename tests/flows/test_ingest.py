@@ -116,3 +116,29 @@ def test_byte_parts_keep_order_and_never_split_a_document() -> None:
     parts = batches.byte_parts(docs, 10)
     assert [[d.source_uri for d in p] for p in parts] == [["d0", "d1"], ["d2"], ["d3", "d4"]]
     assert batches.byte_parts([], 10) == [[]]
+
+
+def test_a_run_over_its_memory_budget_lets_go_of_the_file_after_each_load_with_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = run_ingest(paths=[str(SAMPLES)], db_path=str(tmp_path / "whole.duckdb"))
+    monkeypatch.setattr(batches, "BATCH_MAX_BYTES", 1)  # a load per page
+    monkeypatch.setattr(batches, "RELEASE_ABOVE_RSS_MB", 0)  # every process is over it
+    released: list[bool] = []
+    real_release = batches.HeldWarehouse.release
+    monkeypatch.setattr(
+        batches.HeldWarehouse,
+        "release",
+        lambda held: released.append(held._conn is not None) or real_release(held),
+    )
+    again = run_ingest(paths=[str(SAMPLES)], db_path=str(tmp_path / "released.duckdb"))
+    assert again["counts"] == whole["counts"] and again["facts"] == whole["facts"]
+    assert _rows(tmp_path / "released.duckdb") == _rows(tmp_path / "whole.duckdb")
+    assert (
+        released.count(True) >= whole["counts"]["loaded"]
+    )  # the file was open, and closed, after every load
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="resident memory is read from Linux /proc")
+def test_resident_memory_is_measured() -> None:
+    assert 20 < batches.resident_mb() < 4096

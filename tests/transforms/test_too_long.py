@@ -25,7 +25,9 @@ def test_text_over_the_cap_is_rejected(media_type: str, payload: bytes, stage: s
         process_document(doc, max_text_bytes=len(PROSE.encode()) * 10)
     assert caught.value.stage == stage
     assert caught.value.reason.startswith("too long for an article")
-    assert process_document(doc, max_text_bytes=len(PROSE.encode()) * 21).body  # under the cap it is an article
+    assert process_document(
+        doc, max_text_bytes=len(PROSE.encode()) * 21
+    ).body  # under the cap it is an article
 
 
 def test_reject_keeps_the_bytes() -> None:

@@ -1,7 +1,8 @@
-"""The search index's integer ids, per-batch df, sorted runs and the 0007 rebuild, on the bundled real pages."""
+"""The search index's integer ids, vocabulary, BM25 at query time, sorted runs and rebuilds, on the bundled pages."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import replace
 from datetime import date
@@ -14,7 +15,7 @@ from tasks.files import discover_inputs, read_refs
 from tasks.transforms.index_entry import with_index_entry
 from tasks.transforms.pipeline import process_documents
 from tasks.transforms.rows import to_rows
-from tasks.transforms.search_tokens import count_terms, parse_query, searchable_text
+from tasks.transforms.search_tokens import count_terms, parse_query, searchable_text, term_id
 from tests.conftest import SAMPLES
 from warehouse import repository, search_index
 from warehouse.connection import connect
@@ -34,15 +35,29 @@ def _load(conn: duckdb.DuckDBPyConnection, articles: list, run_id: str = "run1")
     repository.upsert_articles(conn, [to_rows(a) for a in articles], run_id)
 
 
-def _index(conn: duckdb.DuckDBPyConnection) -> dict[str, Counter[str]]:
-    """article_id -> its term counts, read back through the ids."""
+STORED_POSTINGS = (
+    "SELECT d.article_id, p.term_id, p.tf FROM (SELECT * FROM search_postings UNION ALL "
+    "SELECT * FROM search_postings_recent) AS p JOIN search_documents AS d USING (doc_id)"
+)
+
+
+def _index(conn: duckdb.DuckDBPyConnection) -> dict[str, Counter[int]]:
+    """article_id -> its stored term ids with their counts."""
+    index: dict[str, Counter[int]] = {}
+    for aid, tid, tf in conn.execute(STORED_POSTINGS).fetchall():
+        index.setdefault(aid, Counter())[tid] = tf
+    return index
+
+
+def _named_index(conn: duckdb.DuckDBPyConnection) -> dict[str, Counter[str]]:
+    """article_id -> its term counts, as the `postings` view names them."""
     index: dict[str, Counter[str]] = {}
     for term, aid, tf in conn.execute("SELECT term, article_id, tf FROM postings").fetchall():
         index.setdefault(aid, Counter())[term] = tf
     return index
 
 
-def _expected(articles: list) -> dict[str, Counter[str]]:
+def _expected_terms(articles: list) -> dict[str, Counter[str]]:
     return {
         to_rows(a).article["article_id"]: count_terms(searchable_text(a.title, a.body))
         for a in articles
@@ -50,11 +65,29 @@ def _expected(articles: list) -> dict[str, Counter[str]]:
     }
 
 
-def _df_mismatches(conn: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return conn.execute(
-        "SELECT v.term, v.df, count(p.article_id) AS n FROM search_vocabulary AS v "
-        "LEFT JOIN postings AS p USING (term) GROUP BY v.term, v.df HAVING v.df <> count(p.article_id)"
-    ).fetchall()
+def _expected(articles: list) -> dict[str, Counter[int]]:
+    """article_id -> its term ids (search_tokens.term_id) with their counts."""
+    return {
+        aid: Counter({term_id(t): n for t, n in counts.items()})
+        for aid, counts in _expected_terms(articles).items()
+    }
+
+
+def _bm25(index: dict[str, Counter[str]], n_docs: int, query: str) -> dict[str, float]:
+    """search_candidates' scores computed here from term counts: BM25 (k1 = 1.2, b = 0.75), df over the articles."""
+    terms = set(count_terms(query))
+    avg = sum(sum(c.values()) for c in index.values()) / n_docs
+    df = Counter(t for counts in index.values() for t in counts if t in terms)
+    scores = {}
+    for aid, counts in index.items():
+        found = [t for t in terms if counts[t]]
+        if len(found) == len(terms):
+            scores[aid] = sum(
+                math.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5))
+                * counts[t] * 2.2 / (counts[t] + 1.2 * (0.25 + 0.75 * sum(counts.values()) / avg))
+                for t in found
+            )  # fmt: skip
+    return scores
 
 
 def _hits(conn: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> list[tuple[str, float]]:
@@ -64,7 +97,7 @@ def _hits(conn: duckdb.DuckDBPyConnection, query: str, limit: int = 20) -> list[
     ]
 
 
-def test_df_counts_the_articles_holding_each_term_after_a_reingest(tmp_path: Path, articles: list) -> None:
+def test_bm25_counts_the_articles_holding_each_term_after_a_reingest(tmp_path: Path, articles: list) -> None:
     with connect(tmp_path / "w.duckdb") as conn:
         migrate(conn)
         _load(conn, articles)
@@ -72,15 +105,22 @@ def test_df_counts_the_articles_holding_each_term_after_a_reingest(tmp_path: Pat
             replace(a, body="量子纠缠实验。" + a.body[:50], content_sha256="0" * 64) for a in articles[:3]
         ]
         _load(conn, edited, "run2")
-        assert _df_mismatches(conn) == []
         assert _index(conn) == _expected(edited + articles[3:])
-        assert conn.execute("SELECT df FROM search_vocabulary WHERE term = '纠缠'").fetchone() == (3,)
+        index = _expected_terms(edited + articles[3:])
+        assert _named_index(conn) == index
+        found = 0
+        for query in ("纠缠", "知识产权", "保护 知识", "柳州 产权", "中国"):
+            stored = dict(conn.execute("SELECT * FROM search_candidates(?)", [query]).fetchall())
+            assert stored == pytest.approx(_bm25(index, len(articles), query), rel=1e-9), query
+            found += len(stored)
+        assert found > 5
+        assert len(conn.execute("SELECT * FROM search_candidates('纠缠')").fetchall()) == 3
 
 
 def test_an_article_without_terms_between_others_keeps_every_term_with_its_article(
     tmp_path: Path, articles: list
 ) -> None:
-    # The batch's terms travel as one joined string: an article holding none must not shift the others' terms.
+    # The batch's term ids travel as one joined buffer: an article holding none must not shift the others' ids.
     empty = replace(
         articles[0], title=None, body="……", url="https://example.cn/empty", source_uri="empty.txt"
     )
@@ -89,32 +129,12 @@ def test_an_article_without_terms_between_others_keeps_every_term_with_its_artic
         migrate(conn)
         _load(conn, batch)
         assert _index(conn) == _expected(batch)
-        assert conn.execute(
-            "SELECT count(*) FROM search_vocabulary WHERE term_id <> search_term_id(term)"
-        ).fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM search_documents WHERE n_terms = 0").fetchone() == (1,)
-
-
-def test_terms_split_in_many_chunks_index_like_one_chunk(
-    tmp_path: Path, articles: list, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A chunk boundary falls inside articles and between them; a term in two chunks must count both in its df.
-    stored = []
-    for name, chars in (("one", search_index._TERM_CHUNK_CHARS), ("many", 7)):
-        monkeypatch.setattr(search_index, "_TERM_CHUNK_CHARS", chars)
-        with connect(tmp_path / f"{name}.duckdb") as conn:
-            migrate(conn)
-            _load(conn, articles)
-            stored.append(sorted(conn.execute("SELECT * FROM search_vocabulary").fetchall()))
-            assert _index(conn) == _expected(articles)
-    assert stored[0] == stored[1]
-    assert max(df for _, _, df in stored[1]) > 1
 
 
 def test_entries_made_by_the_transform_index_like_the_load_would(tmp_path: Path, articles: list) -> None:
     queries = [
-        "SELECT * FROM postings",
-        "SELECT * FROM search_vocabulary",
+        STORED_POSTINGS,
         "SELECT article_id, n_terms FROM search_documents",  # doc ids follow the load order
         "SELECT * FROM story_signatures",
         "SELECT * FROM story_bands",
@@ -175,7 +195,7 @@ def test_0007_rebuilds_the_index_of_a_0004_warehouse(tmp_path: Path, articles: l
             )
         migrate(conn)
         assert _index(conn) == _expected(articles)
-        assert _df_mismatches(conn) == []
+        assert _named_index(conn) == _expected_terms(articles)
         assert conn.execute("SELECT count(*) FROM search_documents").fetchone() == (len(articles),)
         assert _hits(conn, "知识产权")
 
@@ -235,8 +255,7 @@ def test_a_batch_cut_into_transactions_stores_what_one_transaction_does(
     batch = [*articles, twin]
     queries = [
         "SELECT article_id, source_uri, story_id FROM articles",
-        "SELECT * FROM postings",
-        "SELECT * FROM search_vocabulary",
+        STORED_POSTINGS,
         "SELECT article_id, n_terms FROM search_documents",  # doc ids follow each transaction's order
         "SELECT * FROM mentions",
         "SELECT source_uri, article_id, stored_source_uri FROM duplicates",
@@ -266,5 +285,7 @@ def test_transaction_groups_keep_whole_articles_under_the_cap(articles: list) ->
     assert [r for g in groups for r in g] == rows
     assert all(sum(len(r.search_terms[1]) // 8 for r in g) <= cap for g in groups)
     assert len(groups) > 1
-    assert [len(g) for g in repository.transaction_groups(rows, 1)] == [1] * len(rows)  # one article is never cut
+    assert [len(g) for g in repository.transaction_groups(rows, 1)] == [1] * len(
+        rows
+    )  # one article is never cut
     assert repository.transaction_groups([], 1) == [[]]

@@ -26,25 +26,28 @@ CREATE OR REPLACE MACRO search_candidates(q) AS TABLE
 WITH
     query AS (SELECT list_distinct(search_terms(q)) AS terms),
     collection AS (SELECT count(*)::DOUBLE AS n_docs, avg(n_terms)::DOUBLE AS avg_terms FROM search_documents),
-    query_terms AS (
-        SELECT v.term_id, ln(1 + (c.n_docs - v.df + 0.5) / (v.df + 0.5)) AS idf
-        FROM search_vocabulary AS v CROSS JOIN collection AS c
-        WHERE v.term_id IN (SELECT search_term_id(unnest(terms)) FROM query) AND v.df > 0
-    ),
+    query_ids AS (SELECT DISTINCT search_term_id(unnest(terms)) AS term_id FROM query),
     matches AS (
         -- Two joins, not one over a union: each pushes the query's term ids into its table's scan, where DuckDB
         -- skips the row groups whose min/max of term_id leaves them out.
-        SELECT p.doc_id, p.tf, t.idf FROM search_postings AS p JOIN query_terms AS t USING (term_id)
+        SELECT p.term_id, p.doc_id, p.tf FROM search_postings AS p JOIN query_ids AS t USING (term_id)
         UNION ALL
-        SELECT p.doc_id, p.tf, t.idf FROM search_postings_recent AS p JOIN query_terms AS t USING (term_id)
+        SELECT p.term_id, p.doc_id, p.tf FROM search_postings_recent AS p JOIN query_ids AS t USING (term_id)
+    ),
+    query_terms AS (
+        -- BM25's df is the articles holding the term: its postings, which the query reads anyway (0009).
+        SELECT m.term_id, ln(1 + (any_value(c.n_docs) - count(*) + 0.5) / (count(*) + 0.5)) AS idf
+        FROM matches AS m CROSS JOIN collection AS c
+        GROUP BY m.term_id
     ),
     scored AS (
         -- Grouped by the integer doc_id; article_id is joined to the kept documents only.
         SELECT
             m.doc_id,
             count(*) AS n_matched,
-            sum(m.idf * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.n_terms / c.avg_terms))) AS score
+            sum(t.idf * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * d.n_terms / c.avg_terms))) AS score
         FROM matches AS m
+        JOIN query_terms AS t USING (term_id)
         JOIN search_documents AS d USING (doc_id)
         CROSS JOIN collection AS c
         GROUP BY m.doc_id
@@ -67,9 +70,17 @@ JOIN articles AS a USING (article_id)
 WHERE len([p FOR p IN search_phrases(q) IF NOT contains(lower(concat_ws(chr(10), a.title, a.body)), lower(p))]) = 0
 ORDER BY c.score DESC, a.article_id;
 
--- The index by name, as 0004 stored it: one row per term of an article's title and body (for reading, not speed).
+-- The index by name, as 0004 stored it: one row per term of an article's title and body. Stored postings hold term
+-- ids only (0009), so this tokenizes the indexed articles again with the macro the index is kept equal to: for
+-- reading, not speed.
 CREATE OR REPLACE VIEW postings AS
-SELECT v.term, d.article_id, p.tf
-FROM (SELECT * FROM search_postings UNION ALL SELECT * FROM search_postings_recent) AS p
-JOIN search_vocabulary AS v USING (term_id)
-JOIN search_documents AS d USING (doc_id);
+SELECT term, article_id, count(*)::INTEGER AS tf
+FROM (
+    SELECT a.article_id, unnest(search_terms(concat_ws(chr(10), a.title, a.body))) AS term
+    FROM articles AS a SEMI JOIN search_documents AS d USING (article_id)
+)
+GROUP BY term, article_id;
+
+-- Every term the index holds: its id in the postings and its df (the articles holding it); read like `postings`.
+CREATE OR REPLACE VIEW search_vocabulary AS
+SELECT search_term_id(term) AS term_id, term, count(*)::INTEGER AS df FROM postings GROUP BY term;
