@@ -70,8 +70,9 @@ READER_POLL_SECONDS = 0.2
 # Resident memory of the run's process above which it lets go of the warehouse after a load. DuckDB keeps what it
 # wrote and read cached (up to 80% of RAM by default) and its allocator keeps what it freed; closing the instance
 # gives both back, and the next load opens it again (~0.1 s). A load adds up to ~250 MB (four 2 MB texts whose every
-# search bigram is distinct), so letting go above this keeps a run's peak under 700 MB however long it runs
-# (measured: 16 such texts in one run peaked at 795 MB, each batch higher than the last, and at 681 MB with this).
+# search bigram is distinct), so a run starts each load from about this (measured on 1 process, 16 such texts: each
+# batch peaked higher than the last, 795 MB at the end; with this 711 MB, the rest growing with DuckDB's checkpoint
+# of the stored bodies, README "Design decisions"). Runs of real pages on 2 processes stay under it.
 RELEASE_ABOVE_RSS_MB = 400
 # In-process observers of progress (the CLI's progress bar); flow parameters must stay serializable for deployments.
 _progress_listeners: list[ProgressListener] = []
