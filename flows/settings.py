@@ -188,6 +188,15 @@ def _problem(error: Mapping[str, Any]) -> str:
     return f"{message} (got {error['input']!r})" if "input" in error else message
 
 
+# Settings that were renamed: naming the new key beats listing every known one.
+_RENAMED = {"max_text_chars": "max_text_bytes (bytes of UTF-8 text, not characters)"}
+
+
+def _renamed_hint(keys: list[str]) -> str:
+    hints = [f"{key} is now {_RENAMED[key]}" for key in keys if key in _RENAMED]
+    return f"; {'; '.join(hints)}" if hints else ""
+
+
 def _check_file_values(path: Path, values: dict[str, Any]) -> dict[str, Any]:
     """The file's values, each checked strictly against its setting's type (no "50" for a number)."""
     known = Settings.model_fields
@@ -195,6 +204,7 @@ def _check_file_values(path: Path, values: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise SettingsError(
             f"{path}: unknown setting {', '.join(unknown)} (known: {', '.join(sorted(known))})"
+            + _renamed_hint(unknown)
         )
     checked = {}
     for key, value in values.items():
@@ -210,7 +220,10 @@ def _check_environment(environ: Mapping[str, str]) -> None:
     known = {ENV_PREFIX + name.upper() for name in Settings.model_fields} | _OTHER_ENV
     unknown = sorted(k for k in environ if k.upper().startswith(ENV_PREFIX) and k.upper() not in known)
     if unknown:
-        raise SettingsError(f"unknown environment variable {', '.join(unknown)} (not a newsetl setting)")
+        keys = [k.upper().removeprefix(ENV_PREFIX).lower() for k in unknown]
+        raise SettingsError(
+            f"unknown environment variable {', '.join(unknown)} (not a newsetl setting)" + _renamed_hint(keys)
+        )
 
 
 def load_settings(path: Path | None = None) -> Settings:

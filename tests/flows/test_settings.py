@@ -53,6 +53,7 @@ def test_fetch_defaults_are_the_policy_defaults() -> None:
         ("NEWSETL_CONNECT_TIMEOUT", "5s", "environment variable NEWSETL_CONNECT_TIMEOUT: connect_timeout: "),
         ("NEWSETL_TIMEZONE", "Asia/Shangai", "NEWSETL_TIMEZONE: timezone: unknown time zone 'Asia/Shangai'"),
         ("NEWSETL_RESPECT_ROBOT", "false", "unknown environment variable NEWSETL_RESPECT_ROBOT"),
+        ("NEWSETL_MAX_TEXT_CHARS", "100", "not a newsetl setting); max_text_chars is now max_text_bytes"),
         ("NEWSETL_MAX_TEXT_BYTES", "2M", "environment variable NEWSETL_MAX_TEXT_BYTES: max_text_bytes: "),
         (
             "NEWSETL_DASK_ADDRESS",
@@ -67,6 +68,7 @@ def test_fetch_defaults_are_the_policy_defaults() -> None:
         "float-with-unit",
         "unknown-zone",
         "unknown-variable",
+        "renamed-variable",
         "text-cap-with-unit",
         "dask-address-typo",
     ],  # fmt: skip
@@ -106,6 +108,10 @@ def test_environment_lists_and_overrides(monkeypatch: pytest.MonkeyPatch, tmp_pa
         ('batch_size = "50"', "batch_size: Input should be a valid integer (got '50')"),
         ('respect_robots = "false"', "respect_robots: Input should be a valid boolean (got 'false')"),
         ("batchsize = 50", "unknown setting batchsize"),
+        (
+            "max_text_chars = 100",
+            "max_text_chars is now max_text_bytes (bytes of UTF-8 text, not characters)",
+        ),
         ('allow_hosts = "127.0.0.1"', "allow_hosts: Input should be a valid tuple"),
         ('timezone = "UTC+8"', "timezone: unknown time zone 'UTC+8'"),
         ("batch_size = 0", "batch_size: Input should be greater than or equal to 1"),
@@ -119,6 +125,7 @@ def test_environment_lists_and_overrides(monkeypatch: pytest.MonkeyPatch, tmp_pa
         "number-as-text",
         "bool-as-text",
         "unknown-key",
+        "renamed-key",
         "list-as-text",
         "unknown-zone",
         "out-of-range",
