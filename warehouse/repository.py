@@ -15,10 +15,9 @@ from warehouse.search_index import delete_search_rows, index_articles, move_rece
 from warehouse.stories import assign_stories
 
 Row = Mapping[str, Any]
-# Search postings one load transaction may hold (each also a vocabulary row at worst): DuckDB holds a transaction's
-# rows and key-index entries in memory until it commits, ~135 bytes a posting (2 M distinct terms: +275 MiB), so a
-# batch of long texts is written in several transactions. 8 MiB of real pages hold ~100,000; one article, at most
-# max_text_bytes / 3 (~670,000), is never split.
+# Search postings one load transaction may hold: DuckDB holds a transaction's rows in memory until it commits (with
+# 0007's vocabulary, 2 M distinct terms took +275 MiB), so a batch of long texts is written in several transactions.
+# 8 MiB of real pages hold ~100,000; one article, at most max_text_bytes / 3 (~670,000), is never split.
 MAX_TERMS_PER_TRANSACTION = 700_000
 
 

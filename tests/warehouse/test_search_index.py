@@ -1,4 +1,4 @@
-"""The search index's integer ids, vocabulary, BM25 at query time, sorted runs and rebuilds, on the bundled pages."""
+"""The search index's integer ids, named views, BM25 at query time, sorted runs and rebuilds, on the bundled pages."""
 
 from __future__ import annotations
 
