@@ -161,6 +161,7 @@ def test_recent_postings_move_to_sorted_runs_and_are_resorted(
     monkeypatch.setattr(search_index, "MAX_RUNS", 3)
     with connect(tmp_path / "runs.duckdb") as conn:
         migrate(conn)
+        default_limit = conn.execute("SELECT current_setting('memory_limit')").fetchall()
         runs = []
         for i, article in enumerate(articles):
             _load(conn, [article], f"run{i}")
@@ -170,6 +171,8 @@ def test_recent_postings_move_to_sorted_runs_and_are_resorted(
                 assert stored == sorted(stored)
         # Each batch adds a run until there are 3, then the table is sorted whole into one.
         assert runs[:4] == [1, 2, 3, 1]
+        # The sorts' memory bound is lifted again afterwards: DuckDB's default applies to everything else.
+        assert conn.execute("SELECT current_setting('memory_limit')").fetchall() == default_limit
         assert conn.execute("SELECT count(*) FROM search_postings_recent").fetchone() == (0,)
         assert {q: _hits(conn, q) for q in queries} == expected
         assert _index(conn) == _expected(articles)
