@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -211,13 +212,8 @@ def upsert_articles(conn: duckdb.DuckDBPyConnection, batch: Sequence[RowsLike], 
     for k, group in enumerate(groups):
         _write_articles(conn, group, stored, run_id, now, duplicates if k == len(groups) - 1 else [])
     if fresh:
-        conn.execute("BEGIN TRANSACTION")
-        try:
+        with _transaction(conn):
             move_recent_postings(conn)
-            conn.execute("COMMIT")
-        except Exception:
-            conn.execute("ROLLBACK")
-            raise
     written = tuple(rows.article["article_id"] for rows in fresh)
     return LoadResult(len(fresh), unchanged, len(duplicates), written)
 
@@ -239,6 +235,18 @@ def transaction_groups(fresh: Sequence[RowsLike], max_terms: int) -> list[list[R
     return groups
 
 
+@contextmanager
+def _transaction(conn: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit what the block wrote, or roll it back and re-raise."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except Exception:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def _write_articles(
     conn: duckdb.DuckDBPyConnection,
     group: Sequence[RowsLike],
@@ -248,8 +256,7 @@ def _write_articles(
     duplicates: Sequence[Row],
 ) -> None:
     """Write fresh articles with their facts and index rows, and the duplicates seen, in one transaction."""
-    conn.execute("BEGIN TRANSACTION")
-    try:
+    with _transaction(conn):
         # Only articles already stored have facts to replace; new ones skip the deletes.
         replaced = [rows.article["article_id"] for rows in group if rows.article["article_id"] in stored]
         for table in FACT_TABLES + LINK_TABLES + INDEX_TABLES if replaced else ():
@@ -271,10 +278,6 @@ def _write_articles(
             "content_sha256 = excluded.content_sha256, pipeline_version = excluded.pipeline_version, "
             "run_id = excluded.run_id, seen_at = excluded.seen_at",
         )
-        conn.execute("COMMIT")
-    except Exception:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def rejected_inputs(

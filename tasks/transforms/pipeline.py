@@ -65,9 +65,8 @@ def _check_length(text: str, stage: str, max_text_bytes: int, source_uri: str) -
     """Refuse a text longer than any article before the stages that hold several copies of it."""
     if len(text) <= max_text_bytes // 4:
         return  # a char is at most 4 bytes: short texts are never encoded to be measured
-    size = len(
-        text.encode("utf-8", "surrogatepass")
-    )  # a lone surrogate (from a broken page) counts its 3 bytes
+    # A lone surrogate (from a broken page) counts its 3 bytes.
+    size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_text_bytes:
         reason = f"too long for an article: {size} bytes of text > max_text_bytes {max_text_bytes}"
         raise RejectedInput(stage, reason, source_uri)
