@@ -122,6 +122,9 @@ def _attach(path: Path, config: dict[str, Any] | None) -> duckdb.DuckDBPyConnect
         root.execute("DETACH memory")
     except BaseException:
         root.close()
+        # The traceback keeps this frame (a failed flow run's state holds it): without the reference, the closed
+        # connection is freed now rather than reported as leaked at exit.
+        del root
         raise
     return root
 
