@@ -89,8 +89,8 @@ _CATALOG = "warehouse"
 class _Attached:
     """One DuckDB instance per process with the warehouse file attached, closed when its last user lets go."""
 
-    def __init__(self, root: duckdb.DuckDBPyConnection) -> None:
-        self.root, self.users = root, 0
+    def __init__(self, root: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> None:
+        self.root, self.config, self.users = root, config, 0
 
 
 # DuckDB refuses a second instance attaching a file this process has open ("Unique file handle conflict"), and the
@@ -164,7 +164,10 @@ def _open_writer(path: Path, config: dict[str, Any] | None) -> duckdb.DuckDBPyCo
     with _ATTACHED_LOCK:
         attached = _ATTACHED.get(key)
         if attached is None:
-            attached = _ATTACHED[key] = _Attached(_attach(path, config))
+            attached = _ATTACHED[key] = _Attached(_attach(path, config), config or {})
+        elif (config or {}) != attached.config:
+            # As duckdb.connect does: a cursor of the open instance would silently run under its settings.
+            raise ValueError(f"{path} is open in this process with config {attached.config}, not {config}")
         cursor = attached.root.cursor()
         attached.users += 1
     # Typed as DuckDB's own connection: every method and `with` reach the cursor.

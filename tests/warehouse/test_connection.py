@@ -97,3 +97,13 @@ def test_spills_go_beside_the_file_not_the_working_directory(
         (setting,) = conn.execute("SELECT current_setting('temp_directory')").fetchone() or ("",)
     assert Path(setting) == path.with_name("w.duckdb.tmp")
     assert list(cwd.iterdir()) == []
+
+
+def test_a_writer_asking_for_other_settings_than_the_open_instance_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    with connect(path) as conn:
+        conn.execute("CREATE TABLE t (id INTEGER)")
+        with pytest.raises(ValueError, match="open in this process with config"):
+            connect(path, config={"threads": 1})
+        with connect(path) as same:  # the same settings share the instance
+            assert same.execute("SELECT count(*) FROM t").fetchone() == (0,)
