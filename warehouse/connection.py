@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
 import os
 import shutil
-import threading
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import duckdb
 
@@ -65,9 +63,13 @@ class WarehouseCorrupt(RuntimeError):
 
 
 def _is_lock_error(exc: BaseException) -> bool:
-    # The last two: this process has the file open read-write while a read-only open asks for it.
-    text = str(exc).lower()
-    return any(s in text for s in ("lock", "unique file handle conflict", "different configuration"))
+    return "lock" in str(exc).lower()
+
+
+def _is_open_here_error(exc: BaseException) -> bool:
+    # DuckDB shares one instance per file in a process, and refuses an open whose settings differ from it: a
+    # read-only open while this process writes (or the reverse), or another config.
+    return "different configuration" in str(exc).lower()
 
 
 def _is_environment_error(exc: BaseException) -> bool:
@@ -76,113 +78,26 @@ def _is_environment_error(exc: BaseException) -> bool:
     return any(s in text for s in ("no space left", "permission denied", "read-only file system", "too many"))
 
 
-# Rows per row group in the warehouse file (DuckDB's default is 122,880). Each load's append after a checkpoint
-# starts a small row group, and a later checkpoint's vacuum merges neighbours up to this size, rewriting the merged
-# rows whole, article bodies included. Default-size merges took a process to 1.5 GB at 32,000 bodies of 15 KB and
-# doubled the file at each merge; 2,048 rows kept it at 280-371 MB and the file linear
-# (bench/probe_checkpoint_memory.py). 8,192 and 16,384 still peaked at 647 and 937 MB.
-ROW_GROUP_ROWS = 2048
-# The catalog name the file is attached under; every connection's default, so SQL never names it.
-_CATALOG = "warehouse"
-
-
-class _Attached:
-    """One DuckDB instance per process with the warehouse file attached, closed when its last user lets go."""
-
-    def __init__(self, root: duckdb.DuckDBPyConnection, config: dict[str, Any]) -> None:
-        self.root, self.config, self.users = root, config, 0
-
-
-# DuckDB refuses a second instance attaching a file this process has open ("Unique file handle conflict"), and the
-# row group size is an ATTACH option that the file does not keep: so every read-write connect() in a process is a
-# cursor of one instance, as duckdb.connect(path) shares its own instance cache.
-_ATTACHED: dict[Path, _Attached] = {}
-_ATTACHED_LOCK = threading.Lock()
-
-
-@atexit.register
-def _close_attached() -> None:
-    """Checkpoint and close instances a caller never let go of, so exit leaves no WAL to replay."""
-    with _ATTACHED_LOCK:
-        for attached in _ATTACHED.values():
-            attached.root.close()
-        _ATTACHED.clear()
-
-
-def _attach(path: Path, config: dict[str, Any] | None) -> duckdb.DuckDBPyConnection:
-    """An instance holding only the warehouse file, attached with bounded row groups (the caller holds the lock)."""
-    # Spills (sorts over their memory bound) go beside the file, as they do for duckdb.connect(path); an
-    # in-memory instance would otherwise spill into the working directory.
-    settings = {"temp_directory": str(path.with_name(path.name + ".tmp")), **(config or {})}
-    root = duckdb.connect(":memory:", config=settings)
-    try:
-        root.execute(f"ATTACH ? AS {_CATALOG} (ROW_GROUP_SIZE {ROW_GROUP_ROWS})", [str(path)])
-        root.execute(f"USE {_CATALOG}")
-        # With the in-memory catalog gone, every cursor's default catalog is the warehouse.
-        root.execute("DETACH memory")
-    except BaseException:
-        root.close()
-        # The traceback keeps this frame (a failed flow run's state holds it): without the reference, the closed
-        # connection is freed now rather than reported as leaked at exit.
-        del root
-        raise
-    return root
-
-
-class WarehouseConnection:
-    """A cursor of the process's warehouse instance; closing the last one closes the instance and frees the file."""
-
-    def __init__(self, cursor: duckdb.DuckDBPyConnection, path: Path) -> None:
-        self._cursor, self._path = cursor, path
-        self._open = True
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._cursor, name)
-
-    def close(self) -> None:
-        """Close this cursor; the instance closes (checkpointing the file) when no other user is left."""
-        if not self._open:
-            return
-        self._open = False
-        self._cursor.close()
-        with _ATTACHED_LOCK:
-            attached = _ATTACHED[self._path]
-            attached.users -= 1
-            if attached.users == 0:
-                del _ATTACHED[self._path]
-                attached.root.close()
-
-    def __enter__(self) -> WarehouseConnection:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _open_writer(path: Path, config: dict[str, Any] | None) -> duckdb.DuckDBPyConnection:
-    key = path.resolve()
-    with _ATTACHED_LOCK:
-        attached = _ATTACHED.get(key)
-        if attached is None:
-            attached = _ATTACHED[key] = _Attached(_attach(path, config), config or {})
-        elif (config or {}) != attached.config:
-            # As duckdb.connect does: a cursor of the open instance would silently run under its settings.
-            raise ValueError(f"{path} is open in this process with config {attached.config}, not {config}")
-        cursor = attached.root.cursor()
-        attached.users += 1
-    # Typed as DuckDB's own connection: every method and `with` reach the cursor.
-    return cast(duckdb.DuckDBPyConnection, WarehouseConnection(cursor, key))
+# Checkpoints merge no row groups. Each load's append after a checkpoint starts a small row group, and DuckDB's
+# vacuum merges neighbours up to 122,880 rows, rewriting the merged rows whole, article bodies included: a process
+# reached 1.5 GB at 32,000 bodies of 15 KB, the file doubling at each merge (bench/probe_checkpoint_memory.py).
+# Without it the checkpoint writes only what changed; row groups whose rows are all deleted are still dropped, and
+# the search index's re-sort rewrites its own table whole. Smaller row groups (ATTACH ... ROW_GROUP_SIZE 2048)
+# bounded the memory too, but every scan of 70 M postings then checked 34,000 row groups: search p50 12 -> 24 ms.
+_CHECKPOINT_SETTINGS = "SET GLOBAL max_vacuum_tasks = 0"
 
 
 def _open(path: Path, read_only: bool, config: dict[str, Any] | None) -> duckdb.DuckDBPyConnection:
     try:
-        if read_only:  # readers never checkpoint, so they keep DuckDB's own instance cache
-            return duckdb.connect(str(path), read_only=True, config=config or {})
-        return _open_writer(path, config)
+        conn = duckdb.connect(str(path), read_only=read_only, config=config or {})
+        if not read_only:  # a setting of the instance, not the file: set by every writer's open
+            conn.execute(_CHECKPOINT_SETTINGS)
+        return conn
     except duckdb.Error as exc:
         if _is_lock_error(exc):
-            holder = "another process" if "lock" in str(exc).lower() else "a writer in this process"
-            raise WarehouseBusy(f"{path} is in use by {holder}: {exc}") from exc
+            raise WarehouseBusy(f"{path} is in use by another process: {exc}") from exc
+        if _is_open_here_error(exc):
+            raise WarehouseBusy(f"{path} is open in this process with other settings: {exc}") from exc
         if _is_environment_error(exc):
             raise
         raise WarehouseCorrupt(f"{path} cannot be opened ({exc}); {RESTORE_HINT}") from exc
@@ -226,7 +141,7 @@ def connect(
 class HeldWarehouse:
     """Keeps the warehouse's DuckDB instance open across a run's steps, released when a reader asks for a turn.
 
-    While it is held, every other read-write connect() in the process is a cursor of its instance (~0.2 ms instead of
+    DuckDB reuses an open instance for every other connect() to the same file in the process (~0.2 ms instead of
     15-20 ms, most of it starting the instance's threads), so steps that each open the file pay once. The run lets
     go while it waits for the network, and while it waits for a transform when a reader asked (request_turn).
     """
