@@ -1,4 +1,4 @@
-"""The warehouse connection: checkpoints that rewrite no stored rows, one instance per process, the file freed after."""
+"""The warehouse connection: checkpoints that rewrite no stored rows; one shared instance, the file freed after."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def test_connections_share_one_instance_and_the_last_close_frees_the_file(tmp_pa
     path = tmp_path / "w.duckdb"
     first = connect(path)
     first.execute("CREATE TABLE t (id INTEGER)")
-    second = connect(path)  # would raise a file handle conflict if it were a second instance
+    second = connect(path)  # HeldWarehouse relies on this: the open instance, not a second one
     second.execute("INSERT INTO t VALUES (1)")
     first.close()
     assert second.execute("SELECT count(*) FROM t").fetchone() == (1,)
@@ -59,7 +59,7 @@ def test_connections_share_one_instance_and_the_last_close_frees_the_file(tmp_pa
     assert not Path(str(path) + ".wal").exists()  # the last close checkpointed
 
 
-def test_cursors_are_independent_transactions_across_threads(tmp_path: Path) -> None:
+def test_connections_are_independent_transactions_across_threads(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     with connect(path) as setup:
         setup.execute("CREATE TABLE t (id INTEGER)")
@@ -79,7 +79,7 @@ def test_cursors_are_independent_transactions_across_threads(tmp_path: Path) -> 
         thread.join(30)
         writer.execute("COMMIT")
         writer.close()
-    assert seen == [(0,)]  # the uncommitted insert is invisible to another cursor
+    assert seen == [(0,)]  # the uncommitted insert is invisible to another connection
     with connect(path, read_only=True) as reader:
         assert reader.execute("SELECT count(*) FROM t").fetchone() == (1,)
 
