@@ -53,6 +53,10 @@ CJK_BYTES_EXPLAINED = 0.98
 # Below this the chosen codec does not fit the rest of a payload whose sample it explained: not text we can read.
 WHOLE_MIN_EXPLAINED = 0.75
 # Bytes that never occur in text (NUL handled apart; TAB LF VT FF CR, ESC, SO/SI kept for ISO-2022).
+# Share of common Hanzi a UTF-16 reading of fewer than 10 Han chars needs. News Han text is 78% common Hanzi, Han
+# chars read from other bytes ~3% (decode_scoring.COMMON_HANZI); a char's likelihood ratio is 26 for a common one and
+# 0.23 for a rare one, so more text than junk from 31% common up. `\xff\xfe\x00garbage` read as 最牡慢敧 has 25%.
+SHORT_UTF16_MIN_ZH_SCORE = 0.31
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0b\x0c\r\x1b\x0e\x0f") + b"\x7f"
 
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""")
@@ -284,7 +288,7 @@ def _is_plausible_utf16(text: str) -> bool:
     return (
         not stats.bad
         and ascii_printable + cjk >= 0.95 * len(text)
-        and (stats.han < 10 or stats.zh_score >= 0.2)
+        and (not stats.han or stats.zh_score >= (0.2 if stats.han >= 10 else SHORT_UTF16_MIN_ZH_SCORE))
     )
 
 
@@ -296,13 +300,17 @@ def _bom_reading(payload: bytes, bom: bytes, codec: str) -> Reading | None:
     if codec == "utf-8-sig":
         return reading
     rest = payload[len(bom) :]
-    # 8-bit text behind a UTF-16/32 mark: NUL-free valid UTF-8 is the evidence (UTF-16 text of any
-    # length is almost never valid UTF-8), or a reading that is not plausible text.
-    if (b"\x00" not in rest and _decode_prefix(rest, "utf-8") is not None) or not _is_plausible_utf16(
-        reading.text[:STATS_CHARS]
-    ):
+    # 8-bit text behind a UTF-16/32 mark: valid UTF-8 free of NUL and control bytes is the evidence (UTF-16 text
+    # beyond a few chars is almost never valid UTF-8: 你好世界 is, with a control byte), or an implausible reading.
+    if _is_clean_8bit(rest) or not _is_plausible_utf16(reading.text[:STATS_CHARS]):
         return None
     return reading
+
+
+def _is_clean_8bit(data: bytes) -> bool:
+    """Valid UTF-8 with no NUL or control byte: text, not UTF-16 (whose ASCII chars carry a NUL byte each)."""
+    has_controls = len(data.translate(None, b"\x00" + _CONTROL_BYTES)) != len(data)
+    return not has_controls and _decode_prefix(data, "utf-8") is not None
 
 
 def _decode_hz(payload: bytes) -> str | None:
@@ -340,7 +348,8 @@ def decode_bytes(payload: bytes, declared_charset: str | None = None, source_uri
     if not payload:
         raise DecodeError("only a byte-order mark", source_uri)
     sample = payload[:_DETECT_BYTES]
-    if sample.count(0) and (utf16 := _utf16_without_bom(sample)):
+    # After a UTF-16/32 mark found stray, the bytes were just judged not to be UTF-16: NULs left make them binary.
+    if sample.count(0) and not repairs and (utf16 := _utf16_without_bom(sample)):
         return _finish(_read_whole(payload, utf16, source_uri), 0.8, "detected", repairs)
     _reject_binary(sample, source_uri)
     readings = _Readings(sample, is_prefix=len(sample) < len(payload))

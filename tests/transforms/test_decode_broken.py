@@ -150,6 +150,31 @@ def test_agreeing_bom_is_trusted(codec: str) -> None:
     assert (decoded.text, decoded.method, decoded.confidence) == (SIMPLIFIED, "bom", 1.0)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("text", ["你好世界", "一个", "柳州市长"])
+def test_short_utf16_text_behind_its_bom_is_trusted(codec: str, text: str) -> None:
+    # 你好世界 in UTF-16-LE is valid UTF-8 (60 4F 7D 59 16 4E 4C 75): only its control byte says it is not 8-bit text.
+    bom = codecs.BOM_UTF16_LE if codec.endswith("le") else codecs.BOM_UTF16_BE
+    decoded = decode_bytes(bom + text.encode(codec))
+    assert (decoded.text, decoded.method) == (text, "bom")
+
+
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE], ids=["ff-fe", "fe-ff"])
+@pytest.mark.parametrize(
+    "junk", [b"\x00\x01notes.bak", b"ab\x00cdefgh", b"\x00temporary file", b"PK\x00\x00zip"]
+)
+def test_ascii_junk_behind_a_utf16_bom_is_binary_not_han(bom: bytes, junk: bytes) -> None:
+    # Read as UTF-16 pairs of ASCII bytes are mostly rare Hanzi: the mark alone is no evidence against the bytes.
+    with pytest.raises(DecodeError, match="binary data"):
+        decode_bytes(bom + junk)
+
+
+def test_junk_read_as_rare_hanzi_behind_a_bom_is_binary() -> None:
+    # ff fe 00 67 61 72 ... read as UTF-16-LE is 最牡慢敧, one common Hanzi in four; it was loaded as an article.
+    with pytest.raises(DecodeError, match="binary data"):
+        decode_bytes(codecs.BOM_UTF16_LE + b"\x00garbage")
+
+
 def test_bom_alone_is_rejected() -> None:
     with pytest.raises(DecodeError, match="byte-order mark"):
         decode_bytes(codecs.BOM_UTF16_LE)
