@@ -23,9 +23,10 @@ RECENT_MAX_ROWS = 2_000_000
 # every 16 M postings written: by 70 M postings, the full sorts have rewritten each ~2.4 times.
 MAX_RUNS = 8
 # Memory a move's sort may take beyond what DuckDB already holds; past it DuckDB sorts on disk (beside the file).
-# Unbounded, the whole re-sort of 24 M postings took the process to 1.07 GB (and grows with the index); with this it
-# took 345 MB and 2.8 s instead of 2.0 s (a pure DuckDB reproduction; the run's own peak: bench/bench_memory.py).
-SORT_MEMORY_BYTES = 256 * 2**20
+# A whole re-sort of 22.5 M postings (pure DuckDB, bench/probe_sort_memory.py) added 898 MB unbounded in 1.4 s, and
+# 266 / 113 / 86 MB in 2.5 / 2.6 / 2.5 s with 256 / 96 / 64 MB here. It runs in the load step, on top of the batch
+# the process holds: with 256 MB a run of 48 worst-case texts peaked at 874 MiB in a re-sort, with 64 MB at 681.
+SORT_MEMORY_BYTES = 64 * 2**20
 
 
 def delete_search_rows(conn: duckdb.DuckDBPyConnection, article_ids: Sequence[str]) -> None:
