@@ -12,9 +12,13 @@ SUPPORTED_SUFFIXES = {
     ".text": "text",
     ".html": "html",
     ".htm": "html",
+    ".shtml": "html",  # server-side includes: how sina.com.cn, people.com.cn and many others name their articles
+    ".xhtml": "html",
     ".json": "json",
     ".jsonl": "jsonl",
 }
+# Names a saved feed or sitemap goes by: sniffed, to say how such a file is ingested.
+_LINK_LIST_SUFFIXES = (".xml", ".rss", ".atom", ".rdf")
 _HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<p>", b"<div")
 
 
@@ -32,11 +36,24 @@ def media_type_for(name: str, head: bytes) -> str:
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     kind = SUPPORTED_SUFFIXES.get(suffix)
     if kind is None:
-        raise RejectedInput("read", f"unsupported file type {suffix or '(none)'!r}; expected one of "
-                            f"{', '.join(sorted(SUPPORTED_SUFFIXES))}", name)  # fmt: skip
+        raise RejectedInput("read", _unsupported_reason(suffix, head), name)
     if kind == "text" and head.lstrip()[:200].lower().startswith(_HTML_SNIFF):
         return "html"
     return kind
+
+
+def _unsupported_reason(suffix: str, head: bytes) -> str:
+    """Why a file is not read; a saved feed or sitemap is told how it can be ingested instead."""
+    if suffix in _LINK_LIST_SUFFIXES:
+        from tasks.transforms.feeds import sniff_document_kind  # only here: feedparser is slow to import
+
+        kind = sniff_document_kind(head, None)
+        if kind in ("feed", "sitemap"):
+            return (
+                f"a {kind} file lists links to articles, not articles: ingest its URL to fetch them "
+                f"(newsetl ingest --{kind} URL)"
+            )
+    return f"unsupported file type {suffix or '(none)'!r}; expected one of {', '.join(sorted(SUPPORTED_SUFFIXES))}"
 
 
 def _as_str(record: dict[str, Any], key: str) -> str | None:

@@ -9,6 +9,8 @@ import pytest
 import tasks.files as files
 from tasks.files import InputRef, discover_inputs, read_ref, read_refs
 
+FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
+
 
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
@@ -36,11 +38,33 @@ def test_glob_and_duplicates(tree: Path) -> None:
     [
         ("missing.txt", None, "no such file"),
         ("image.png", b"\x89PNG\r\n", "unsupported file type '.png'"),
+        ("news.xml", (FEEDS / "rss20.xml").read_bytes(), "a feed file lists links to articles"),
+        (
+            "news.rdf",
+            (FEEDS / "rss10.rdf").read_bytes(),
+            "ingest its URL to fetch them (newsetl ingest --feed URL)",
+        ),
+        (
+            "map.xml",
+            b'<?xml version="1.0"?><urlset><url><loc>https://a.invalid/1</loc></url></urlset>',
+            "--sitemap URL",
+        ),
+        ("data.xml", b'<?xml version="1.0"?><records><r>1</r></records>', "unsupported file type '.xml'"),
         ("empty.jsonl", b"", "empty JSONL file"),
         ("bad.json", b"{oops", "invalid JSON"),
         ("list.json", b"[1, 2]", "expected a JSON object"),
     ],
-    ids=["missing", "unsupported-type", "empty-jsonl", "invalid-json", "json-not-object"],
+    ids=[
+        "missing",
+        "unsupported-type",
+        "rss2-feed",
+        "rss1-feed",
+        "sitemap",
+        "other-xml",
+        "empty-jsonl",
+        "invalid-json",
+        "json-not-object",
+    ],  # fmt: skip
 )
 def test_unreadable_inputs_are_rejected_with_a_reason(
     tmp_path: Path, name: str, content: bytes | None, reason: str
@@ -76,6 +100,18 @@ def test_jsonl_is_read_in_slices_with_line_uris(tmp_path: Path) -> None:
     assert [d.url for d in docs] == ["u0", "u1", "u2", "u3", "u4"]
     assert docs[2].source_uri.endswith("a.jsonl#L4")
     assert docs[0].media_type == "text" and docs[0].payload == "正文0".encode()
+
+
+def test_shtml_and_xhtml_pages_are_read_as_html(tmp_path: Path) -> None:
+    (tmp_path / "n1234.shtml").write_text("<html><body><p>正文。</p></body></html>", encoding="utf-8")
+    (tmp_path / "page.xhtml").write_text(
+        '<html xmlns="http://www.w3.org/1999/xhtml"><p>正文</p></html>', "utf-8"
+    )
+    docs, rejects = read_refs(list(discover_inputs([str(tmp_path)])))
+    assert rejects == [] and sorted((Path(d.source_uri).name, d.media_type) for d in docs) == [
+        ("n1234.shtml", "html"),
+        ("page.xhtml", "html"),
+    ]
 
 
 def test_json_html_field_and_txt_sniffing(tmp_path: Path) -> None:
