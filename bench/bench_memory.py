@@ -10,7 +10,8 @@ distinct: the index's worst case), four of those at once (a run's batch part of 
 body is repeated up to 20 MB (the read cap is 20 MiB). Reported per case: the median over `--runs` of wall seconds
 and peak RSS, the outcome (articles loaded, or the stage and reason of the reject) and the RSS over the baseline's.
 `--max-text-bytes` overrides the setting's default (2,000,000 bytes of UTF-8) to show the cost without the cap.
-Then whole `newsetl ingest FOLDER` runs over 4 and 16 such texts (`--run-inputs`), on 1 and 2 transform processes:
+Then whole `newsetl ingest FOLDER` runs over 4, 16 and 48 such texts (`--run-inputs`; 48 reach a whole re-sort of
+the search postings), on 1 and 2 transform processes:
 the peak resident memory of the run's main process (Prefect, the transform on 1 process, the DuckDB writer) and of
 its largest worker, sampled every 20 ms, which must stay flat as the folder grows.
 """
@@ -152,7 +153,7 @@ def main() -> None:
     parser.add_argument("--max-text-bytes", type=int, default=DEFAULT_MAX_TEXT_BYTES)
     parser.add_argument("--out", type=Path)
     parser.add_argument(
-        "--run-inputs", type=int, nargs="*", default=[4, 16],
+        "--run-inputs", type=int, nargs="*", default=[4, 16, 48],
         help="whole runs over folders of this many 2 MB distinct-bigram texts (none: skip)",
     )  # fmt: skip
     args = parser.parse_args()
