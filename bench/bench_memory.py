@@ -6,7 +6,8 @@ Each case runs in a fresh process (resource.getrusage maxrss, so nothing of anot
 its inputs as a run's workers do (process_for_load: facts and index entry) and loads them into a fresh DuckDB file,
 as a run with one transform process does: a small real article first (the baseline: imports, lexicons, OpenCC),
 then a 15 MB one-line text, a 20 MB page of <p> paragraphs, a 2 MB text of random Han chars (every search bigram
-distinct: the index's worst case), four of those at once (a run's batch part of 8 MiB) and a real gold page whose
+distinct: the index's worst case; garbled, so it gets no facts), 2 MB of the seed's prose repeated (the facts'
+worst case), four random ones at once (a run's batch part of 8 MiB) and a real gold page whose
 body is repeated up to 20 MB (the read cap is 20 MiB). Reported per case: the median over `--runs` of wall seconds
 and peak RSS, the outcome (articles loaded, or the stage and reason of the reject) and the RSS over the baseline's.
 `--max-text-bytes` overrides the setting's default (2,000,000 bytes of UTF-8) to show the cost without the cap.
@@ -86,6 +87,11 @@ def build_cases(folder: Path) -> dict[str, tuple[list[Path], str]]:
         chars = (DEFAULT_MAX_TEXT_BYTES - 10) // 3
         hostile[-1].write_text("".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars)), "utf-8")
     cases["text_2mb_distinct_bigrams"] = (hostile[:1], "text")
+    # Random Han is garbled (quality guard): stored and indexed, but it gets no facts. The facts' worst case is real
+    # prose just under the cap: the seed's paragraphs repeated, every name and number found again in each copy.
+    prose = folder / "real_text_2mb.txt"
+    prose.write_text(seed * ((DEFAULT_MAX_TEXT_BYTES - 100) // len(seed.encode())), "utf-8")
+    cases["text_2mb_real_prose"] = ([prose], "text")
     cases["batch_4x2mb_distinct_bigrams"] = (hostile, "text")
     if GOLD_PAGE.is_file():
         html = GOLD_PAGE.read_text("utf-8")

@@ -234,7 +234,7 @@ class Article:
     content_sha256: str
     facts: Facts = field(default_factory=Facts)
     offsets: Sequence[int] = ()  # NormalizedText.offsets
-    quality: str = "ok"  # "ok" | "keyword_list" | ...: bodies that are not prose get no facts
+    quality: str = "ok"  # "ok" | "keyword_list" | "garbled": bodies that are not prose get no facts
     quality_reason: str | None = None
     decode_errors: int = 0  # byte sequences replaced while decoding
     published_date: date | None = None  # the publication's calendar date in the source's time zone

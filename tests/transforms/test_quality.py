@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,28 @@ def test_synthetic_link_cloud_is_flagged() -> None:
     quality = assess_quality(cloud)
     assert quality.label == "keyword_list"
     assert quality.reason and "clause marks" in quality.reason
+
+
+def _random_han(chars: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    return "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars))
+
+
+def test_random_han_text_is_garbled_and_gets_no_facts() -> None:
+    text = "，".join(_random_han(40, seed) for seed in range(50)) + "。"  # punctuated, so not a keyword list
+    assert assess_quality(text).label == "garbled"
+    article = process_document(RawDocument("random.txt", text.encode("utf-8"), "text"))
+    assert article.quality == "garbled" and article.quality_reason and "score" in article.quality_reason
+    assert article.facts.mentions == () and article.body  # stored, marked, no facts
+
+
+def test_news_decoded_with_the_wrong_codec_is_garbled() -> None:
+    news = (SAMPLES / "china_daily_2025-04-20_liuzhou_ip_week.txt").read_text(encoding="utf-8")
+    assert assess_quality(news.encode("gb18030").decode("big5", "replace")).label == "garbled"
+
+
+def test_a_few_rare_characters_are_not_enough_evidence() -> None:
+    assert assess_quality(_random_han(150)).label == "ok"
 
 
 @needs_shared

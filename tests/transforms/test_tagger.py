@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import tasks.transforms.facts.tagger as tagger_module
 from tasks.transforms.facts.entities import find_entities
 from tasks.transforms.facts.tagger import (
     N_TAGS,
@@ -105,6 +106,17 @@ def test_decode_matches_brute_force(seed: int) -> None:
     transitions = np.where(allowed_transitions(), rng.normal(size=(N_TAGS, N_TAGS)), -1e9).astype(np.float32)
     emit = rng.normal(scale=2.0, size=(3, N_TAGS)).astype(np.float32)
     assert decode(emit, transitions, float("inf")).tolist() == _brute_force(emit, transitions)
+
+
+def test_decoding_in_bounded_calls_gives_the_tags_of_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs between confident O chars are independent, so cutting them into calls of a few slots changes nothing.
+    tagger = load_tagger()
+    text = SEED.read_text("utf-8") * 3
+    emit, closed = tagger.emissions(text), np.zeros(len(text), dtype=bool)
+    whole = decode(emit, tagger.transitions, tagger.margin, closed)
+    monkeypatch.setattr(tagger_module, "MAX_DECODE_SLOTS", 8)
+    assert np.array_equal(decode(emit, tagger.transitions, tagger.margin, closed), whole)
+    assert np.count_nonzero(whole) > 50  # the seed names people, places and organizations
 
 
 def test_spans_from_tags() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +41,10 @@ _NEG = -1e9
 # Runs decoded side by side from which viterbi reads the best scores back by index (measured: 1.7x faster from
 # ~30 runs up, slower for one long run).
 _GATHER_RUNS = 32
+# Char slots (runs x the longest of them) one Viterbi call decodes: its arrays take ~360 bytes a slot (the runs'
+# scores, back-pointers, indexes and paths), so a 2 MB text decoded at once took one process +357 MB; in calls of
+# this many slots the decode holds ~24 MB whatever the text's length.
+MAX_DECODE_SLOTS = 1 << 16
 # Sentence ends are O (no entity runs across them), so a text decodes as sentences side by side.
 _SENTENCE_END = np.zeros(0x10000, dtype=bool)
 _SENTENCE_END[codepoints("。！？!?；;\n")] = True
@@ -326,7 +330,7 @@ def decode(
     else:
         group = np.log2(all_lengths).astype(np.int64)
         groups = [(all_starts[group == g], all_lengths[group == g]) for g in np.unique(group)]
-    for starts, lengths in groups:
+    for starts, lengths in _bounded_calls(groups):
         width = int(lengths.max())
         idx = starts[:, None] + np.arange(width)[None, :]
         pad = np.arange(width)[None, :] >= lengths[:, None]
@@ -338,6 +342,14 @@ def decode(
         paths = viterbi(runs, transitions)
         tags[idx[~pad]] = paths[~pad]
     return tags
+
+
+def _bounded_calls(groups: list[tuple[np.ndarray, np.ndarray]]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The groups' runs cut into calls of at most MAX_DECODE_SLOTS slots (one run at least): runs are independent."""
+    for starts, lengths in groups:
+        rows = max(1, MAX_DECODE_SLOTS // int(lengths.max()))
+        for at in range(0, len(starts), rows):
+            yield starts[at : at + rows], lengths[at : at + rows]
 
 
 def to_bytes(tagger: Tagger) -> bytes:
