@@ -12,7 +12,7 @@ body is repeated up to 20 MB (the read cap is 20 MiB). Reported per case: the me
 and peak RSS, the outcome (articles loaded, or the stage and reason of the reject) and the RSS over the baseline's.
 `--max-text-bytes` overrides the setting's default (2,000,000 bytes of UTF-8) to show the cost without the cap.
 Then whole `newsetl ingest FOLDER` runs over 4, 16 and 48 such texts (`--run-inputs`; 48 reach a whole re-sort of
-the search postings), on 1 and 2 transform processes:
+the search postings) and over 4 and 16 texts of 2 MB of real prose (`--prose-run-inputs`), on 1 and 2 processes:
 the peak resident memory of the run's main process (Prefect, the transform on 1 process, the DuckDB writer) and of
 its largest worker, sampled every 20 ms, which must stay flat as the folder grows.
 """
@@ -159,8 +159,15 @@ def main() -> None:
     parser.add_argument("--max-text-bytes", type=int, default=DEFAULT_MAX_TEXT_BYTES)
     parser.add_argument("--out", type=Path)
     parser.add_argument(
-        "--run-inputs", type=int, nargs="*", default=[4, 16, 48],
+        "--run-inputs",
+        type=int,
+        nargs="*",
+        default=[4, 16, 48],
         help="whole runs over folders of this many 2 MB distinct-bigram texts (none: skip)",
+    )
+    parser.add_argument(
+        "--prose-run-inputs", type=int, nargs="*", default=[4, 16],
+        help="whole runs over folders of this many 2 MB texts of real prose, each with facts (none: skip)",
     )  # fmt: skip
     args = parser.parse_args()
     result: dict[str, object] = {"max_text_bytes": args.max_text_bytes, "cases": {}}
@@ -190,6 +197,16 @@ def main() -> None:
                 (folder / f"text_{k}.txt").write_text(text, "utf-8")
             for workers in (1, 2):
                 result["runs"][f"{n}_texts_{workers}_process"] = run_folder(folder, workers)  # type: ignore[index]
+        # The facts' worst case as a run: the seed's prose repeated to just under the cap, each file its own text.
+        prose = SEED.read_text("utf-8")
+        prose = prose * ((DEFAULT_MAX_TEXT_BYTES - 100) // len(prose.encode()))
+        for n in args.prose_run_inputs:
+            folder = Path(tmp) / f"prose_{n}"
+            folder.mkdir()
+            for k in range(n):
+                (folder / f"prose_{k}.txt").write_text(f"第{k}篇\n{prose}", "utf-8")
+            for workers in (1, 2):
+                result["runs"][f"{n}_prose_texts_{workers}_process"] = run_folder(folder, workers)  # type: ignore[index]
     emit_json(result, args.out)
 
 
