@@ -52,11 +52,11 @@ EXPLAINED_MARGIN = 0.01
 CJK_BYTES_EXPLAINED = 0.98
 # Below this the chosen codec does not fit the rest of a payload whose sample it explained: not text we can read.
 WHOLE_MIN_EXPLAINED = 0.75
-# Bytes that never occur in text (NUL handled apart; TAB LF VT FF CR, ESC, SO/SI kept for ISO-2022).
 # Share of common Hanzi a UTF-16 reading of fewer than 10 Han chars needs. News Han text is 78% common Hanzi, Han
 # chars read from other bytes ~3% (decode_scoring.COMMON_HANZI); a char's likelihood ratio is 26 for a common one and
 # 0.23 for a rare one, so more text than junk from 31% common up. `\xff\xfe\x00garbage` read as 最牡慢敧 has 25%.
 SHORT_UTF16_MIN_ZH_SCORE = 0.31
+# Bytes that never occur in text (NUL handled apart; TAB LF VT FF CR, ESC, SO/SI kept for ISO-2022).
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in b"\t\n\x0b\x0c\r\x1b\x0e\x0f") + b"\x7f"
 
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""")

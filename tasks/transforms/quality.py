@@ -25,9 +25,9 @@ MIN_ITEM_SHARE = 0.75
 MAX_MARKS_PER_100 = 0.5
 # Garbled text: Han characters that are mostly rare, as random text or a wrong decoding gives, yield false names and
 # places by the thousand. Share of common Hanzi (decode_scoring.COMMON_HANZI) among the Han characters of the first
-# 20,000 characters, counted from MIN_HAN of them: the 81 real pages of news_html_gold 0.56-0.87, the 7 real feeds of
-# rss_feeds 0.68-0.83 and Japanese pages 0.55-0.79 (untouched when this was set); random Han 0.03, GBK read as Big5
-# -0.00, Big5 as GBK -0.28 and UTF-8 as GBK -0.06 (the score subtracts impossible characters).
+# 20,000 characters, counted from MIN_HAN of them. Set between the 81 real pages of news_html_gold (0.56-0.87) and
+# random Han (0.03); then checked on what it had not seen: the 7 real feeds of rss_feeds 0.68-0.85, Japanese pages
+# 0.56-0.79, GBK read as Big5 -0.00, Big5 as GBK -0.28, UTF-8 as GBK -0.06 (the score subtracts impossible chars).
 MIN_HAN = 200
 MIN_COMMON_HAN_SCORE = 0.25
 # A whole whitespace-separated token (re's \\s and str.split() agree on white space) of at most MAX_ITEM_CHARS
