@@ -67,7 +67,7 @@ def assess_quality(text: str) -> Quality:
     if stats.han >= MIN_HAN and stats.zh_score < MIN_COMMON_HAN_SCORE:
         return Quality(
             "garbled",
-            f"common Hanzi score {stats.zh_score:.2f} over {stats.han} Han characters (real news 0.56 or more): "
+            f"common Hanzi score {stats.zh_score:.2f} over {stats.han:,} Han characters (real news 0.56 or more): "
             "random or wrongly decoded text",
         )
     return Quality()
