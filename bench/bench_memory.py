@@ -65,6 +65,12 @@ print(json.dumps({"seconds": seconds, "peak_rss_mb": rss, "outcome": outcome}))
 """
 
 
+def real_prose() -> str:
+    """The seed's prose repeated to just under the text cap: every name and number found again in each copy."""
+    seed = SEED.read_text("utf-8")
+    return seed * ((DEFAULT_MAX_TEXT_BYTES - 100) // len(seed.encode()))
+
+
 def build_cases(folder: Path) -> dict[str, tuple[list[Path], str]]:
     """name -> (files, media type) of every case, written under folder."""
     seed = SEED.read_text("utf-8")
@@ -88,9 +94,9 @@ def build_cases(folder: Path) -> dict[str, tuple[list[Path], str]]:
         hostile[-1].write_text("".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(chars)), "utf-8")
     cases["text_2mb_distinct_bigrams"] = (hostile[:1], "text")
     # Random Han is garbled (quality guard): stored and indexed, but it gets no facts. The facts' worst case is real
-    # prose just under the cap: the seed's paragraphs repeated, every name and number found again in each copy.
+    # prose just under the cap.
     prose = folder / "real_text_2mb.txt"
-    prose.write_text(seed * ((DEFAULT_MAX_TEXT_BYTES - 100) // len(seed.encode())), "utf-8")
+    prose.write_text(real_prose(), "utf-8")
     cases["text_2mb_real_prose"] = ([prose], "text")
     cases["batch_4x2mb_distinct_bigrams"] = (hostile, "text")
     if GOLD_PAGE.is_file():
@@ -159,12 +165,9 @@ def main() -> None:
     parser.add_argument("--max-text-bytes", type=int, default=DEFAULT_MAX_TEXT_BYTES)
     parser.add_argument("--out", type=Path)
     parser.add_argument(
-        "--run-inputs",
-        type=int,
-        nargs="*",
-        default=[4, 16, 48],
+        "--run-inputs", type=int, nargs="*", default=[4, 16, 48],
         help="whole runs over folders of this many 2 MB distinct-bigram texts (none: skip)",
-    )
+    )  # fmt: skip
     parser.add_argument(
         "--prose-run-inputs", type=int, nargs="*", default=[4, 16],
         help="whole runs over folders of this many 2 MB texts of real prose, each with facts (none: skip)",
@@ -197,9 +200,8 @@ def main() -> None:
                 (folder / f"text_{k}.txt").write_text(text, "utf-8")
             for workers in (1, 2):
                 result["runs"][f"{n}_texts_{workers}_process"] = run_folder(folder, workers)  # type: ignore[index]
-        # The facts' worst case as a run: the seed's prose repeated to just under the cap, each file its own text.
-        prose = SEED.read_text("utf-8")
-        prose = prose * ((DEFAULT_MAX_TEXT_BYTES - 100) // len(prose.encode()))
+        # The facts' worst case as a run: real prose just under the cap, each file its own text.
+        prose = real_prose()
         for n in args.prose_run_inputs:
             folder = Path(tmp) / f"prose_{n}"
             folder.mkdir()
