@@ -87,12 +87,21 @@ def _is_environment_error(exc: BaseException) -> bool:
 _CHECKPOINT_SETTINGS = "SET GLOBAL max_vacuum_tasks = 0"
 
 
+def _with_checkpoint_settings(conn: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A writer's connection with _CHECKPOINT_SETTINGS (of the instance, not the file: every writer's open sets them);
+    closed if they cannot be set, so a failed open holds no file."""
+    try:
+        conn.execute(_CHECKPOINT_SETTINGS)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def _open(path: Path, read_only: bool, config: dict[str, Any] | None) -> duckdb.DuckDBPyConnection:
     try:
         conn = duckdb.connect(str(path), read_only=read_only, config=config or {})
-        if not read_only:  # a setting of the instance, not the file: set by every writer's open
-            conn.execute(_CHECKPOINT_SETTINGS)
-        return conn
+        return conn if read_only else _with_checkpoint_settings(conn)
     except duckdb.Error as exc:
         if _is_lock_error(exc):
             raise WarehouseBusy(f"{path} is in use by another process: {exc}") from exc
